@@ -1,0 +1,38 @@
+/**
+ * Playwright configuration for the journeys. The CLI (`perfpulse-journeys run`) starts
+ * `playwright test` with this file and hands over the env profile, browser and output paths in
+ * PERFPULSE_RUN (src/runtime/handoff.ts). One worker: journeys run one after another so they do
+ * not compete for the machine and distort each other's timings.
+ */
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, browserEnv } from './src/runtime/browser.ts';
+import { readHandoff } from './src/runtime/handoff.ts';
+
+const handoff = readHandoff();
+
+export default defineConfig({
+  testDir: './journeys',
+  testMatch: '*.journey.ts',
+  outputDir: handoff.outputDir,
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  forbidOnly: true,
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  reporter: [['./src/runtime/progress-reporter.ts'], ['./src/runtime/results-reporter.ts']],
+  use: {
+    browserName: 'chromium',
+    headless: true,
+    actionTimeout: 20_000,
+    navigationTimeout: 30_000,
+    screenshot: 'only-on-failure',
+    trace: 'off',
+    video: 'off',
+    launchOptions: {
+      executablePath: handoff.browserPath,
+      args: CHROMIUM_ARGS,
+      env: browserEnv(process.env),
+    },
+  },
+});

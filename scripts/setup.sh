@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what perfpulse-journeys needs, and only what is missing, so it is safe to run again:
+#   - Debian's chromium and prometheus-pushgateway, with apt (the only browser we use: never a download)
+#   - the npm packages, with `npm ci`, when node_modules is missing or older than package-lock.json
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/prometheus-pushgateway ] || missing+=(prometheus-pushgateway)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "setup: ${missing[*]} missing and apt-get is not available: install them, or pass --browser/--pushgateway" >&2
+    exit 2
+  fi
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing ${missing[*]} with apt-get" >&2
+  $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" >/dev/null
+else
+  echo "setup: chromium and prometheus-pushgateway already installed" >&2
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages (npm ci)" >&2
+  npm ci --no-audit --no-fund --loglevel=error
+else
+  echo "setup: npm packages up to date" >&2
+fi

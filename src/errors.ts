@@ -1,0 +1,38 @@
+/**
+ * Exit codes of perfpulse-journeys. Decided once (docs/decisions.md) because schedulers and
+ * alert rules key on them; never renumber.
+ */
+export const ExitCode = {
+  /** Every journey passed and its metrics reached the Pushgateway (or were printed by --dry-run). */
+  ok: 0,
+  /** At least one journey failed; its metrics were still delivered. */
+  journeyFailed: 1,
+  /** Bad input: unknown env, unreadable profile or credentials file, bad flag, missing tool. */
+  badInput: 2,
+  /** The journeys ran but their metrics could not be delivered to the Pushgateway. */
+  notDelivered: 3,
+  /** The run was stopped by SIGINT/SIGTERM before it finished. */
+  aborted: 4,
+  /** A bug in perfpulse-journeys itself (PERFPULSE_DEBUG=1 prints the stack). */
+  internal: 70,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * An error that the user can fix. The CLI prints its message as one line on stderr (never a
+ * stack trace) and exits with its code. Messages must not contain secrets.
+ */
+export class UserError extends Error {
+  readonly exitCode: ExitCode;
+  constructor(message: string, exitCode: ExitCode = ExitCode.badInput) {
+    super(message);
+    this.name = 'UserError';
+    this.exitCode = exitCode;
+  }
+}
+
+/** The message of anything thrown, on one line. */
+export function oneLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.replace(/\s+/g, ' ').trim();
+}

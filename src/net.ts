@@ -1,0 +1,36 @@
+/** Small network helpers shared by the replica, the local Pushgateway and the tests. */
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Polls `url` until it answers 2xx or `timeoutMs` passes. `stillAlive` lets the caller stop early
+ * when the process that should answer has already exited.
+ */
+export async function waitForHttpOk(url: string, timeoutMs: number, stillAlive: () => boolean = () => true): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && stillAlive()) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await res.body?.cancel();
+      if (res.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await sleep(50);
+  }
+  return false;
+}

@@ -1,0 +1,71 @@
+/**
+ * Which Chromium runs the journeys. We never download a browser: the executable comes from
+ * `--browser`/PERFPULSE_BROWSER, else Playwright's own browser when one is installed, else
+ * Debian's `/usr/bin/chromium`. The pinned Playwright expects one Chromium major version; another
+ * one usually works but is warned about.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { UserError } from '../errors.ts';
+
+const require = createRequire(import.meta.url);
+export const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+
+export function resolveBrowserPath(explicit: string | undefined): string {
+  if (explicit) {
+    if (!existsSync(explicit)) throw new UserError(`browser ${explicit} does not exist (from --browser or PERFPULSE_BROWSER)`);
+    return explicit;
+  }
+  const own = chromium.executablePath();
+  if (own && existsSync(own)) return own;
+  if (existsSync(DEBIAN_CHROMIUM)) return DEBIAN_CHROMIUM;
+  throw new UserError(`no Chromium found: run \`npm run setup\` (installs Debian's chromium) or pass --browser <path>`);
+}
+
+/** `156.0.8078.79` from `<exe> --version`, or undefined when it cannot be read. */
+export function browserVersion(executable: string): string | undefined {
+  const out = spawnSync(executable, ['--version'], { encoding: 'utf8', timeout: 15_000 });
+  return /(\d+\.\d+\.\d+\.\d+)/.exec(out.stdout ?? '')?.[1];
+}
+
+/** The Chromium version the installed playwright-core was built for. */
+export function expectedChromiumVersion(): string {
+  const file = join(dirname(require.resolve('playwright-core/package.json')), 'browsers.json');
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as { browsers: { name: string; browserVersion: string }[] };
+  return doc.browsers.find((b) => b.name === 'chromium')?.browserVersion ?? 'unknown';
+}
+
+/** A warning line when the majors differ, else undefined. */
+export function versionWarning(actual: string | undefined, expected: string): string | undefined {
+  const major = (v: string | undefined) => v?.split('.')[0];
+  if (!actual) return `could not read the browser's version; Playwright ${playwrightVersion()} expects Chromium ${expected}`;
+  if (major(actual) !== major(expected)) {
+    return `Chromium ${actual} differs from the ${major(expected)}.x that Playwright ${playwrightVersion()} expects; timings may shift or actions may fail`;
+  }
+  return undefined;
+}
+
+export function playwrightVersion(): string {
+  return (require('playwright-core/package.json') as { version: string }).version;
+}
+
+/** Chromium flags for a closed network and a container (engineering-notes.md). */
+export const CHROMIUM_ARGS = [
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-gpu',
+];
+
+/** The only environment Chromium gets: no credentials, tokens or gateway URLs. */
+export function browserEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const keep = ['HOME', 'PATH', 'TMPDIR', 'LANG', 'LC_ALL', 'TZ', 'DISPLAY', 'XDG_RUNTIME_DIR', 'FONTCONFIG_PATH'];
+  const out: Record<string, string> = {};
+  for (const k of keep) if (env[k]) out[k] = env[k] as string;
+  return out;
+}

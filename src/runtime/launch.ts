@@ -1,0 +1,51 @@
+/**
+ * Runs the selected journeys in a `playwright test` child process and returns what its results
+ * reporter wrote. The child gets the run handoff (PERFPULSE_RUN) and the credentials in its
+ * environment; its output goes to our stderr so stdout stays free for data.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Credentials } from '../config/credentials.ts';
+import { HANDOFF_VAR, encodeHandoff, type RunHandoff } from './handoff.ts';
+import { PROJECT_ROOT, journeyFile } from './journeys.ts';
+import type { RunResults } from './results.ts';
+
+const require = createRequire(import.meta.url);
+
+export interface LaunchOptions {
+  handoff: RunHandoff;
+  journeys: string[];
+  credentials?: Credentials;
+  /** Aborting sends SIGINT to the runner, which ends the journeys and still reports them. */
+  signal?: AbortSignal;
+}
+
+export async function runJourneys(opts: LaunchOptions): Promise<RunResults> {
+  const cli = require.resolve('@playwright/test/cli');
+  const filters = opts.journeys.map((j) => `${journeyFile(j).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  const env: NodeJS.ProcessEnv = { ...process.env, [HANDOFF_VAR]: encodeHandoff(opts.handoff), FORCE_COLOR: '0' };
+  delete env.PERFPULSE_PASSWORD_FILE;
+  delete env.PERFPULSE_USERNAME;
+  delete env.PERFPULSE_PASSWORD;
+  if (opts.credentials) {
+    env.PERFPULSE_USERNAME = opts.credentials.username;
+    env.PERFPULSE_PASSWORD = opts.credentials.password;
+  }
+  const child = spawn(process.execPath, [cli, 'test', '--config', join(PROJECT_ROOT, 'playwright.config.ts'), ...filters], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d: Buffer) => process.stderr.write(d));
+  child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
+  const onAbort = () => child.kill('SIGINT');
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  opts.signal?.removeEventListener('abort', onAbort);
+
+  const file = opts.handoff.resultsFile;
+  if (!existsSync(file)) throw new Error(`the journey runner exited with code ${code} before reporting any result`);
+  return JSON.parse(readFileSync(file, 'utf8')) as RunResults;
+}

@@ -1,0 +1,86 @@
+/**
+ * Playwright reporter that collects each journey's steps and outcome into RunResults and writes
+ * them as JSON (atomically, after every journey and at the end) for the CLI, which turns them
+ * into metrics. Only top-level `test.step`s count as steps; Playwright's own hooks, fixtures and
+ * actions do not.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { FullResult, Reporter, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
+import { readHandoff } from './handoff.ts';
+import type { JourneyResult, JourneyStatus, RunResults, StepResult } from './results.ts';
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/** First line of an error message, without colours: for people, never for labels. */
+export function firstLine(message: string | undefined): string | undefined {
+  return message?.replace(ANSI, '').split('\n').find((l) => l.trim())?.trim();
+}
+
+export default class ResultsReporter implements Reporter {
+  private readonly handoff = readHandoff();
+  private readonly steps = new Map<TestResult, StepResult[]>();
+  private readonly run: RunResults = {
+    env: this.handoff.profile.name,
+    startedAtMs: Date.now(),
+    finishedAtMs: Date.now(),
+    status: 'passed',
+    journeys: [],
+  };
+
+  onBegin(): void {
+    this.run.startedAtMs = Date.now();
+    this.write();
+  }
+
+  onStepEnd(_test: TestCase, result: TestResult, step: TestStep): void {
+    if (step.category !== 'test.step' || step.parent) return;
+    const list = this.steps.get(result) ?? [];
+    list.push({
+      name: step.title,
+      durationMs: step.duration,
+      startedAtMs: step.startTime.getTime(),
+      ok: !step.error,
+      ...(step.error ? { error: firstLine(step.error.message) } : {}),
+    });
+    this.steps.set(result, list);
+  }
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    const steps = this.steps.get(result) ?? [];
+    this.steps.delete(result);
+    const journey = test.annotations.find((a) => a.type === 'perfpulse.journey')?.description ?? test.title;
+    const skipReason = test.annotations.find((a) => a.type === 'skip')?.description;
+    const last = steps.at(-1);
+    const first = steps[0];
+    const entry: JourneyResult = {
+      journey,
+      status: result.status as JourneyStatus,
+      startedAtMs: result.startTime.getTime(),
+      steps,
+    };
+    if (first && last) entry.durationMs = last.startedAtMs + last.durationMs - first.startedAtMs;
+    const error = result.status === 'skipped' ? skipReason : firstLine(result.error?.message);
+    if (error) entry.error = error;
+    this.run.journeys = this.run.journeys.filter((j) => j.journey !== journey).concat(entry);
+    this.write();
+  }
+
+  onEnd(result: FullResult): void {
+    this.run.status = result.status;
+    this.run.finishedAtMs = Date.now();
+    this.write();
+  }
+
+  printsToStdio(): boolean {
+    return false;
+  }
+
+  private write(): void {
+    const file = this.handoff.resultsFile;
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.run, null, 2));
+    renameSync(tmp, file);
+  }
+}

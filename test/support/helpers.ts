@@ -1,0 +1,53 @@
+/** Shared by the tests: run the real CLI, start real servers on free ports, read a gateway back. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseExposition, type Family } from '../../src/metrics/parse.ts';
+import { PROJECT_ROOT } from '../../src/runtime/journeys.ts';
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const BIN = join(PROJECT_ROOT, 'bin', 'perfpulse-journeys.js');
+
+/** Runs `perfpulse-journeys <args>` with Node 24 and a clean PERFPULSE_* environment. */
+export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PERFPULSE_')));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: tmpDir('perfpulse-cli-'), env: { ...base, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`CLI did not finish within ${timeoutMs} ms: ${stderr.slice(-500)}`));
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export function tmpDir(prefix = 'perfpulse-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** An env profile file whose every URL points at `origin` (a replica the test started). */
+export function profilePointingAt(origin: string, name = 'lab'): string {
+  const file = join(tmpDir(), `${name}.yaml`);
+  const roles = ['www', 'canfar', 'ws_cadc', 'ws', 'ws_uv'];
+  writeFileSync(file, `name: ${name}\ndescription: test replica\nurls:\n${roles.map((r) => `  ${r}: ${origin}`).join('\n')}\n`);
+  return file;
+}
+
+/** What a Pushgateway exposes on /metrics, parsed. */
+export async function gatewayFamilies(gatewayUrl: string): Promise<Family[]> {
+  const res = await fetch(`${gatewayUrl}/metrics`);
+  return parseExposition(await res.text());
+}
