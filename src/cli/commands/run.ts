@@ -1,0 +1,45 @@
+/** `perfpulse-journeys run` (the default command): flags, help and examples. */
+import { Command, Option } from 'commander';
+import { builtinEnvNames } from '../../config/profile.ts';
+import { availableJourneys } from '../../runtime/journeys.ts';
+import { EXIT_CODES_HELP, collect } from '../help.ts';
+import { runCommand, type RunFlags } from '../run.ts';
+
+const RUN_EXAMPLES = `
+Examples:
+  $ perfpulse-journeys --env local
+      run every journey on the bundled replica, push to a Pushgateway started for the run
+  $ perfpulse-journeys --env local --dry-run
+      print the Prometheus exposition text instead of pushing
+  $ PERFPULSE_USERNAME=me PERFPULSE_PASSWORD_FILE=/run/secrets/cadc \\
+      perfpulse-journeys --env prod --pushgateway http://pushgateway:9091
+  $ perfpulse-journeys --env ./my-portal.yaml --journeys login
+  $ perfpulse-journeys --env local --replica-fault "POST /access/login=delay:800"
+      slow the replica's login POST by 800 ms and watch submit_credentials move
+
+Credentials come only from the environment: PERFPULSE_USERNAME plus PERFPULSE_PASSWORD_FILE
+(preferred) or PERFPULSE_PASSWORD. --env local defaults to the replica's demo user.
+${EXIT_CODES_HELP}`;
+
+export function runCommandDefinition(): Command {
+  return new Command('run')
+    .description('run journeys on an env and push their timings (the default command)')
+    .addOption(new Option('-e, --env <name|file>', `env profile: ${builtinEnvNames().join(', ')}, or a .yaml file`).default('local'))
+    .option('-j, --journeys <list>', `comma-separated journeys to run (default: all of ${availableJourneys().join(', ')})`)
+    .addOption(new Option('--pushgateway <url>', 'Pushgateway base URL; user-info becomes Basic auth').env('PERFPULSE_PUSHGATEWAY'))
+    .option('--dry-run', 'print the Prometheus exposition text to stdout and push nothing', false)
+    .addOption(
+      new Option('--browser <path>', "Chromium executable (default: Playwright's own if installed, else /usr/bin/chromium)").env('PERFPULSE_BROWSER'),
+    )
+    .option(
+      '--replica-fault <spec>',
+      'inject a fault into the bundled replica, repeatable: "POST /access/login=delay:500", "GET /en/=status:503", "GET /ac/whoami=hang"',
+      collect,
+      [],
+    )
+    .option('-o, --output <dir>', 'where screenshots of failed journeys go', 'test-results')
+    .addHelpText('after', RUN_EXAMPLES)
+    .action(async (flags: RunFlags) => {
+      process.exitCode = await runCommand(flags);
+    });
+}

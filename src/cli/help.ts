@@ -1,0 +1,15 @@
+/** Help text and option helpers shared by the commands. */
+
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0   every journey passed and its metrics were delivered (or printed by --dry-run)
+  1   a journey failed (its metrics were still delivered)
+  2   bad input: unknown env, bad flag, unreadable profile or password file, missing tool
+  3   metrics not delivered to the Pushgateway
+  4   aborted by SIGINT/SIGTERM
+  70  internal error (PERFPULSE_DEBUG=1 shows the stack)`;
+
+/** Commander accumulator for a repeatable option. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
