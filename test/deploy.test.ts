@@ -30,9 +30,9 @@ const MODELS = join(PROJECT_ROOT, 'node_modules', 'kubernetes-models');
 
 type Obj = Record<string, any>;
 
-/** Every document of a YAML file, parsed as Kubernetes does (YAML 1.1: 0440 is octal). */
-function yamlDocs(file: string): Obj[] {
-  const docs = parseAllDocuments(readFileSync(file, 'utf8'), { version: '1.1' });
+/** Every document of a YAML file, parsed as Kubernetes does (YAML 1.1: 0440 is octal) unless told otherwise. */
+function yamlDocs(file: string, version: '1.1' | '1.2' = '1.1'): Obj[] {
+  const docs = parseAllDocuments(readFileSync(file, 'utf8'), { version });
   return docs.map((d) => {
     assert.deepEqual(d.errors, [], `${file}: ${d.errors.join('; ')}`);
     return d.toJS() as Obj;
@@ -230,6 +230,31 @@ describe('yamllint (deploy/)', () => {
     const r = spawnSync('yamllint', ['-s', '-c', join(DEPLOY, '.yamllint.yaml'), file], { encoding: 'utf8' });
     assert.equal(r.status, 1);
     assert.match(r.stdout, /duplication of key "a"/);
+  });
+});
+
+describe('scheduled-CI examples (deploy/ci)', () => {
+  const CI = join(DEPLOY, 'ci');
+  it('GitHub Actions: every 5 minutes, one at a time, credentials only from the secret store', () => {
+    const text = readFileSync(join(CI, 'github-actions.yml'), 'utf8');
+    const [wf] = yamlDocs(join(CI, 'github-actions.yml'), '1.2') as [Obj]; // 1.2: `on` is a key, not true
+    assert.equal(wf.on.schedule[0].cron, '*/5 * * * *');
+    assert.equal(wf.concurrency['cancel-in-progress'], false);
+    const step = (wf.jobs.journeys.steps as Obj[]).find((s) => String(s.run).includes('perfpulse-journeys') || String(s.run).includes('docker run')) as Obj;
+    for (const name of ['PERFPULSE_USERNAME', 'PERFPULSE_PASSWORD', 'PERFPULSE_PUSHGATEWAY']) {
+      assert.equal(step.env[name], `\${{ secrets.${name} }}`, `${name} comes from secrets`);
+      assert.match(step.run, new RegExp(`-e ${name}(\\s|$)`), `${name} is handed to the container by name only`);
+    }
+    assert.match(step.run, /run --env prod/);
+    assert.ok(!/PERFPULSE_PASSWORD=/.test(text), 'no password on a command line');
+  });
+
+  it('GitLab CI: runs on a schedule in the image, credentials from CI/CD variables', () => {
+    const [gl] = yamlDocs(join(CI, 'gitlab-ci.yml'), '1.2') as [Obj];
+    const job = gl['perfpulse-journeys'];
+    assert.ok((job.rules as Obj[]).some((r) => r.if === '$CI_PIPELINE_SOURCE == "schedule"'));
+    assert.match(job.script.join('\n'), /bin\/perfpulse-journeys\.js run --env prod/);
+    assert.ok(!JSON.stringify(job).includes('PERFPULSE_PASSWORD'), 'the password is a masked CI/CD variable, not in the file');
   });
 });
 
