@@ -6,7 +6,8 @@
  * - yamllint over all of deploy/ (Debian's yamllint, settings in deploy/.yamllint.yaml);
  * - the CronJob's timing, Secret, ConfigMap, RBAC and sharding choices;
  * - `promtool check rules` and `promtool test rules`;
- * - every metric a dashboard panel or an alert uses is in the metric catalog;
+ * - the Grafana dashboard against the dashboard types of `@grafana/schema` (unknown fields too), and
+ *   every metric a dashboard panel or an alert uses is in the metric catalog;
  * - the Dockerfile's Chromium major is the one the pinned Playwright expects.
  */
 import assert from 'node:assert/strict';
@@ -58,6 +59,32 @@ function quantity(q: string | number): number {
   return Number(m[1]) * unit;
 }
 
+/**
+ * Type-checks each value as a fresh object literal of an exported type of `module` (a .js path
+ * whose .d.ts holds the type), so TypeScript reports wrong types and, unlike the JSON-schema
+ * validators, unknown fields at any depth. Enum-typed fields accept their string values, as JSON has them.
+ */
+function excessPropertyErrors(entries: { module: string; type: string; value: unknown }[]): string[] {
+  const lines = [
+    'type J<T> = T extends string ? `${T}` : T extends number ? number : T extends (infer U)[] ? J<U>[] : T extends object ? { [K in keyof T]: J<T[K]> } : T;',
+    ...entries.map(
+      (e, i) => `import type { ${e.type} as T${i} } from ${JSON.stringify(e.module)};\nexport const o${i}: J<T${i}> = ${JSON.stringify(e.value, null, 1)};`,
+    ),
+  ];
+  const file = join(tmpDir('perfpulse-types-'), 'objects.ts');
+  writeFileSync(file, lines.join('\n'));
+  const program = ts.createProgram([file], {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2023,
+    types: [],
+  });
+  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+}
+
 function podSpecs(): { name: string; spec: Obj }[] {
   return [
     { name: 'CronJob', spec: one('CronJob').spec.jobTemplate.spec.template.spec },
@@ -87,32 +114,12 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
   });
 
   it('no object has an unknown or misspelled field (TypeScript types of the API, excess-property check)', () => {
-    const dir = tmpDir('perfpulse-k8s-types-');
-    const check = (objects: Obj[]): string[] => {
-      const lines = objects.map((doc, i) => {
-        const iface = `I${doc.kind}`;
-        const mod = pathToFileURL(modelPath(doc.apiVersion, doc.kind)).href.replace('file://', '');
-        return `import type { ${iface} as T${i} } from ${JSON.stringify(mod)};\nexport const o${i}: T${i} = ${JSON.stringify(doc, null, 1)};`;
-      });
-      const file = join(dir, `objects-${objects.length}-${Date.now()}.ts`);
-      writeFileSync(file, lines.join('\n'));
-      const program = ts.createProgram([file], {
-        strict: true,
-        noEmit: true,
-        skipLibCheck: true,
-        module: ts.ModuleKind.NodeNext,
-        moduleResolution: ts.ModuleResolutionKind.NodeNext,
-        target: ts.ScriptTarget.ES2023,
-        types: [],
-      });
-      return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-    };
-    const docs = manifests.map((m) => m.doc);
-    assert.deepEqual(check(docs), []);
+    const entry = (doc: Obj) => ({ module: modelPath(doc.apiVersion, doc.kind), type: `I${doc.kind}`, value: doc });
+    assert.deepEqual(excessPropertyErrors(manifests.map((m) => entry(m.doc))), []);
     // and the check does catch a misspelled field
     const typo = structuredClone(one('CronJob'));
     typo.spec.jobTemplate.spec.template.spec.terminationGracePeriod = 45;
-    const errors = check([typo]);
+    const errors = excessPropertyErrors([entry(typo)]);
     assert.ok(errors.some((e) => e.includes('terminationGracePeriod')), errors.join('\n'));
   });
 
@@ -284,6 +291,19 @@ describe('Prometheus rules (deploy/prometheus)', () => {
 describe('metric names in the dashboard and the alerts', () => {
   const known = new Set([...allMetrics().map((m) => m.name), ...PUSHGATEWAY_METRICS]);
   const dashboard = join(DEPLOY, 'grafana', 'perfpulse-journeys.json');
+
+  it("the dashboard matches Grafana's dashboard schema (@grafana/schema types, no unknown fields)", () => {
+    const dash = JSON.parse(readFileSync(dashboard, 'utf8'));
+    const module = join(PROJECT_ROOT, 'node_modules', '@grafana', 'schema', 'dist', 'types', 'index.js');
+    assert.deepEqual(excessPropertyErrors([{ module, type: 'Dashboard', value: dash }]), []);
+    const typo = structuredClone(dash);
+    typo.panels[1].gridPoss = typo.panels[1].gridPos;
+    const errors = excessPropertyErrors([{ module, type: 'Dashboard', value: typo }]);
+    assert.ok(errors.some((e) => e.includes('gridPoss')), errors.join('\n'));
+    const ids = (dash.panels as Obj[]).map((p) => p.id);
+    assert.equal(new Set(ids).size, ids.length, 'panel ids are unique');
+    assert.equal(dash.uid, 'perfpulse-journeys');
+  });
 
   it('every dashboard query names only metrics from the catalog (or the Pushgateway own ones)', () => {
     const queries = dashboardQueries(JSON.parse(readFileSync(dashboard, 'utf8')));
