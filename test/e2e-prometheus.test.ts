@@ -106,7 +106,7 @@ describe('dashboard and alert rules on a real Prometheus scraping a real Pushgat
     }
   });
 
-  it('the panels show what the runs did: success 1 and 0, the failed step, step times', async () => {
+  it('the panels show what the runs did: success 1 and 0, the failed step, a last success only where a run passed', async () => {
     const success = await query(substitute('perfpulse_usersim_journey_success{env=~"$env"}'));
     const byEnv = Object.fromEntries(success.result.map((s) => [s.metric.env, Number(s.value[1])]));
     assert.deepEqual(byEnv, { lab: 1, badpw: 0 });
@@ -147,13 +147,15 @@ describe('dashboard and alert rules on a real Prometheus scraping a real Pushgat
     // The last-success rule's subquery sees a fresh value from the next whole minute on (why it has
     // `for: 2m`): wait until it no longer counts `lab` as never passed.
     const alerts = await eventually('alerts settle', 90_000, async () => {
-      const data = await prom.api<{ alerts: { labels: Record<string, string>; state: string }[] }>('alerts');
+      const data = await prom.api<{ alerts: { labels: Record<string, string>; annotations: Record<string, string>; state: string }[] }>('alerts');
       const list = data.alerts.filter((a) => ENVS.includes(a.labels.env ?? ''));
       const settled = !list.some((a) => a.labels.env === 'lab') && list.filter((a) => a.labels.env === 'badpw').length >= 2;
       return settled ? list : undefined;
     });
     const seen = alerts.map((a) => `${a.labels.alertname} ${a.labels.env} ${a.labels.journey}`).sort();
     assert.deepEqual(seen, ['PerfpulseJourneyFailing badpw login', 'PerfpulseLastSuccessTooOld badpw login']);
+    const failing = alerts.find((a) => a.labels.alertname === 'PerfpulseJourneyFailing');
+    assert.match(failing?.annotations.description ?? '', /failing step: submit_credentials\./, 'the annotation names the failed step');
     const data = await prom.api<{ alerts: { labels: Record<string, string> }[] }>('alerts');
     assert.ok(!data.alerts.some((a) => ['PerfpulseNothingPushed', 'PerfpulsePushFailing', 'PerfpulseJourneyNotPushed'].includes(a.labels.alertname ?? '')));
   });
