@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what perfpulse-journeys needs, and only what is missing, so it is safe to run again:
 #   - Debian's chromium and prometheus-pushgateway, with apt (the only browser we use: never a download)
+#   - Debian's prometheus (the e2e dashboard test's server, and promtool for the alert rules) and
+#     yamllint (deploy/ manifests), with apt
 #   - the npm packages, with `npm ci`, when node_modules is missing or older than package-lock.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +10,8 @@ cd "$(dirname "$0")/.."
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/prometheus-pushgateway ] || missing+=(prometheus-pushgateway)
+[ -x /usr/bin/promtool ] || missing+=(prometheus)
+[ -x /usr/bin/yamllint ] || missing+=(yamllint)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
@@ -20,7 +24,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" >/dev/null
 else
-  echo "setup: chromium and prometheus-pushgateway already installed" >&2
+  echo "setup: chromium, prometheus-pushgateway, prometheus and yamllint already installed" >&2
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
