@@ -45,15 +45,18 @@ journey('download', async ({ page, site }) => {
   let startedAt = 0;
   let firstByteAt = 0;
   let headers: Record<string, string> = {};
-  page.on('response', (r) => {
+  // The file opens in a tab of its own, as a browser does for a direct link; the main page stays usable.
+  const filePage = await page.context().newPage();
+  filePage.on('response', (r) => {
     if (new URL(r.url()).pathname.includes('/files/') && r.status() === 200) headers = r.headers();
   });
 
   await step('request_file', async () => {
     startedAt = performance.now();
-    const event = page.waitForEvent('download', { timeout: deadline });
+    const event = filePage.waitForEvent('download', { timeout: 0 }); // the step's own deadline below names the file
+    event.catch(() => undefined);
     // A navigation that becomes a download rejects ("Download is starting"); an error page resolves with its status.
-    const navigation = page.goto(fileUrl, { timeout: deadline }).then(
+    const navigation = filePage.goto(fileUrl, { timeout: deadline }).then(
       (res) => res,
       () => null,
     );
@@ -61,7 +64,11 @@ journey('download', async ({ page, site }) => {
       deadline,
       `download of ${file}`,
       Promise.race([event.then((d) => ({ d })), navigation.then((res) => (res ? { res } : new Promise<never>(() => undefined)))]),
-    );
+    ).catch(async (err: Error) => {
+      // A hung navigation would also hang the failure screenshot: close the file's tab.
+      await filePage.close().catch(() => undefined);
+      throw err;
+    });
     if ('res' in first) throw new Error(`download of ${file} failed: ${first.res?.status()} ${first.res?.statusText()}`);
     download = first.d;
     firstByteAt = performance.now();
@@ -83,6 +90,7 @@ journey('download', async ({ page, site }) => {
     record('downloadDuration', (doneAt - startedAt) / 1000);
     if (doneAt - firstByteAt >= 1) record('downloadThroughput', bytes / ((doneAt - firstByteAt) / 1000));
     await d.delete();
+    await filePage.close();
   });
 
   await step('open_results', async () => {

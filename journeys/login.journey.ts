@@ -6,8 +6,8 @@
  *   submit_credentials  fill #username/#password, click #submitLogin; the page POSTs /access/login,
  *                       opens the SSO URL it answers, /access/sso sets CADC_SSO and 303s back.
  *                       Ends when the page it lands on has loaded; a refused login fails with the #login_fail text.
- *   see_user_menu       the header's authenticated container shows span.auth-username
- *                       (filled by cadc.user.js from GET /ac/whoami)
+ *   see_user_menu       the page landed on is not a login form (form#loginForm), and the header's authenticated
+ *                       container shows span.auth-username (filled by cadc.user.js from GET /ac/whoami)
  *   token_login         the API login (§2.1): POST <ws_cadc>/ac/login with username and password answers 200 with
  *                       a token (x-vo-authenticated names the user); GET /ac/whoami with it as Bearer answers 200
  *
@@ -41,6 +41,7 @@ journey('login', async ({ page, site, credentials }) => {
   });
 
   await step('see_user_menu', async () => {
+    if (await page.locator('form#loginForm').isVisible()) throw new Error(`landed on a login form after logging in (${new URL(page.url()).pathname})`);
     const user = page.locator('li.user-authenticated span.auth-username');
     await expect(user).toBeVisible();
     await expect(user).not.toBeEmpty();

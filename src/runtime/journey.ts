@@ -17,6 +17,7 @@ import type { MeasureKey } from '../metrics/catalog.ts';
 import { MAX_STEPS_PER_JOURNEY, assertSlug } from '../metrics/labels.ts';
 import { authStatePath, discardAuthState, hasAuthState, isLoginUrl, loginAndSave } from './auth-state.ts';
 import { readHandoff } from './handoff.ts';
+import { redactTrace } from './trace-redact.ts';
 
 export interface Site {
   /** The env's name, e.g. `prod`. */
@@ -34,8 +35,6 @@ interface JourneyFixtures {
   loggedIn: boolean;
 }
 
-/** Trace parts of the running journey, kept only when it fails. */
-const traceParts = new WeakMap<TestInfo, { n: number; files: string[] }>();
 const SKIP_NO_CREDENTIALS = 'no credentials: set PERFPULSE_USERNAME and PERFPULSE_PASSWORD_FILE (or PERFPULSE_PASSWORD)';
 
 const handoff = readHandoff();
@@ -64,10 +63,8 @@ export const test = base.extend<JourneyFixtures>({
     await use(authStatePath());
   },
   // Every journey is traced (screenshots + DOM snapshots); the trace is kept for a failed journey
-  // only. Secrets are typed inside `secretly()`, whose part of the trace is thrown away.
+  // only, after its secrets are rewritten out of it (./trace-redact.ts).
   context: async ({ context, loggedIn }, use, testInfo) => {
-    const parts = { n: 0, files: [] as string[] };
-    traceParts.set(testInfo, parts);
     if (loggedIn) {
       context.on('response', (r) => {
         if ((r.status() === 401 || r.status() === 403) && r.request().resourceType() === 'document') discardAuthState();
@@ -77,15 +74,17 @@ export const test = base.extend<JourneyFixtures>({
     }
     await context.tracing.start({ screenshots: true, snapshots: true, sources: false, title: testInfo.title });
     await use(context);
-    const failed = testInfo.status !== testInfo.expectedStatus;
-    if (failed) {
-      const file = testInfo.outputPath(`trace-${++parts.n}.zip`);
-      await context.tracing.stop({ path: file }).catch(() => undefined);
-      parts.files.push(file);
-      for (const f of parts.files) testInfo.attachments.push({ name: 'trace', path: f, contentType: 'application/zip' });
-    } else {
+    if (testInfo.status === testInfo.expectedStatus) {
       await context.tracing.stop().catch(() => undefined);
-      for (const f of parts.files) rmSync(f, { force: true });
+      return;
+    }
+    const file = testInfo.outputPath('trace.zip');
+    try {
+      await context.tracing.stop({ path: file });
+      redactTrace(file, [process.env.PERFPULSE_PASSWORD ?? ''].filter(Boolean));
+      testInfo.attachments.push({ name: 'trace', path: file, contentType: 'application/zip' });
+    } catch {
+      rmSync(file, { force: true }); // a trace that could not be cleaned is not kept
     }
   },
   credentials: async ({}, use) => {
@@ -122,29 +121,16 @@ function watchLoginLanding(page: Page): void {
 }
 
 /**
- * Runs `body` (typing a password, submitting it) with tracing paused: the trace so far is saved as
- * a part, the part recorded during `body` is discarded, and password fields are emptied before
- * tracing resumes, so neither the typed value nor the POST body can reach a kept trace.
+ * Runs `body` (typing a password, submitting it), then empties every password field, so later DOM
+ * snapshots of the trace cannot show it. Kept traces are also redacted as a whole (./trace-redact.ts).
  */
 export async function secretly<T>(page: Page, body: () => Promise<T>): Promise<T> {
-  const info = test.info();
-  const parts = traceParts.get(info);
-  const tracing = page.context().tracing;
-  if (parts) {
-    const file = info.outputPath(`trace-${++parts.n}.zip`);
-    await tracing.stopChunk({ path: file });
-    parts.files.push(file);
-  }
   try {
     return await body();
   } finally {
     await page
       .evaluate(() => document.querySelectorAll<HTMLInputElement>('input[type=password]').forEach((el) => (el.value = '')))
       .catch(() => undefined);
-    if (parts) {
-      await tracing.stopChunk().catch(() => undefined);
-      await tracing.startChunk().catch(() => undefined);
-    }
   }
 }
 
