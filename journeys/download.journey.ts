@@ -17,7 +17,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import type { Download } from '@playwright/test';
-import { expect, journey, record, step } from '../src/runtime/journey.ts';
+import { expect, journey, record, step, test } from '../src/runtime/journey.ts';
+import { blockForeignHosts } from '../src/runtime/page-helpers.ts';
 
 function md5Base64(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -40,6 +41,7 @@ function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
 journey('download', async ({ page, site }) => {
   const { file, timeoutSeconds } = site.options.download;
   const deadline = timeoutSeconds * 1000;
+  test.setTimeout(Math.max(test.info().timeout, 2 * deadline + site.options.search.timeoutSeconds * 1000 + 60_000));
   const fileUrl = site.url('ws', file);
   let download: Download | undefined;
   let startedAt = 0;
@@ -94,6 +96,7 @@ journey('download', async ({ page, site }) => {
   });
 
   await step('open_results', async () => {
+    await blockForeignHosts(page, site);
     const collection = site.options.search.collection || 'CFHT';
     await page.goto(site.url('www', `/en/search/?Observation.collection=${encodeURIComponent(collection)}`));
     await expect(page.locator('span.grid-header-label')).toContainText('Showing', { timeout: site.options.search.timeoutSeconds * 1000 });

@@ -12,16 +12,14 @@
  *
  * Sky-viewer requests to other hosts (Aladin) are blocked so they never count (§11).
  */
-import { expect, journey, record, step } from '../src/runtime/journey.ts';
+import { expect, journey, record, step, test } from '../src/runtime/journey.ts';
+import { blockForeignHosts } from '../src/runtime/page-helpers.ts';
 
 journey('search', async ({ page, site }) => {
   const { target, collection, timeoutSeconds } = site.options.search;
   const deadline = timeoutSeconds * 1000;
-  const ownHosts = new Set(['www', 'ws', 'ws_cadc', 'ws_uv', 'canfar'].map((r) => new URL(site.url(r as 'www')).host));
-  await page.route(
-    (url) => !ownHosts.has(url.host),
-    (route) => route.abort('blockedbyclient'),
-  );
+  test.setTimeout(Math.max(test.info().timeout, 3 * deadline + 30_000));
+  await blockForeignHosts(page, site);
   const dialogs: string[] = [];
   page.on('dialog', (d) => {
     dialogs.push(d.message());
