@@ -35,7 +35,7 @@ export function runCommandDefinition(): Command {
     )
     .option(
       '--replica-fault <spec>',
-      'inject a fault into the bundled replica, repeatable: "POST /access/login=delay:500", "GET /en/=status:503", "GET /ac/whoami=hang"',
+      'inject a fault into the bundled replica, repeatable; kinds delay:<ms>, status:<code>, hang, slowbody:<bytes/s>, wrongpage: "POST /access/login=delay:500", "GET /en/=wrongpage"',
       collect,
       [],
     )
