@@ -15,7 +15,7 @@ import { startReplica, type Replica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
 import { gatewayFamilies, profilePointingAt, runCli, tmpDir } from './support/helpers.ts';
 
-const LOGIN_STEPS = ['open_login_page', 'submit_credentials', 'see_user_menu'];
+const LOGIN_STEPS = ['open_login_page', 'submit_credentials', 'see_user_menu', 'token_login'];
 const demoCredentials = { PERFPULSE_USERNAME: DEMO_USER.username, PERFPULSE_PASSWORD: DEMO_USER.password };
 
 function stepSeconds(text: string, journey: string): Map<string, number> {
@@ -40,7 +40,7 @@ describe('perfpulse-journeys run (real Chromium, replica, Pushgateway)', () => {
   it('pushes every login step with env, journey and step labels, and exits 0', async () => {
     const pwFile = join(tmpDir(), 'password');
     writeFileSync(pwFile, `${DEMO_USER.password}\n`, { mode: 0o600 });
-    const r = await runCli(['--env', profile, '--pushgateway', gw.url], {
+    const r = await runCli(['--env', profile, '--journeys', 'login', '--pushgateway', gw.url], {
       PERFPULSE_USERNAME: DEMO_USER.username,
       PERFPULSE_PASSWORD_FILE: pwFile,
     });
@@ -66,7 +66,7 @@ describe('perfpulse-journeys run (real Chromium, replica, Pushgateway)', () => {
     const D = 2500;
     const slow = await startReplica({ faults: faultTable([`POST /access/login=delay:${D}`]) });
     try {
-      const r = await runCli(['--env', profilePointingAt(slow.origin, 'slow'), '--dry-run'], demoCredentials);
+      const r = await runCli(['--env', profilePointingAt(slow.origin, 'slow'), '--journeys', 'login', '--dry-run'], demoCredentials);
       assert.equal(r.code, 0, r.stderr);
       const steps = stepSeconds(r.stdout, 'login');
       assert.ok((steps.get('submit_credentials') ?? 0) >= D / 1000, `submit_credentials ${steps.get('submit_credentials')} s >= ${D / 1000} s`);
@@ -77,7 +77,7 @@ describe('perfpulse-journeys run (real Chromium, replica, Pushgateway)', () => {
   });
 
   it('bad credentials: journey_success 0 pushed, the failed step marked, exit 1', async () => {
-    const r = await runCli(['--env', profilePointingAt(replica.origin, 'badpw'), '--pushgateway', gw.url], {
+    const r = await runCli(['--env', profilePointingAt(replica.origin, 'badpw'), '--journeys', 'login', '--pushgateway', gw.url], {
       PERFPULSE_USERNAME: DEMO_USER.username,
       PERFPULSE_PASSWORD: 'not-the-password',
     });
@@ -92,7 +92,7 @@ describe('perfpulse-journeys run (real Chromium, replica, Pushgateway)', () => {
   });
 
   it('--dry-run prints exposition text a real Pushgateway accepts, and pushes nothing', async () => {
-    const r = await runCli(['--env', profilePointingAt(replica.origin, 'dry'), '--dry-run'], demoCredentials);
+    const r = await runCli(['--env', profilePointingAt(replica.origin, 'dry'), '--journeys', 'login', '--dry-run'], demoCredentials);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual([...stepSeconds(r.stdout, 'login').keys()].sort(), [...LOGIN_STEPS].sort());
     assert.equal(samplesOf(await gatewayFamilies(gw.url), METRICS.stepDuration.name).filter((s) => s.labels.env === 'dry').length, 0);
@@ -103,10 +103,10 @@ describe('perfpulse-journeys run (real Chromium, replica, Pushgateway)', () => {
 
 describe('perfpulse-journeys --env local (starts its own replica and Pushgateway)', () => {
   it('runs login, prints the step table and proves the gateway held every step', async () => {
-    const r = await runCli(['--env', 'local']);
+    const r = await runCli(['--env', 'local', '--journeys', 'login']);
     assert.equal(r.code, 0, r.stderr);
     for (const step of LOGIN_STEPS) assert.match(r.stdout, new RegExp(`login\\s+${step}\\s+ok\\s+\\d+\\.\\d{3}`));
-    assert.match(r.stdout, /held: 3 perfpulse_usersim_step_duration_seconds series for journey login/);
+    assert.match(r.stdout, /held: 4 perfpulse_usersim_step_duration_seconds series for journey login/);
     assert.match(r.stderr, /replica: serving the CADC portal on http:\/\/127\.0\.0\.1:\d+/);
   });
 });

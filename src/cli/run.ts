@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { credentialsFromEnv } from '../config/credentials.ts';
-import { loadProfile, withReplicaOrigin } from '../config/profile.ts';
+import { loadProfile, withReplicaOrigin, withSessionLaunch } from '../config/profile.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { METRICS, USERSIM_JOB } from '../metrics/catalog.ts';
 import { expositionFor } from '../metrics/exposition.ts';
@@ -30,15 +30,18 @@ export interface RunFlags {
   browser?: string;
   replicaFault?: string[];
   output?: string;
+  /** Let science_portal launch (and delete) a real session. */
+  launchSessions?: boolean;
 }
 
 const info = (line: string) => process.stderr.write(`${line}\n`);
 
 export async function runCommand(flags: RunFlags): Promise<ExitCode> {
   // 1. Validate everything before starting anything.
-  const baseProfile = loadProfile(flags.env);
+  const loaded = loadProfile(flags.env);
+  const baseProfile = flags.launchSessions ? withSessionLaunch(loaded) : loaded;
   const journeys = selectJourneys(flags.journeys);
-  const faults = faultTable(flags.replicaFault ?? []);
+  const faults = faultTable([...baseProfile.replicaFaults, ...(flags.replicaFault ?? [])]);
   if (faults.size && !baseProfile.replica) throw new UserError(`--replica-fault needs an env with the bundled replica (env ${baseProfile.name} has none)`);
   const gatewayArg = flags.pushgateway ?? process.env.PERFPULSE_PUSHGATEWAY;
   if (gatewayArg !== undefined) checkGatewayUrl(gatewayArg);

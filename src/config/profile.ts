@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.ts';
 import { SLUG } from '../metrics/labels.ts';
+import { parseJourneyOptions, parseReplicaFaults, type JourneyOptions } from './journey-options.ts';
 
 /** Host roles a profile must give, one per real host of the CADC/CANFAR portals. */
 export const URL_ROLES = ['www', 'canfar', 'ws_cadc', 'ws', 'ws_uv'] as const;
@@ -30,6 +31,10 @@ export interface EnvProfile {
   urls: Record<UrlRole, string>;
   /** Where the profile came from: `builtin:<name>` or the file's path. */
   source: string;
+  /** Per-journey options (`journeys:`), defaults filled in (./journey-options.ts). */
+  journeys: JourneyOptions;
+  /** Faults to inject into the bundled replica (`replica_faults:`), as `--replica-fault` takes them. */
+  replicaFaults: string[];
 }
 
 const BUILTIN_DIR = join(dirname(fileURLToPath(import.meta.url)), 'envs');
@@ -102,7 +107,9 @@ export function parseProfile(text: string, source: string): EnvProfile {
   const unknown = Object.keys(doc.urls).filter((k) => !(URL_ROLES as readonly string[]).includes(k));
   if (unknown.length) return fail(`urls has unknown role(s) ${unknown.join(', ')}`);
   const description = typeof doc.description === 'string' ? doc.description : '';
-  return { name, description, replica, urls, source };
+  const journeys = parseJourneyOptions(doc.journeys, fail);
+  const replicaFaults = parseReplicaFaults(doc.replica_faults, replica, fail);
+  return { name, description, replica, urls, source, journeys, replicaFaults };
 }
 
 /** Fills `{replica}` in every URL with the replica's origin. */
@@ -123,4 +130,9 @@ function isHttpUrl(v: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** `--launch-sessions`: lets science_portal launch and delete a real session. */
+export function withSessionLaunch(profile: EnvProfile): EnvProfile {
+  return { ...profile, journeys: { ...profile.journeys, science_portal: { ...profile.journeys.science_portal, launch: true } } };
 }

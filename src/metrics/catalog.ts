@@ -52,9 +52,43 @@ export const METRICS = {
     help: 'Unix time at which this run of the journey started (seconds); tells a fresh value from a stale one.',
     labels: ['env', 'journey'],
   },
+  searchResultRows: {
+    name: 'perfpulse_usersim_search_result_rows',
+    type: 'gauge',
+    help: 'Rows the Advanced Search results grid reported in its header ("Showing {n} rows") in this run.',
+    labels: ['env', 'journey'],
+  },
+  downloadFirstByte: {
+    name: 'perfpulse_usersim_download_first_byte_seconds',
+    type: 'gauge',
+    help: 'Wall-clock time from asking the browser for the file (/data/pub, through its redirect) to the download starting (response headers in).',
+    labels: ['env', 'journey'],
+  },
+  downloadDuration: {
+    name: 'perfpulse_usersim_download_duration_seconds',
+    type: 'gauge',
+    help: 'Wall-clock time from asking the browser for the file to the last byte saved.',
+    labels: ['env', 'journey'],
+  },
+  downloadBytes: {
+    name: 'perfpulse_usersim_download_bytes',
+    type: 'gauge',
+    help: 'Size of the downloaded file as saved by the browser, bytes.',
+    labels: ['env', 'journey'],
+  },
+  downloadThroughput: {
+    name: 'perfpulse_usersim_download_throughput_bytes_per_second',
+    type: 'gauge',
+    help: 'Downloaded bytes divided by the time from first byte to last byte (body transfer only).',
+    labels: ['env', 'journey'],
+  },
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;
+
+/** Values a journey records itself (in the metric's base unit), exported per {env, journey}. */
+export const JOURNEY_MEASURES = ['searchResultRows', 'downloadFirstByte', 'downloadDuration', 'downloadBytes', 'downloadThroughput'] as const;
+export type MeasureKey = (typeof JOURNEY_MEASURES)[number];
 
 /** Every metric definition, in catalog order. */
 export function allMetrics(): MetricDef[] {

@@ -6,7 +6,7 @@
  * one observation and mislead. A value that was not measured is left out, never sent as 0.
  */
 import { Gauge, Registry } from 'prom-client';
-import { METRICS, type MetricDef } from './catalog.ts';
+import { JOURNEY_MEASURES, METRICS, type MetricDef } from './catalog.ts';
 import type { JourneyResult } from '../runtime/results.ts';
 
 function gauge(registry: Registry, def: MetricDef): Gauge {
@@ -21,6 +21,8 @@ export function registryFor(env: string, journeys: readonly JourneyResult[]): Re
   const journeyDuration = gauge(registry, METRICS.journeyDuration);
   const journeySuccess = gauge(registry, METRICS.journeySuccess);
   const runTimestamp = gauge(registry, METRICS.journeyRunTimestamp);
+  const measured = JOURNEY_MEASURES.filter((k) => journeys.some((j) => j.measures?.[k] !== undefined));
+  const measureGauges = new Map(measured.map((k) => [k, gauge(registry, METRICS[k])]));
 
   for (const j of journeys) {
     const labels = { env, journey: j.journey };
@@ -32,6 +34,10 @@ export function registryFor(env: string, journeys: readonly JourneyResult[]): Re
     if (j.durationMs !== undefined) journeyDuration.set(labels, j.durationMs / 1000);
     journeySuccess.set(labels, j.status === 'passed' ? 1 : 0);
     runTimestamp.set(labels, j.startedAtMs / 1000);
+    for (const [k, g] of measureGauges) {
+      const v = j.measures?.[k];
+      if (v !== undefined && Number.isFinite(v)) g.set(labels, v);
+    }
   }
   return registry;
 }

@@ -6,6 +6,8 @@
  *   "POST /access/login=delay:500"        first byte delayed by 500 ms
  *   "GET /ac/whoami=status:503"            answer 503 instead of the page
  *   "GET /en/=hang"                        never answer
+ *   "GET /minoc/files/{token}/{uri+}=slowbody:65536"   body trickles at 64 KiB per second
+ *   "GET /en/=wrongpage"                   200 with the wrong page (the login form, as when a session is lost)
  *   "POST /access/login=delay:200,status:500"
  */
 import { UserError } from '../errors.ts';
@@ -17,6 +19,10 @@ export interface Fault {
   status?: number;
   /** Never answer (the connection stays open until the client gives up or the replica stops). */
   hang?: boolean;
+  /** Send the real answer's body at most this many bytes per second (headers go out at once). */
+  bytesPerSecond?: number;
+  /** Answer 200 with the wrong page: the login form, what a user sees when a session is lost. */
+  wrongPage?: boolean;
 }
 
 export type FaultTable = Map<string, Fault>;
@@ -36,7 +42,13 @@ export function parseFaultSpec(spec: string): [string, Fault] {
     if (kind === 'delay' && Number.isFinite(n) && n >= 0 && value !== '') fault.delayMs = n;
     else if (kind === 'status' && Number.isInteger(n) && n >= 100 && n <= 599) fault.status = n;
     else if (kind === 'hang' && value === '') fault.hang = true;
-    else throw new UserError(`bad replica fault ${JSON.stringify(spec)}: unknown or invalid "${part}" (use delay:<ms>, status:<code>, hang)`);
+    else if (kind === 'slowbody' && Number.isFinite(n) && n >= 1 && value !== '') fault.bytesPerSecond = n;
+    else if (kind === 'wrongpage' && value === '') fault.wrongPage = true;
+    else {
+      throw new UserError(
+        `bad replica fault ${JSON.stringify(spec)}: unknown or invalid "${part}" (use delay:<ms>, status:<code>, hang, slowbody:<bytes/s>, wrongpage)`,
+      );
+    }
   }
   return [route, fault];
 }

@@ -14,7 +14,10 @@ export interface Request {
 }
 
 export interface Route {
-  /** Fault key and documentation: `"METHOD /path"`, `{name}` for a path segment parameter. */
+  /**
+   * Fault key and documentation: `"METHOD /path"`, `{name}` for a path segment parameter,
+   * `{name+}` (last) for the rest of the path, slashes included.
+   */
   key: string;
   handler: (r: Request) => void | Promise<void>;
 }
@@ -29,9 +32,9 @@ export function matchRoute(
     const [rm, rp = ''] = route.key.split(' ');
     if (rm !== m) continue;
     const names: string[] = [];
-    const pattern = rp.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_s, n: string) => {
+    const pattern = rp.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)((?:\\\+)?)\}/g, (_s, n: string, rest: string) => {
       names.push(n);
-      return '([^/]+)';
+      return rest ? '(.+)' : '([^/]+)';
     });
     const hit = new RegExp(`^${pattern}$`).exec(path);
     if (hit) {

@@ -13,17 +13,30 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReplicaContext } from './context.ts';
+import { DEFAULT_FILE_SIZES, generateFiles, generateObservations } from './data.ts';
 import type { FaultTable } from './faults.ts';
 import { matchRoute, readBody, send, type Route } from './http.ts';
+import { loginPage } from './pages.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { dataRoutes } from './routes/data.ts';
+import { searchRoutes } from './routes/search.ts';
+import { skahaRoutes } from './routes/skaha.ts';
 import { ssoRoutes } from './routes/sso.ts';
+import { storageRoutes } from './routes/storage.ts';
 import { TokenStore } from './sessions.ts';
+import { throttleBody } from './throttle.ts';
 
 export interface ReplicaOptions {
   port?: number;
   faults?: FaultTable;
   /** Origins of further SSO sites the login chain hops through (prod: the other www host). */
   ssoPeers?: string[];
+  /** Public files to serve under `/data/pub`, `<ARCHIVE>/<name>` → size in bytes. */
+  fileSizes?: Record<string, number>;
+  /** skaha: how long a new session stays Pending, ms (default 3000). */
+  sessionPendingMs?: number;
+  /** skaha: how long a deleted session stays Terminating, ms (default 1000). */
+  sessionTerminatingMs?: number;
 }
 
 export interface Replica {
@@ -36,10 +49,20 @@ export interface Replica {
   stop(): Promise<void>;
 }
 
-const ROUTE_MODULES: Array<(ctx: ReplicaContext) => Route[]> = [ssoRoutes, adminRoutes];
+const ROUTE_MODULES: Array<(ctx: ReplicaContext) => Route[]> = [ssoRoutes, searchRoutes, dataRoutes, storageRoutes, skahaRoutes, adminRoutes];
 
 export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> {
-  const ctx: ReplicaContext = { tokens: new TokenStore(), faults: opts.faults ?? new Map(), ssoPeers: opts.ssoPeers ?? [] };
+  const ctx: ReplicaContext = {
+    tokens: new TokenStore(),
+    faults: opts.faults ?? new Map(),
+    ssoPeers: opts.ssoPeers ?? [],
+    data: {
+      observations: generateObservations(),
+      files: generateFiles(opts.fileSizes ?? DEFAULT_FILE_SIZES),
+      sessionPendingMs: opts.sessionPendingMs ?? 3000,
+      sessionTerminatingMs: opts.sessionTerminatingMs ?? 1000,
+    },
+  };
   const routes = ROUTE_MODULES.flatMap((m) => m(ctx));
   const openSockets = new Set<Socket>();
 
@@ -52,6 +75,8 @@ export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> 
     if (fault?.hang) return; // never answer; stop() destroys the socket
     if (fault?.delayMs) await sleep(fault.delayMs);
     if (fault?.status) return send(res, fault.status, 'text/plain', `Injected fault: ${fault.status}`);
+    if (fault?.wrongPage) return send(res, 200, 'text/html; charset=utf-8', loginPage(''));
+    if (fault?.bytesPerSecond) throttleBody(res, fault.bytesPerSecond);
     await found.route.handler({ req, res, url, params: found.params, body });
   }
 

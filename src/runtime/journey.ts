@@ -8,23 +8,34 @@
  *     await step('open_login_page', async () => { await page.goto(site.url('www', '/access/login')); });
  *   });
  */
-import { test as base, expect, type TestInfo } from '@playwright/test';
+import { rmSync } from 'node:fs';
+import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
 import type { Credentials } from '../config/credentials.ts';
+import type { JourneyOptions } from '../config/journey-options.ts';
 import type { UrlRole } from '../config/profile.ts';
+import type { MeasureKey } from '../metrics/catalog.ts';
 import { MAX_STEPS_PER_JOURNEY, assertSlug } from '../metrics/labels.ts';
+import { authStatePath, discardAuthState, hasAuthState, isLoginUrl, loginAndSave } from './auth-state.ts';
 import { readHandoff } from './handoff.ts';
+import { redactTrace } from './trace-redact.ts';
 
 export interface Site {
   /** The env's name, e.g. `prod`. */
   env: string;
   /** An absolute URL on one of the profile's hosts: `url('www', '/access/login')`. */
   url(role: UrlRole, path?: string): string;
+  /** The profile's per-journey options (`journeys:`), defaults filled in. */
+  options: JourneyOptions;
 }
 
 interface JourneyFixtures {
   site: Site;
   credentials: Credentials;
+  /** Set by `journey(name, body, { auth: true })`: the context starts from the run's saved login. */
+  loggedIn: boolean;
 }
+
+const SKIP_NO_CREDENTIALS = 'no credentials: set PERFPULSE_USERNAME and PERFPULSE_PASSWORD_FILE (or PERFPULSE_PASSWORD)';
 
 const handoff = readHandoff();
 
@@ -34,25 +45,93 @@ export const test = base.extend<JourneyFixtures>({
     await use({
       env: profile.name,
       url: (role, path = '/') => `${profile.urls[role]}${path.startsWith('/') ? path : `/${path}`}`,
+      options: profile.journeys,
     });
+  },
+  loggedIn: [false, { option: true }],
+  // Journeys marked `auth` start from the run's saved login (./auth-state.ts), logging in first when
+  // there is none; without credentials they are skipped while anonymous journeys still run.
+  storageState: async ({ storageState, loggedIn, browser }, use) => {
+    if (!loggedIn) return use(storageState);
+    const username = process.env.PERFPULSE_USERNAME;
+    const password = process.env.PERFPULSE_PASSWORD;
+    test.skip(!username || !password, SKIP_NO_CREDENTIALS);
+    if (!hasAuthState()) {
+      const { profile } = handoff;
+      await loginAndSave(browser, `${profile.urls.www}/access/login`, { username: username as string, password: password as string });
+    }
+    await use(authStatePath());
+  },
+  // Every journey is traced (screenshots + DOM snapshots); the trace is kept for a failed journey
+  // only, after its secrets are rewritten out of it (./trace-redact.ts).
+  context: async ({ context, loggedIn }, use, testInfo) => {
+    if (loggedIn) {
+      context.on('response', (r) => {
+        if ((r.status() === 401 || r.status() === 403) && r.request().resourceType() === 'document') discardAuthState();
+      });
+      context.on('page', (p) => watchLoginLanding(p));
+      for (const p of context.pages()) watchLoginLanding(p);
+    }
+    await context.tracing.start({ screenshots: true, snapshots: true, sources: false, title: testInfo.title });
+    await use(context);
+    if (testInfo.status === testInfo.expectedStatus) {
+      await context.tracing.stop().catch(() => undefined);
+      return;
+    }
+    const file = testInfo.outputPath('trace.zip');
+    try {
+      await context.tracing.stop({ path: file });
+      redactTrace(file, [process.env.PERFPULSE_PASSWORD ?? ''].filter(Boolean));
+      testInfo.attachments.push({ name: 'trace', path: file, contentType: 'application/zip' });
+    } catch {
+      rmSync(file, { force: true }); // a trace that could not be cleaned is not kept
+    }
   },
   credentials: async ({}, use) => {
     const username = process.env.PERFPULSE_USERNAME;
     const password = process.env.PERFPULSE_PASSWORD;
-    test.skip(
-      !username || !password,
-      'no credentials: set PERFPULSE_USERNAME and PERFPULSE_PASSWORD_FILE (or PERFPULSE_PASSWORD)',
-    );
+    test.skip(!username || !password, SKIP_NO_CREDENTIALS);
     await use({ username: username as string, password: password as string });
   },
 });
 
 export { expect };
 
-/** Declares a journey; `name` is its `journey` label value. */
-export function journey(name: string, body: Parameters<typeof test>[2]): void {
+/** Declares a journey; `name` is its `journey` label value. `auth`: start from the run's saved login. */
+export function journey(name: string, body: Parameters<typeof test>[2], opts: { auth?: boolean } = {}): void {
   assertSlug('journey name', name);
-  test(name, { annotation: { type: 'perfpulse.journey', description: name } }, body);
+  const declare = () => test(name, { annotation: { type: 'perfpulse.journey', description: name } }, body);
+  if (!opts.auth) return declare();
+  test.describe(() => {
+    test.use({ loggedIn: true });
+    declare();
+  });
+}
+
+/** Records a measured value of this journey (base unit of its metric); see JOURNEY_MEASURES. */
+export function record(key: MeasureKey, value: number): void {
+  if (!Number.isFinite(value)) return;
+  test.info().annotations.push({ type: 'perfpulse.measure', description: JSON.stringify([key, value]) });
+}
+
+function watchLoginLanding(page: Page): void {
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame() && isLoginUrl(frame.url())) discardAuthState();
+  });
+}
+
+/**
+ * Runs `body` (typing a password, submitting it), then empties every password field, so later DOM
+ * snapshots of the trace cannot show it. Kept traces are also redacted as a whole (./trace-redact.ts).
+ */
+export async function secretly<T>(page: Page, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } finally {
+    await page
+      .evaluate(() => document.querySelectorAll<HTMLInputElement>('input[type=password]').forEach((el) => (el.value = '')))
+      .catch(() => undefined);
+  }
 }
 
 const stepsSeen = new WeakMap<TestInfo, Set<string>>();

@@ -7,6 +7,8 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FullResult, Reporter, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
+import type { MeasureKey } from '../metrics/catalog.ts';
+import { discardAuthState } from './auth-state.ts';
 import { readHandoff } from './handoff.ts';
 import type { JourneyResult, JourneyStatus, RunResults, StepResult } from './results.ts';
 
@@ -62,11 +64,21 @@ export default class ResultsReporter implements Reporter {
     if (first && last) entry.durationMs = last.startedAtMs + last.durationMs - first.startedAtMs;
     const error = result.status === 'skipped' ? skipReason : firstLine(result.error?.message);
     if (error) entry.error = error;
+    const measures: Partial<Record<MeasureKey, number>> = {};
+    for (const a of result.annotations ?? test.annotations) {
+      if (a.type !== 'perfpulse.measure' || !a.description) continue;
+      const [key, value] = JSON.parse(a.description) as [MeasureKey, number];
+      measures[key] = value;
+    }
+    if (Object.keys(measures).length) entry.measures = measures;
+    const artifacts = result.attachments.flatMap((a) => (a.path && (a.name === 'trace' || a.name === 'screenshot') ? [a.path] : []));
+    if (artifacts.length) entry.artifacts = artifacts;
     this.run.journeys = this.run.journeys.filter((j) => j.journey !== journey).concat(entry);
     this.write();
   }
 
   onEnd(result: FullResult): void {
+    discardAuthState();
     this.run.status = result.status;
     this.run.finishedAtMs = Date.now();
     this.write();

@@ -4,6 +4,8 @@
  * Everything here is measured; nothing is a default standing in for a missing value.
  */
 
+import type { MeasureKey } from '../metrics/catalog.ts';
+
 export interface StepResult {
   /** Step slug, e.g. `open_login_page`. */
   name: string;
@@ -29,6 +31,10 @@ export interface JourneyResult {
   steps: StepResult[];
   /** One-line failure or skip reason for people. */
   error?: string;
+  /** Values the journey recorded with `record()` (rows found, bytes downloaded…), base units. */
+  measures?: Partial<Record<MeasureKey, number>>;
+  /** Screenshot and trace of a failed journey, when kept. */
+  artifacts?: string[];
 }
 
 export interface RunResults {

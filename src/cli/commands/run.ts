@@ -16,6 +16,8 @@ Examples:
   $ perfpulse-journeys --env ./my-portal.yaml --journeys login
   $ perfpulse-journeys --env local --replica-fault "POST /access/login=delay:800"
       slow the replica's login POST by 800 ms and watch submit_credentials move
+  $ perfpulse-journeys --env local --journeys science_portal --launch-sessions
+      also launch a notebook session, wait until it is Running, and delete it
 
 Credentials come only from the environment: PERFPULSE_USERNAME plus PERFPULSE_PASSWORD_FILE
 (preferred) or PERFPULSE_PASSWORD. --env local defaults to the replica's demo user.
@@ -33,11 +35,12 @@ export function runCommandDefinition(): Command {
     )
     .option(
       '--replica-fault <spec>',
-      'inject a fault into the bundled replica, repeatable: "POST /access/login=delay:500", "GET /en/=status:503", "GET /ac/whoami=hang"',
+      'inject a fault into the bundled replica, repeatable; kinds delay:<ms>, status:<code>, hang, slowbody:<bytes/s>, wrongpage: "POST /access/login=delay:500", "GET /en/=wrongpage"',
       collect,
       [],
     )
-    .option('-o, --output <dir>', 'where screenshots of failed journeys go', 'test-results')
+    .option('-o, --output <dir>', 'where screenshots and traces of failed journeys go', 'test-results')
+    .option('--launch-sessions', 'let science_portal launch a real session, wait until it is Running and delete it', false)
     .addHelpText('after', RUN_EXAMPLES)
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);

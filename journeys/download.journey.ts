@@ -1,0 +1,114 @@
+/**
+ * download: a public file through /data/pub and its redirect to the file service, then the
+ * Download Manager chooser from Advanced Search results (cadc-reference.md §4.1, §4.3, §3.5).
+ *
+ * Steps:
+ *   request_file           ask the browser for <ws>/data/pub/<ARCHIVE>/<file> (journeys.download.file); it follows
+ *                          the 303 to /minoc/files/<token>/<uri>; ends when the download starts (response headers in)
+ *   receive_file           ends when the last byte is saved; the size must equal Content-Length and the MD5 the
+ *                          `Digest` header, when the server sent them
+ *   open_results           <www>/en/search/?Observation.collection=<collection> auto-submits (§3.2 (5)); ends when
+ *                          the grid header shows "Showing {n} rows"
+ *   open_download_manager  tick the first row (input._select_vov_1, §11), click button#downloadFormSubmit; the
+ *                          `DOWNLOAD` popup shows the chooser's method buttons (§4.3)
+ *
+ * Recorded: time to first byte, to completion, bytes, throughput (bytes / body-transfer time).
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import type { Download } from '@playwright/test';
+import { expect, journey, record, step, test } from '../src/runtime/journey.ts';
+import { blockForeignHosts } from '../src/runtime/page-helpers.ts';
+
+function md5Base64(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('md5');
+    createReadStream(path)
+      .on('data', (d) => hash.update(d))
+      .on('end', () => resolve(hash.digest('base64')))
+      .on('error', reject);
+  });
+}
+
+function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+}
+
+journey('download', async ({ page, site }) => {
+  const { file, timeoutSeconds } = site.options.download;
+  const deadline = timeoutSeconds * 1000;
+  test.setTimeout(Math.max(test.info().timeout, 2 * deadline + site.options.search.timeoutSeconds * 1000 + 60_000));
+  const fileUrl = site.url('ws', file);
+  let download: Download | undefined;
+  let startedAt = 0;
+  let firstByteAt = 0;
+  let headers: Record<string, string> = {};
+  // The file opens in a tab of its own, as a browser does for a direct link; the main page stays usable.
+  const filePage = await page.context().newPage();
+  filePage.on('response', (r) => {
+    if (new URL(r.url()).pathname.includes('/files/') && r.status() === 200) headers = r.headers();
+  });
+
+  await step('request_file', async () => {
+    startedAt = performance.now();
+    const event = filePage.waitForEvent('download', { timeout: 0 }); // the step's own deadline below names the file
+    event.catch(() => undefined);
+    // A navigation that becomes a download rejects ("Download is starting"); an error page resolves with its status.
+    const navigation = filePage.goto(fileUrl, { timeout: deadline }).then(
+      (res) => res,
+      () => null,
+    );
+    const first = await within(
+      deadline,
+      `download of ${file}`,
+      Promise.race([event.then((d) => ({ d })), navigation.then((res) => (res ? { res } : new Promise<never>(() => undefined)))]),
+    ).catch(async (err: Error) => {
+      // A hung navigation would also hang the failure screenshot: close the file's tab.
+      await filePage.close().catch(() => undefined);
+      throw err;
+    });
+    if ('res' in first) throw new Error(`download of ${file} failed: ${first.res?.status()} ${first.res?.statusText()}`);
+    download = first.d;
+    firstByteAt = performance.now();
+    record('downloadFirstByte', (firstByteAt - startedAt) / 1000);
+  });
+
+  await step('receive_file', async () => {
+    const d = download as Download;
+    const path = await within(deadline, `download of ${file}`, d.path());
+    const failure = await d.failure();
+    if (failure) throw new Error(`download of ${file} failed: ${failure}`);
+    const doneAt = performance.now();
+    const bytes = statSync(path).size;
+    const expected = Number(headers['content-length']);
+    if (Number.isFinite(expected) && expected !== bytes) throw new Error(`download of ${file} is ${bytes} bytes, Content-Length said ${expected}`);
+    const digest = /md5=([A-Za-z0-9+/=]+)/.exec(headers.digest ?? '')?.[1];
+    if (digest && digest !== (await md5Base64(path))) throw new Error(`download of ${file} does not match its Digest`);
+    record('downloadBytes', bytes);
+    record('downloadDuration', (doneAt - startedAt) / 1000);
+    if (doneAt - firstByteAt >= 1) record('downloadThroughput', bytes / ((doneAt - firstByteAt) / 1000));
+    await d.delete();
+    await filePage.close();
+  });
+
+  await step('open_results', async () => {
+    await blockForeignHosts(page, site);
+    const collection = site.options.search.collection || 'CFHT';
+    await page.goto(site.url('www', `/en/search/?Observation.collection=${encodeURIComponent(collection)}`));
+    await expect(page.locator('span.grid-header-label')).toContainText('Showing', { timeout: site.options.search.timeoutSeconds * 1000 });
+    await expect(page.locator('a.quicksearch_link').first()).toBeVisible();
+  });
+
+  await step('open_download_manager', async () => {
+    await page.locator('input._select_vov_1').check();
+    const popup = page.waitForEvent('popup');
+    await page.locator('button#downloadFormSubmit').click();
+    const chooser = await popup;
+    await expect(chooser.locator('[name="method"][value="TAR"]')).toBeVisible();
+    await expect(chooser.locator('[name="method"][value="URL List"]')).toBeVisible();
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * Log in once per run: the first journey that needs a logged-in browser (or the login journey,
+ * when it passes) saves the browser's storage state (cookies such as CADC_SSO, localStorage) to a
+ * file only this user can read (mode 0600); later journeys start from it instead of logging in
+ * again. The file is thrown away when a journey lands on a login page or gets 401/403 with it, and
+ * at the end of the run (results reporter), so a token never outlives the run on disk.
+ */
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Browser, BrowserContext } from '@playwright/test';
+import type { Credentials } from '../config/credentials.ts';
+import { readHandoff } from './handoff.ts';
+
+export const AUTH_STATE_MODE = 0o600;
+
+/** Where this run keeps its storage state: next to the run's results file (the CLI's private temp dir). */
+export function authStatePath(): string {
+  return join(dirname(readHandoff().resultsFile), 'perfpulse-auth-state.json');
+}
+
+export function hasAuthState(): boolean {
+  return existsSync(authStatePath());
+}
+
+/** Saves the context's storage state, atomically, readable by this user only. */
+export async function saveAuthState(context: BrowserContext): Promise<string> {
+  const file = authStatePath();
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(await context.storageState()), { mode: AUTH_STATE_MODE });
+  chmodSync(tmp, AUTH_STATE_MODE);
+  renameSync(tmp, file);
+  return file;
+}
+
+export function discardAuthState(): void {
+  rmSync(authStatePath(), { force: true });
+}
+
+/** Pages that mean "you are not logged in" (cadc-reference.md §2.2, §2.4). */
+export function isLoginUrl(url: string): boolean {
+  try {
+    const { pathname } = new URL(url);
+    return /^\/access\/login\b|\/login\.html$|\/connexion\.html$/.test(pathname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Logs in through the CADC site's browser SSO (§2.2) in a context of its own (never traced) and
+ * saves its storage state. Waits for `/access/sso` to set CADC_SSO rather than for any page, so a
+ * broken landing page does not stop the other journeys from logging in.
+ */
+export async function loginAndSave(browser: Browser, loginUrl: string, credentials: Credentials): Promise<string> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(loginUrl);
+    await page.locator('input#username').fill(credentials.username);
+    await page.locator('input#password').fill(credentials.password);
+    const sso = page.waitForResponse((r) => new URL(r.url()).pathname === '/access/sso', { timeout: 30_000 });
+    const post = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/access/login');
+    await page.locator('button#submitLogin').click();
+    const answer = await post;
+    if (!answer.ok()) throw new Error(`login for the other journeys refused (${answer.status()})`);
+    const hop = await sso;
+    if (hop.status() >= 400) throw new Error(`SSO answered ${hop.status()}`);
+    const cookies = await context.cookies();
+    if (!cookies.some((c) => c.name === 'CADC_SSO')) throw new Error('login did not set CADC_SSO');
+    return await saveAuthState(context);
+  } finally {
+    await context.close();
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * The replica's HTTP contract for Advanced Search, download, storage and skaha
+ * (cadc-reference.md §3–§6, §11), checked without a browser, plus the new fault kinds.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import { generateFiles, generateObservations } from '../src/replica/data.ts';
+import { faultTable, parseFaultSpec } from '../src/replica/faults.ts';
+import { startReplica, type Replica } from '../src/replica/server.ts';
+import { DEMO_USER } from '../src/replica/users.ts';
+
+const form = (fields: Record<string, string>) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams(fields).toString(),
+});
+
+describe('replica: search, download, storage, skaha', () => {
+  let replica: Replica;
+  let token: string;
+  before(async () => {
+    replica = await startReplica({ sessionPendingMs: 300, sessionTerminatingMs: 300 });
+    token = await (await fetch(`${replica.origin}/ac/login`, form({ username: DEMO_USER.username, password: DEMO_USER.password }))).text();
+  });
+  after(() => replica.stop());
+
+  it('generates the same observations and bytes on every start', () => {
+    assert.deepEqual(generateObservations(), generateObservations());
+    const a = generateFiles().get('CFHT/1722800p.fits.fz');
+    const b = generateFiles().get('CFHT/1722800p.fits.fz');
+    assert.ok(a && b);
+    assert.equal(a.md5(), b.md5());
+    assert.equal(a.bytes().subarray(0, 6).toString('latin1'), 'SIMPLE');
+  });
+
+  it('search page: disabled Search buttons, dotted ids; the service lookup is on the page URL itself (§11)', async () => {
+    const html = await (await fetch(`${replica.origin}/en/search/`)).text();
+    for (const piece of [
+      '<form id="queryForm" class="queryForm" method="post" action="/search/find" enctype="multipart/form-data">',
+      '<button type="submit" class="btn btn-primary submit-query" disabled>Search</button>',
+      'id="Plane.position.bounds" name="Plane.position.bounds@Shape1.value"',
+      'id="Observation.collection" name="Observation.collection" class="hierarchy_select"',
+      '<span class="grid-header-label"></span>',
+      'id="errorTableTabLink"',
+    ]) {
+      assert.ok(html.includes(piece), piece);
+    }
+    const lookup = await fetch(`${replica.origin}/en/search/?serviceID=${encodeURIComponent('ivo://cadc.nrc.ca/argus')}&standardID=${encodeURIComponent('ivo://ivoa.net/std/TAP')}`);
+    assert.deepEqual(await lookup.json(), { serviceURL: `${replica.origin}/argus` });
+    const unknown = await fetch(`${replica.origin}/en/search/?serviceID=ivo://nowhere&standardID=x`);
+    assert.equal(unknown.status, 404);
+  });
+
+  it('TAP sync answers 303 to the job run; the data train is CSV with the cs column; CORS with credentials', async () => {
+    const res = await fetch(`${replica.origin}/argus/sync`, {
+      ...form({ LANG: 'ADQL', FORMAT: 'CSV', QUERY: 'select collection, count(*) as cs from caom2.enumfield group by collection' }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://www.example' },
+      redirect: 'manual',
+    });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('access-control-allow-credentials'), 'true');
+    const location = res.headers.get('location') ?? '';
+    assert.match(location, /\/argus\/sync\/[a-z0-9]+\/run$/);
+    const csv = await (await fetch(location)).text();
+    assert.match(csv.split('\n')[0] ?? '', /collection.*,cs$/);
+    assert.ok(csv.includes('"CFHT"'));
+  });
+
+  it('/search/find builds ADQL, POSTs TAP itself and answers results_url/job_url; the CSV matches the constraints', async () => {
+    const body = new FormData();
+    body.append('Plane.position.bounds@Shape1.value', 'M101');
+    body.append('Observation.collection', 'CFHT');
+    body.append('MaxRecords', '10000');
+    const res = await fetch(`${replica.origin}/search/find`, { method: 'POST', body });
+    assert.equal(res.status, 200);
+    const doc = (await res.json()) as { results_url: string; job_url: string; run_id: string };
+    assert.equal(doc.job_url, doc.results_url.replace(/\/run$/, ''));
+    const rows = (await (await fetch(doc.results_url)).text()).trim().split('\n').slice(1);
+    const expected = generateObservations().filter((o) => o.targetName === 'M101' && o.collection === 'CFHT').length;
+    assert.equal(rows.length, expected);
+    assert.ok(rows.every((r) => r.includes('"CFHT"') && r.includes('"M101"')));
+    const job = (await (await fetch(doc.job_url)).text()).replace(/&#39;/g, "'");
+    assert.match(job, /<uws:parameter id="query">SELECT .*CIRCLE\('ICRS', 210\.802429, 54\.34875, 0\.5\).*Observation\.collection IN \( 'CFHT' \)/);
+
+    const bad = new FormData();
+    bad.append('Plane.position.bounds@Shape1.value', 'no such object');
+    const refused = (await (await fetch(`${replica.origin}/search/find`, { method: 'POST', body: bad })).json()) as { errorMessage?: string };
+    assert.match(refused.errorMessage ?? '', /Could not resolve target name/);
+  });
+
+  it('/data/pub 303s to minoc, which streams the bytes with Content-Length, Digest, Content-Disposition, Last-Modified', async () => {
+    const first = await fetch(`${replica.origin}/data/pub/CFHT/1722800p.fits.fz`, { redirect: 'manual' });
+    assert.equal(first.status, 303);
+    const location = first.headers.get('location') ?? '';
+    assert.match(location, /\/minoc\/files\/[\w-]+\/cadc:CFHT\/1722800p\.fits\.fz$/);
+    const file = await fetch(location);
+    assert.equal(file.status, 200);
+    const bytes = Buffer.from(await file.arrayBuffer());
+    assert.equal(bytes.length, 256 * 1024);
+    assert.equal(file.headers.get('content-length'), String(256 * 1024));
+    assert.equal(file.headers.get('digest'), `md5=${createHash('md5').update(bytes).digest('base64')}`);
+    assert.equal(file.headers.get('content-disposition'), 'inline; filename="1722800p.fits.fz"');
+    assert.ok(Date.parse(file.headers.get('last-modified') ?? '') > 0);
+
+    const head = await fetch(`${replica.origin}/data/pub/CFHT/1722800p.fits.fz`, { method: 'HEAD', redirect: 'manual' });
+    assert.equal(head.status, 200, 'HEAD answers metadata without a redirect');
+    assert.equal(head.headers.get('content-length'), String(256 * 1024));
+    assert.equal((await fetch(`${replica.origin}/data/pub/CFHT/nope.fits`)).status, 404);
+    const priv = await fetch(`${replica.origin}/data/pub/CFHT/2000001p.fits.fz`);
+    assert.equal(priv.status, 401, 'private file: 303 to /data/auth, then 401');
+    assert.match(priv.headers.get('www-authenticate') ?? '', /^Basic realm="CADC"/);
+    assert.equal((await fetch(location.replace(/files\/[\w-]+\//, 'files/forged/'))).status, 403);
+  });
+
+  it('VOSpace: the home node is the owner\'s only; the storage UI lists it from the nodes XML', async () => {
+    const path = `/arc/nodes/home/${DEMO_USER.username}`;
+    assert.equal((await fetch(`${replica.origin}${path}`)).status, 401);
+    const xml = await (await fetch(`${replica.origin}${path}`, { headers: { authorization: `Bearer ${token}` } })).text();
+    assert.match(xml, /<vos:node xmlns:vos="http:\/\/www\.ivoa\.net\/xml\/VOSpace\/v2\.0"/);
+    assert.match(xml, /uri="vos:\/\/cadc\.nrc\.ca~arc\/home\/perfpulse-demo\/README\.md" xsi:type="vos:DataNode"/);
+    const page = await (await fetch(`${replica.origin}/storage/page/home/${DEMO_USER.username}`, { headers: { cookie: `CADC_SSO="${token}"` } })).text();
+    assert.deepEqual(page.trim().split('\n').map((l) => l.split(',')[0]), ['data', 'notebooks', 'README.md', 'results.fits']);
+    const login = await fetch(`${replica.origin}/storage/ac/authenticate`, {
+      ...form({ username: DEMO_USER.username, password: DEMO_USER.password, redirectPath: '/home/perfpulse-demo' }),
+      redirect: 'manual',
+    });
+    assert.equal(login.status, 303);
+    assert.equal(login.headers.get('location'), '/storage/list/home/perfpulse-demo');
+    assert.match(login.headers.get('set-cookie') ?? '', /^CADC_SSO="base64:[^"]+"; Max-Age=172800; Path=\//);
+  });
+
+  it('skaha v1: text id on create (query params, empty form body), Pending → Running → Terminating → 404', async () => {
+    const auth = { authorization: `Bearer ${token}`, 'x-skaha-authentication-type': 'RUNTIME-TOKEN' };
+    assert.equal((await fetch(`${replica.origin}/skaha/v1/session`)).status, 401);
+    const q = new URLSearchParams({ name: 'probe1', image: 'images.canfar.net/skaha/astroml:latest', cores: '1', ram: '1' });
+    const created = await fetch(`${replica.origin}/skaha/v1/session?${q}`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(created.status, 200);
+    const id = (await created.text()).trim();
+    assert.match(id, /^[a-z0-9]{8}$/);
+    const status = async () => ((await (await fetch(`${replica.origin}/skaha/v1/session/${id}`, { headers: auth })).json()) as { status: string }).status;
+    assert.equal(await status(), 'Pending');
+    await sleep(400);
+    assert.equal(await status(), 'Running');
+    const list = (await (await fetch(`${replica.origin}/skaha/v1/session`, { headers: auth })).json()) as Array<{ id: string }>;
+    assert.ok(list.some((s) => s.id === id));
+    assert.equal((await fetch(`${replica.origin}/skaha/v1/session/${id}`, { method: 'DELETE', headers: auth })).status, 204);
+    assert.equal(await status(), 'Terminating');
+    await sleep(400);
+    assert.equal((await fetch(`${replica.origin}/skaha/v1/session/${id}`, { headers: auth })).status, 404);
+    const badImage = await fetch(`${replica.origin}/skaha/v1/session?name=x&image=nope`, { method: 'POST', headers: auth });
+    assert.equal(badImage.status, 400);
+  });
+});
+
+describe('replica faults: slow body and wrong page', () => {
+  it('parses slowbody:<bytes/s> and wrongpage, and refuses nonsense', () => {
+    assert.deepEqual(parseFaultSpec('GET /minoc/files/{token}/{uri+}=slowbody:65536'), ['GET /minoc/files/{token}/{uri+}', { bytesPerSecond: 65536 }]);
+    assert.deepEqual(parseFaultSpec('GET /en/=wrongpage'), ['GET /en/', { wrongPage: true }]);
+    assert.throws(() => parseFaultSpec('GET /en/=slowbody:0'), /slowbody:<bytes\/s>/);
+    assert.throws(() => parseFaultSpec('GET /en/=wrongpage:1'), /unknown or invalid/);
+  });
+
+  it('a slow body keeps the status and headers prompt and stretches the body to size / rate', async () => {
+    const replica = await startReplica({ faults: faultTable(['GET /minoc/files/{token}/{uri+}=slowbody:131072']) });
+    try {
+      const location = (await fetch(`${replica.origin}/data/pub/CFHT/1722800p.fits.fz`, { redirect: 'manual' })).headers.get('location') ?? '';
+      const t0 = performance.now();
+      const res = await fetch(location);
+      const headersAfter = performance.now() - t0;
+      const bytes = Buffer.from(await res.arrayBuffer());
+      const total = performance.now() - t0;
+      assert.equal(bytes.length, 256 * 1024, 'every byte arrives');
+      assert.ok(total >= 1800, `256 KiB at 128 KiB/s took ${total.toFixed(0)} ms (>= 1800)`);
+      assert.ok(headersAfter < total - 1000, `headers after ${headersAfter.toFixed(0)} ms, body done after ${total.toFixed(0)} ms`);
+    } finally {
+      await replica.stop();
+    }
+  });
+
+  it('a wrong page answers 200 with the login form instead of the real page', async () => {
+    const replica = await startReplica({ faults: faultTable(['GET /en/=wrongpage']) });
+    try {
+      const res = await fetch(`${replica.origin}/en/`);
+      assert.equal(res.status, 200);
+      const html = await res.text();
+      assert.ok(html.includes('<form id="loginForm"'));
+      assert.ok(!html.includes('Offline replica of the CADC portal'));
+    } finally {
+      await replica.stop();
+    }
+  });
+});
+
+describe('trace redaction and the saved login', () => {
+  it('rewrites a trace zip without the password, cookie values or tokens, and keeps it a valid zip', async () => {
+    const { readZip, redactTrace, writeZip } = await import('../src/runtime/trace-redact.ts');
+    const { mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
+    const { deflateRawSync } = await import('node:zlib');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const token = 'base64:ZXhwaXJ5dGltZT0xNzk1NTkwMjg0ODE3JnVzZXJpZD1wZXJmcHVsc2UtZGVtbw==';
+    const network = JSON.stringify({
+      snapshot: {
+        request: { headers: [{ name: 'Cookie', value: `CADC_SSO="${token}"` }], postData: { text: 'username=u&password=s3cret%21pw' } },
+        response: { headers: [{ name: 'x-vo-bearer', value: token }] },
+      },
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'perfpulse-redact-')), 'trace.zip');
+    writeFileSync(file, writeZip([
+      { name: 'trace.network', data: Buffer.from(network) },
+      { name: 'trace.trace', data: Buffer.from('{"params":{"value":"s3cret!pw"}} /access/sso?cookieValue=' + encodeURIComponent(token)) },
+      { name: 'resources/abc.dat', data: Buffer.from(token) },
+    ]));
+    // A deflated entry (as Playwright writes them) must be readable too.
+    const deflated = readZip(writeZip([{ name: 'x', data: Buffer.from('hello') }]));
+    assert.equal(deflated[0]?.data.toString(), 'hello');
+    assert.ok(deflateRawSync(Buffer.from('x')).length > 0);
+    redactTrace(file, ['s3cret!pw']);
+    const all = readZip(readFileSync(file)).map((e) => e.data.toString('latin1')).join('\n');
+    for (const secret of ['s3cret!pw', 's3cret%21pw', token, encodeURIComponent(token)]) assert.ok(!all.includes(secret), secret);
+    assert.ok(all.includes('[redacted]'));
+    assert.ok(all.includes('username=u'), 'what is not secret stays');
+  });
+
+  it('saves the storage state with mode 0600 next to the run results and discards it', async () => {
+    const { mkdtempSync, statSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { chromium } = await import('playwright-core');
+    const dir = mkdtempSync(join(tmpdir(), 'perfpulse-auth-'));
+    const before = process.env.PERFPULSE_RUN;
+    process.env.PERFPULSE_RUN = JSON.stringify({
+      profile: { name: 'x', urls: {}, journeys: {}, replicaFaults: [] },
+      browserPath: '/usr/bin/chromium',
+      resultsFile: join(dir, 'results.json'),
+      outputDir: dir,
+    });
+    const { authStatePath, discardAuthState, saveAuthState } = await import('../src/runtime/auth-state.ts');
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+    try {
+      const context = await browser.newContext();
+      await context.addCookies([{ name: 'CADC_SSO', value: '"tok"', url: 'http://127.0.0.1:1/' }]);
+      const file = await saveAuthState(context);
+      assert.equal(file, authStatePath());
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      discardAuthState();
+      assert.equal(existsSync(file), false);
+    } finally {
+      await browser.close();
+      if (before === undefined) delete process.env.PERFPULSE_RUN;
+      else process.env.PERFPULSE_RUN = before;
+    }
+  });
+});
