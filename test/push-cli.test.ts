@@ -134,6 +134,26 @@ describe('delivery when the Pushgateway is down (real CLI, Chromium, gateways)',
     }
   });
 
+  it('a gateway that stays down: `push --replay` keeps the entry, exits 3 and never prints the URL\'s user-info', async () => {
+    const spoolDir = tmpDir('perfpulse-spool-');
+    new Spool(spoolDir).write({ job: USERSIM_JOB, grouping: { env: 'kept', journey: 'login' }, method: 'PUT', body: 'x 1\n', runTimestampMs: Date.now() }, 'down');
+    const url = `http://pusher:hunter2@127.0.0.1:${await freePort()}`;
+    const r = await runCli(['push', '--replay', '--pushgateway', url, '--spool-dir', spoolDir]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stdout, /0 delivered, .* 1 still spooled/);
+    assert.equal(spooledFiles(spoolDir).length, 1);
+    assert.ok(!`${r.stdout}${r.stderr}`.includes('hunter2') && !`${r.stdout}${r.stderr}`.includes('pusher'), 'user-info never printed');
+  });
+
+  it('unreadable or conflicting gateway credentials are bad input: exit 2, one line', async () => {
+    const a = await runCli(['--env', 'prod', '--pushgateway', 'http://127.0.0.1:9'], { PERFPULSE_PUSHGATEWAY_TOKEN_FILE: '/nonexistent/token' });
+    assert.equal(a.code, 2);
+    assert.equal(a.stderr.trim(), 'perfpulse-journeys: cannot read PERFPULSE_PUSHGATEWAY_TOKEN_FILE (/nonexistent/token): ENOENT');
+    const b = await runCli(['push', '--replay', '--pushgateway', 'http://u:p@127.0.0.1:9'], { PERFPULSE_PUSHGATEWAY_TOKEN: 't' });
+    assert.equal(b.code, 2);
+    assert.match(b.stderr, /^perfpulse-journeys: Pushgateway credentials given twice .*\n$/);
+  });
+
   it('`push` without --replay, or without a gateway, is bad input', async () => {
     const a = await runCli(['push']);
     assert.equal(a.code, 2);
