@@ -107,6 +107,23 @@ describe('push retries (fake gateways)', () => {
     assert.equal(out.retryable, true);
   });
 
+  it('a gateway that closes the connection in the middle of its answer: an error, retried, not a hang', async () => {
+    const gw = await fakeGateway((_r, res, n) => {
+      if (n === 1) {
+        res.writeHead(200, { 'content-length': '100' });
+        res.write('partial');
+        setTimeout(() => res.socket?.destroy(), 50);
+      } else res.end();
+    });
+    servers.push(gw);
+    const failures: string[] = [];
+    const out = await pushWithRetry(req(gw.url), { policy: fast, onRetry: (f) => failures.push(f.message) });
+    assert.equal(out.ok, true, out.message);
+    assert.equal(out.attempts, 2, 'the cut-off answer did not count as delivered');
+    assert.equal(failures.length, 1);
+    assert.match(failures[0] as string, /ECONNRESET/, 'seen as a reset, not waited out until the deadline');
+  });
+
   it('stops retrying when the overall deadline leaves no time', async () => {
     const port = await freePort();
     const out = await pushWithRetry(req(`http://127.0.0.1:${port}`), { policy: fast, deadlineAt: Date.now() + 100 });

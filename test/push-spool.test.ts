@@ -129,6 +129,15 @@ describe('delivery and replay (real Pushgateways)', () => {
     assert.deepEqual(spool.counters().failures, { down: 2 });
   });
 
+  it('a spool that cannot be written: the push is reported as not delivered and not spooled, nothing thrown', async () => {
+    const lines: string[] = [];
+    const spool = new Spool('/dev/null/spool');
+    const items = await usersimItems(runAt(Date.now() - HOUR, 'nospool'));
+    const out = await deliverItems(`http://127.0.0.1:${await freePort()}`, items, { spool, policy: fast, log: (l) => lines.push(l) });
+    assert.deepEqual(out.map((d) => [d.ok, d.spooledTo]), [[false, undefined], [false, undefined]]);
+    assert.match(lines.join('\n'), /not delivered \(ECONNREFUSED\) and NOT spooled: cannot create the spool directory \/dev\/null\/spool: ENOTDIR/);
+  });
+
   it('replay: oldest first, an older spooled run never overwrites a newer one, the same run is never sent twice', async () => {
     const lines: string[] = [];
     const spool = new Spool(join(tmpDir(), 'spool'), undefined, (l) => lines.push(l));

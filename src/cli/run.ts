@@ -108,17 +108,24 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
 
     // 4. Run the journeys.
     info(`running ${journeys.join(', ')} on env ${profile.name}`);
-    const results = await runJourneys({
-      handoff: {
-        profile,
-        browserPath,
-        resultsFile: join(workDir, 'results.json'),
-        outputDir: resolve(flags.output ?? 'test-results'),
-      },
-      journeys,
-      credentials,
-      signal: abort.signal,
-    });
+    let results: RunResults;
+    try {
+      results = await runJourneys({
+        handoff: {
+          profile,
+          browserPath,
+          resultsFile: join(workDir, 'results.json'),
+          outputDir: resolve(flags.output ?? 'test-results'),
+        },
+        journeys,
+        credentials,
+        signal: abort.signal,
+      });
+    } catch (err) {
+      if (!abort.signal.aborted) throw err;
+      info('aborted before any journey reported: nothing was measured, nothing to deliver');
+      return ExitCode.aborted;
+    }
 
     // 5. Metrics: stdout for --dry-run, else the gateway (what fails goes to the spool).
     const table = summaryTable(results, journeys);

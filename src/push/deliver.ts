@@ -57,9 +57,13 @@ export async function deliverItems(gateway: string, items: PushItem[], opts: Del
       if (!outcome.ok && outcome.attempts === 0) unreachable = 'the delivery budget was spent';
     }
     if (!result.ok && opts.spool) {
-      result.spooledTo = opts.spool.write(item, result.message);
-      opts.spool.count('failures', [envOf(item)]);
-      log(`push ${groupName(item)}: not delivered (${result.message}); spooled to ${result.spooledTo}`);
+      try {
+        result.spooledTo = opts.spool.write(item, result.message);
+        opts.spool.count('failures', [envOf(item)]);
+        log(`push ${groupName(item)}: not delivered (${result.message}); spooled to ${result.spooledTo}`);
+      } catch (err) {
+        log(`push ${groupName(item)}: not delivered (${result.message}) and NOT spooled: ${(err as Error).message}`);
+      }
     }
     out.push(result);
   }

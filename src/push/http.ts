@@ -115,6 +115,7 @@ export function exchange(
       res.on('end', () =>
         finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8').slice(0, MAX_BODY) }),
       );
+      res.on('close', () => finish(new ExchangeError('ECONNRESET', 'ECONNRESET: the gateway closed the connection mid-answer')));
       res.on('error', (e: NodeJS.ErrnoException) => finish(new ExchangeError(e.code ?? 'ERR', describe(e.code ?? 'ERR', e.message, opts.deadlineMs))));
     });
     const timer = setTimeout(() => finish(new ExchangeError('deadline', describe('deadline', '', opts.deadlineMs))), opts.deadlineMs);

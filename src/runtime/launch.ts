@@ -52,7 +52,8 @@ export async function runJourneys(opts: LaunchOptions): Promise<RunResults> {
     child.kill('SIGINT');
     escalation.push(setTimeout(() => child.kill('SIGINT'), ABORT_SECOND_SIGINT_MS), setTimeout(() => child.kill('SIGKILL'), ABORT_SIGKILL_MS));
   };
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal?.aborted) onAbort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
   const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
   opts.signal?.removeEventListener('abort', onAbort);
   for (const t of escalation) clearTimeout(t);
