@@ -6,7 +6,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { METRICS, PUSH_JOB, USERSIM_JOB, USERSIM_LAST_SUCCESS_JOB } from '../metrics/catalog.ts';
 import { expositionFor } from '../metrics/exposition.ts';
-import type { RunResults } from '../runtime/results.ts';
+import type { JourneyResult, RunResults } from '../runtime/results.ts';
 import type { PushItem, Spool } from './spool.ts';
 
 /**
@@ -16,7 +16,7 @@ import type { PushItem, Spool } from './spool.ts';
  */
 export async function usersimItems(results: RunResults): Promise<Array<PushItem & { journey: string }>> {
   const items: Array<PushItem & { journey: string }> = [];
-  for (const j of results.journeys) {
+  for (const j of results.journeys.map(measuredPart)) {
     const grouping = { env: results.env, journey: j.journey };
     items.push({
       journey: j.journey,
@@ -43,6 +43,17 @@ export async function usersimItems(results: RunResults): Promise<Array<PushItem 
     }
   }
   return items;
+}
+
+/**
+ * A journey stopped by SIGINT/SIGTERM: the step the signal cut short and the journey's span were
+ * not measured (their times end at the signal, not at what the user waited for), so they are left
+ * out; the steps that finished before the signal stay. Any other journey is returned as it is.
+ */
+export function measuredPart(j: JourneyResult): JourneyResult {
+  if (j.status !== 'interrupted') return j;
+  const { durationMs: _notMeasured, ...rest } = j;
+  return { ...rest, steps: j.steps.filter((s) => s.ok) };
 }
 
 /** PUT {job="perfpulse_push", env}: the spool's size and the persisted failure/drop counters. */
