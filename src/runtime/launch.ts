@@ -44,9 +44,10 @@ export async function runJourneys(opts: LaunchOptions): Promise<RunResults> {
   });
   child.stdout.on('data', (d: Buffer) => process.stderr.write(d));
   child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
-  // SIGINT lets Playwright end the journeys, report them and close the browser. Should it not be
-  // done in time for a 30 s grace period, a second SIGINT (Playwright's "stop now", which still
-  // kills its browsers) and then SIGKILL follow, leaving the CLI time to deliver.
+  // SIGINT lets Playwright end the journeys, report them and close the browser (tested: no
+  // Chromium is left). Should it not be done in time for a 30 s grace period, a second SIGINT
+  // (Playwright's force stop) and then SIGKILL follow, leaving the CLI time to deliver; these two
+  // last resorts are not exercised by a test.
   const escalation: NodeJS.Timeout[] = [];
   const onAbort = () => {
     child.kill('SIGINT');
