@@ -57,12 +57,12 @@ describe('dashboard and alert rules on a real Prometheus scraping a real Pushgat
   before(async () => {
     gw = await startLocalPushgateway();
     replica = await startReplica();
-    const pass = await runCli(['--env', profilePointingAt(replica.origin, 'lab'), '--pushgateway', gw.url], {
+    const pass = await runCli(['--env', profilePointingAt(replica.origin, 'lab'), '--journeys', 'login', '--pushgateway', gw.url], {
       PERFPULSE_USERNAME: DEMO_USER.username,
       PERFPULSE_PASSWORD: DEMO_USER.password,
     });
     assert.equal(pass.code, 0, pass.stderr);
-    const fail = await runCli(['--env', profilePointingAt(replica.origin, 'badpw'), '--pushgateway', gw.url], {
+    const fail = await runCli(['--env', profilePointingAt(replica.origin, 'badpw'), '--journeys', 'login', '--pushgateway', gw.url], {
       PERFPULSE_USERNAME: DEMO_USER.username,
       PERFPULSE_PASSWORD: 'not-the-password',
     });
@@ -83,7 +83,7 @@ describe('dashboard and alert rules on a real Prometheus scraping a real Pushgat
   it('the scraped series keep the pushed job, env and journey labels (honor_labels)', async () => {
     const r = await query('perfpulse_usersim_step_duration_seconds');
     const lab = r.result.filter((s) => s.metric.env === 'lab');
-    assert.deepEqual(lab.map((s) => s.metric.step).sort(), ['open_login_page', 'see_user_menu', 'submit_credentials']);
+    assert.deepEqual(lab.map((s) => s.metric.step).sort(), ['open_login_page', 'see_user_menu', 'submit_credentials', 'token_login']);
     for (const s of lab) {
       assert.equal(s.metric.job, 'perfpulse_usersim');
       assert.equal(s.metric.journey, 'login');

@@ -19,7 +19,7 @@ const passed: JourneyResult = {
 describe('metric catalog', () => {
   it('follows the seed naming guide', () => {
     for (const m of allMetrics()) {
-      assert.match(m.name, /^perfpulse_usersim_[a-z0-9_]+$/, `${m.name}: snake_case with the usersim prefix`);
+      assert.match(m.name, /^perfpulse_(usersim|push)_[a-z0-9_]+$/, `${m.name}: snake_case with a perfpulse_<area>_ prefix`);
       assert.equal(m.name.endsWith('_total'), m.type === 'counter', `${m.name}: _total only on counters`);
       if (/duration|latency|timestamp/.test(m.name)) assert.ok(m.name.endsWith('_seconds'), `${m.name}: base unit in the name`);
       assert.ok(m.help.length > 20, `${m.name}: help says what it measures`);

@@ -10,9 +10,13 @@ import { loadProfile, withReplicaOrigin, withSessionLaunch } from '../config/pro
 import { ExitCode, UserError } from '../errors.ts';
 import { METRICS, USERSIM_JOB } from '../metrics/catalog.ts';
 import { expositionFor } from '../metrics/exposition.ts';
-import { deliverRun, type JourneyDelivery } from '../push/deliver.ts';
+import { gatewayAccess } from '../push/access.ts';
+import { DEFAULT_DELIVERY_BUDGET_MS, deliverHealth, deliverRun, type JourneyDelivery } from '../push/deliver.ts';
+import type { GatewayAccess } from '../push/http.ts';
 import { startLocalPushgateway } from '../push/local-gateway.ts';
 import { redactUrl } from '../push/pushgateway.ts';
+import { replaySpool } from '../push/replay.ts';
+import type { Spool } from '../push/spool.ts';
 import { faultTable } from '../replica/faults.ts';
 import { startReplica } from '../replica/server.ts';
 import { DEMO_USER } from '../replica/users.ts';
@@ -20,9 +24,19 @@ import { browserVersion, expectedChromiumVersion, resolveBrowserPath, versionWar
 import { selectJourneys } from '../runtime/journeys.ts';
 import { runJourneys } from '../runtime/launch.ts';
 import type { RunResults } from '../runtime/results.ts';
+import { spoolFromFlags, type DeliveryFlags } from './commands/push.ts';
 import { summaryTable } from './summary.ts';
 
-export interface RunFlags {
+/**
+ * After SIGTERM/SIGINT, everything (stopping the journeys, delivering or spooling, stopping the
+ * browser) must end within a Kubernetes-style grace period of 30 s: delivery ends by this long
+ * after the signal.
+ */
+const SIGNAL_DELIVERY_DEADLINE_MS = 25_000;
+/** Replay of an earlier run's spool before the journeys start: bounded so the run is not held up. */
+const STARTUP_REPLAY_BUDGET_MS = 15_000;
+
+export interface RunFlags extends DeliveryFlags {
   env: string;
   journeys?: string;
   pushgateway?: string;
@@ -50,12 +64,18 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
   }
   const credentials = credentialsFromEnv(process.env, baseProfile.replica ? DEMO_USER : undefined);
   const browserPath = resolveBrowserPath(flags.browser ?? process.env.PERFPULSE_BROWSER);
+  // Gateway credentials, TLS and the spool: checked now, used only with a gateway of the user's.
+  const access: GatewayAccess | undefined = gatewayArg && !flags.dryRun ? gatewayAccess(gatewayArg, flags) : undefined;
+  const spool: Spool | undefined = gatewayArg && !flags.dryRun ? spoolFromFlags(flags) : undefined;
   const warning = versionWarning(browserVersion(browserPath), expectedChromiumVersion());
   if (warning) info(`warning: ${warning}`);
 
   const cleanups: Array<() => Promise<void>> = [];
   const abort = new AbortController();
+  let signalAt: number | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
+    if (signalAt !== undefined) return info(`received ${sig} again: already stopping, delivering what was measured`);
+    signalAt = Date.now();
     info(`received ${sig}: stopping the journeys, then delivering what was measured`);
     abort.abort();
   };
@@ -83,28 +103,45 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
       info(`pushgateway: started ${gw.url} (persistence off)`);
     }
 
-    // 3. Run the journeys.
-    info(`running ${journeys.join(', ')} on env ${profile.name}`);
-    const results = await runJourneys({
-      handoff: {
-        profile,
-        browserPath,
-        resultsFile: join(workDir, 'results.json'),
-        outputDir: resolve(flags.output ?? 'test-results'),
-      },
-      journeys,
-      credentials,
-      signal: abort.signal,
-    });
+    // 3. Deliver what earlier runs spooled, oldest first, before measuring anew.
+    if (spool && gateway && !abort.signal.aborted) {
+      const r = await replaySpool(spool, gateway, { access, deadlineAt: Date.now() + STARTUP_REPLAY_BUDGET_MS, signal: abort.signal, log: info });
+      if (r.delivered || r.superseded || r.kept) info(`spool: ${r.delivered} delivered, ${r.superseded} already held, ${r.kept} still spooled`);
+    }
 
-    // 4. Metrics: stdout for --dry-run, else the gateway.
+    // 4. Run the journeys.
+    info(`running ${journeys.join(', ')} on env ${profile.name}`);
+    let results: RunResults;
+    try {
+      results = await runJourneys({
+        handoff: {
+          profile,
+          browserPath,
+          resultsFile: join(workDir, 'results.json'),
+          outputDir: resolve(flags.output ?? 'test-results'),
+        },
+        journeys,
+        credentials,
+        signal: abort.signal,
+      });
+    } catch (err) {
+      if (!abort.signal.aborted) throw err;
+      info('aborted before any journey reported: nothing was measured, nothing to deliver');
+      return ExitCode.aborted;
+    }
+
+    // 5. Metrics: stdout for --dry-run, else the gateway (what fails goes to the spool).
     const table = summaryTable(results, journeys);
     if (flags.dryRun) {
       process.stdout.write(await expositionFor(results.env, results.journeys));
       info(table);
       return exitCodeFor(results, journeys, [], abort.signal.aborted);
     }
-    const deliveries = await deliverRun(results, gateway as string);
+    const deadlineAt = Math.min(Date.now() + DEFAULT_DELIVERY_BUDGET_MS, signalAt === undefined ? Infinity : signalAt + SIGNAL_DELIVERY_DEADLINE_MS);
+    const deliveries = await deliverRun(results, gateway as string, { access, spool, deadlineAt, log: info });
+    if (spool && deliveries.some((d) => d.ok)) {
+      await deliverHealth(gateway as string, [results.env], spool, { access, deadlineAt: Math.max(deadlineAt, Date.now() + 1000), log: info });
+    }
     process.stdout.write(`${table}\n\n${await deliveryReport(deliveries, gateway as string, results, localGateway)}\n`);
     return exitCodeFor(results, journeys, deliveries, abort.signal.aborted);
   } finally {
@@ -131,7 +168,7 @@ async function deliveryReport(deliveries: JourneyDelivery[], gateway: string, re
   const lines = deliveries.map((d) =>
     d.ok
       ? `pushed ${d.journey} to ${where}/metrics/job/${USERSIM_JOB}/env/${results.env}/journey/${d.journey}`
-      : `NOT DELIVERED ${d.journey} to ${where}: ${d.message}`,
+      : `NOT DELIVERED ${d.journey} to ${where}: ${d.message}${d.spooled ? '; spooled for `perfpulse-journeys push --replay`' : ''}`,
   );
   if (local) {
     const held = await heldSeries(gateway, results.env).catch((err: Error) => `could not read back: ${err.message}`);

@@ -21,6 +21,15 @@ export interface MetricDef {
 /** Pushgateway job for browser journeys; each journey is its own group {env, journey}. */
 export const USERSIM_JOB = 'perfpulse_usersim';
 
+/**
+ * Pushgateway job for the last-success timestamp, one group {env, journey}: pushed only when a
+ * journey passes, so a failed run (which replaces the USERSIM_JOB group) never erases it.
+ */
+export const USERSIM_LAST_SUCCESS_JOB = 'perfpulse_usersim_last_success';
+
+/** Pushgateway job for delivery health (spool size, failed pushes), one group per {env}. */
+export const PUSH_JOB = 'perfpulse_push';
+
 export const METRICS = {
   stepDuration: {
     name: 'perfpulse_usersim_step_duration_seconds',
@@ -81,6 +90,30 @@ export const METRICS = {
     type: 'gauge',
     help: 'Downloaded bytes divided by the time from first byte to last byte (body transfer only).',
     labels: ['env', 'journey'],
+  },
+  journeyLastSuccess: {
+    name: 'perfpulse_usersim_journey_last_success_timestamp_seconds',
+    type: 'gauge',
+    help: 'Unix time at which the last run of the journey that passed started (seconds); pushed only on success, to its own group, so a failed run never erases it.',
+    labels: ['env', 'journey'],
+  },
+  pushSpoolEntries: {
+    name: 'perfpulse_push_spool_entries',
+    type: 'gauge',
+    help: 'Pushes for this env waiting in the spool of the machine that pushed this, after its last delivery or replay; 0 when everything was delivered.',
+    labels: ['env'],
+  },
+  pushFailures: {
+    name: 'perfpulse_push_failures_total',
+    type: 'counter',
+    help: 'Pushes for this env that got no 2xx from the Pushgateway after every retry (each was spooled or kept); persisted in the spool directory so it survives one-shot runs, and resets when that directory is lost.',
+    labels: ['env'],
+  },
+  pushSpoolDropped: {
+    name: 'perfpulse_push_spool_dropped_total',
+    type: 'counter',
+    help: 'Spooled pushes for this env dropped undelivered because they were older than the spool max age or beyond its max entries; persisted like perfpulse_push_failures_total.',
+    labels: ['env'],
   },
 } as const satisfies Record<string, MetricDef>;
 

@@ -1,30 +1,119 @@
 /**
- * Delivers a run's metrics: one PUT per journey to the group
- * {job="perfpulse_usersim", env, journey}, so that a renamed or removed step vanishes from the
- * gateway with the next run instead of lingering.
+ * Delivery that loses nothing: each push is tried with bounded retries (retry.ts) inside one
+ * budget for the whole delivery, and whatever still fails is written to the spool (spool.ts) for a
+ * later replay. Generic over job, grouping and body, so probes can deliver through it too.
+ *
+ * Once the gateway gives no answer at all (refused, unreachable, deadline), the remaining pushes
+ * are spooled without being tried: they would only burn the budget a SIGTERM grace period allows.
  */
-import { USERSIM_JOB } from '../metrics/catalog.ts';
-import { expositionFor } from '../metrics/exposition.ts';
 import type { RunResults } from '../runtime/results.ts';
-import { pushGroup, type PushOutcome } from './pushgateway.ts';
+import type { GatewayAccess } from './http.ts';
+import { healthItem, usersimItems } from './payloads.ts';
+import type { PushOutcome } from './pushgateway.ts';
+import { DEFAULT_RETRY, pushWithRetry, type RetryPolicy } from './retry.ts';
+import { envOf, groupName, type PushItem, type Spool } from './spool.ts';
+
+/** Whole-delivery budget: 3 attempts of one push fit in it, and it fits a 30 s SIGTERM grace. */
+export const DEFAULT_DELIVERY_BUDGET_MS = 20_000;
+
+export interface DeliverOptions {
+  access?: GatewayAccess;
+  policy?: RetryPolicy;
+  /** Epoch ms by which delivery must be over; default now + DEFAULT_DELIVERY_BUDGET_MS. */
+  deadlineAt?: number;
+  /** Where undelivered pushes go; without one they are only reported. */
+  spool?: Spool;
+  /** One line per retry and per spooled push, for people (stderr). */
+  log?: (line: string) => void;
+}
+
+export interface ItemDelivery extends PushOutcome {
+  item: PushItem;
+  attempts: number;
+  /** The spool file holding it, when it was not delivered. */
+  spooledTo?: string;
+}
+
+export async function deliverItems(gateway: string, items: PushItem[], opts: DeliverOptions = {}): Promise<ItemDelivery[]> {
+  const deadlineAt = opts.deadlineAt ?? Date.now() + DEFAULT_DELIVERY_BUDGET_MS;
+  const log = opts.log ?? (() => undefined);
+  const out: ItemDelivery[] = [];
+  let unreachable: string | undefined;
+  for (const item of items) {
+    let result: ItemDelivery;
+    if (unreachable !== undefined) {
+      result = { item, ok: false, attempts: 0, message: `not tried: ${unreachable}` };
+    } else {
+      const outcome = await pushWithRetry(
+        { gateway, job: item.job, grouping: item.grouping, body: item.body, method: item.method, access: opts.access },
+        {
+          policy: opts.policy ?? DEFAULT_RETRY,
+          deadlineAt,
+          onRetry: (failed, n, waitMs) => log(`push ${groupName(item)}: attempt ${n} failed (${failed.message}); retrying in ${waitMs} ms`),
+        },
+      );
+      result = { item, ...outcome };
+      if (!outcome.ok && outcome.status === undefined) unreachable = `the gateway did not answer (${outcome.message})`;
+      if (!outcome.ok && outcome.attempts === 0) unreachable = 'the delivery budget was spent';
+    }
+    if (!result.ok && opts.spool) {
+      try {
+        result.spooledTo = opts.spool.write(item, result.message);
+        opts.spool.count('failures', [envOf(item)]);
+        log(`push ${groupName(item)}: not delivered (${result.message}); spooled to ${result.spooledTo}`);
+      } catch (err) {
+        log(`push ${groupName(item)}: not delivered (${result.message}) and NOT spooled: ${(err as Error).message}`);
+      }
+    }
+    out.push(result);
+  }
+  return out;
+}
 
 export interface JourneyDelivery extends PushOutcome {
   journey: string;
+  /** Every push of this journey: its run group and, when it passed, its last-success group. */
+  groups: ItemDelivery[];
+  /** True when something of this journey went to the spool. */
+  spooled: boolean;
 }
 
-export async function deliverRun(results: RunResults, gateway: string, deadlineMs?: number): Promise<JourneyDelivery[]> {
-  const out: JourneyDelivery[] = [];
-  for (const j of results.journeys) {
-    const body = await expositionFor(results.env, [j]);
-    const outcome = await pushGroup({
-      gateway,
-      job: USERSIM_JOB,
-      grouping: { env: results.env, journey: j.journey },
-      body,
-      method: 'PUT',
-      deadlineMs,
-    });
-    out.push({ journey: j.journey, ...outcome });
+/** Delivers a run: per journey its run group, and its last-success group when it passed. */
+export async function deliverRun(results: RunResults, gateway: string, opts: DeliverOptions = {}): Promise<JourneyDelivery[]> {
+  const items = await usersimItems(results);
+  const done = await deliverItems(gateway, items, opts);
+  return results.journeys.map((j) => {
+    const groups = done.filter((d) => (d.item as PushItem & { journey: string }).journey === j.journey);
+    const failed = groups.find((d) => !d.ok);
+    const first = groups[0];
+    return {
+      journey: j.journey,
+      groups,
+      ok: !failed,
+      ...((failed ?? first)?.status !== undefined ? { status: (failed ?? first)?.status } : {}),
+      message: failed?.message ?? first?.message ?? '',
+      spooled: groups.some((d) => d.spooledTo !== undefined),
+    };
+  });
+}
+
+/**
+ * Pushes the delivery health of each env (spool size, failure and drop counters) to
+ * {job="perfpulse_push", env}. One short attempt each, never spooled: the next delivery carries
+ * fresher numbers anyway. Returns the envs whose health did not get through.
+ */
+export async function deliverHealth(gateway: string, envs: Iterable<string>, spool: Spool, opts: DeliverOptions = {}): Promise<string[]> {
+  const failed: string[] = [];
+  for (const env of new Set(envs)) {
+    const item = await healthItem(env, spool);
+    const out = await pushWithRetry(
+      { gateway, job: item.job, grouping: item.grouping, body: item.body, method: item.method, access: opts.access },
+      { policy: { ...DEFAULT_RETRY, attempts: 1, attemptDeadlineMs: 3000 }, deadlineAt: opts.deadlineAt },
+    );
+    if (!out.ok) {
+      failed.push(env);
+      opts.log?.(`push ${groupName(item)}: delivery health not pushed (${out.message})`);
+    }
   }
-  return out;
+  return failed;
 }

@@ -1,9 +1,12 @@
 /**
- * Sends exposition text to a Prometheus Pushgateway. HTTP only: building the text is the metric
- * layer's job. We use fetch rather than prom-client's Pushgateway because the latter has no hard
- * deadline (its timeout is a socket-idle timeout), does not base64-encode grouping values and
- * sends no Content-Type (docs/decisions.md).
+ * Sends exposition text to a Prometheus Pushgateway, one attempt. HTTP only: building the text is
+ * the metric layer's job; retries are retry.ts's, the spool spool.ts's. We do our own HTTP
+ * rather than prom-client's Pushgateway because the latter has no hard deadline (its timeout is a
+ * socket-idle timeout), does not base64-encode grouping values and sends no Content-Type
+ * (docs/decisions.md).
  */
+import http from 'node:http';
+import { ExchangeError, exchange, isTlsCertificateError, type GatewayAccess } from './http.ts';
 
 export interface PushRequest {
   /** Gateway base URL, e.g. http://127.0.0.1:9091; user-info becomes Basic auth and is never printed. */
@@ -17,6 +20,10 @@ export interface PushRequest {
   method?: 'PUT' | 'POST';
   /** Hard deadline for the whole exchange, body included. */
   deadlineMs?: number;
+  /** Credentials and TLS settings (src/push/access.ts). */
+  access?: GatewayAccess;
+  /** Aborts the exchange at once. */
+  signal?: AbortSignal;
 }
 
 export interface PushOutcome {
@@ -25,6 +32,10 @@ export interface PushOutcome {
   status?: number;
   /** One line for people: the gateway's reason or the network error. */
   message: string;
+  /** Whether trying again may help: no answer, a deadline, 5xx or 429 (never 4xx or a TLS trust problem). */
+  retryable?: boolean;
+  /** Seconds from a Retry-After header, when the gateway sent one. */
+  retryAfterS?: number;
 }
 
 export const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -60,30 +71,41 @@ export function redactUrl(url: string): string {
   }
 }
 
-function authHeader(gateway: string): Record<string, string> {
+/** Basic auth from the URL's user-info, if any. */
+export function userInfoAuthorization(gateway: string): string | undefined {
   const u = new URL(gateway);
-  if (!u.username && !u.password) return {};
+  if (!u.username && !u.password) return undefined;
   const pair = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
-  return { authorization: `Basic ${Buffer.from(pair).toString('base64')}` };
+  return `Basic ${Buffer.from(pair).toString('base64')}`;
 }
 
-/** Pushes one group once. Never throws: the outcome says what happened. */
+/** Pushes one group once, within one hard deadline. Never throws: the outcome says what happened. */
 export async function pushGroup(req: PushRequest): Promise<PushOutcome> {
-  const url = groupUrl(req.gateway, req.job, req.grouping);
-  const signal = AbortSignal.timeout(req.deadlineMs ?? DEFAULT_DEADLINE_MS);
+  const deadlineMs = req.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const access: GatewayAccess = { ...req.access };
+  access.authorization ??= userInfoAuthorization(req.gateway);
   try {
-    const res = await fetch(url, {
+    const res = await exchange(new URL(groupUrl(req.gateway, req.job, req.grouping)), {
       method: req.method ?? 'PUT',
-      headers: { 'content-type': CONTENT_TYPE, ...authHeader(req.gateway) },
+      headers: { 'content-type': CONTENT_TYPE },
       body: req.body,
-      signal,
+      deadlineMs,
+      access,
+      signal: req.signal,
     });
-    const text = (await res.text()).replace(/\s+/g, ' ').trim();
-    if (res.ok) return { ok: true, status: res.status, message: `${res.status}` };
-    return { ok: false, status: res.status, message: `${res.status} ${text || res.statusText}`.trim() };
+    if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status, message: `${res.status}` };
+    const text = res.text.replace(/\s+/g, ' ').trim().slice(0, 300);
+    const retryAfter = Number(res.headers['retry-after']);
+    return {
+      ok: false,
+      status: res.status,
+      message: `${res.status} ${text || (http.STATUS_CODES[res.status] ?? '')}`.trim(),
+      retryable: res.status >= 500 || res.status === 429,
+      ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterS: retryAfter } : {}),
+    };
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string; message?: string } };
-    if (signal.aborted) return { ok: false, message: `no answer within ${req.deadlineMs ?? DEFAULT_DEADLINE_MS} ms` };
-    return { ok: false, message: e.cause?.code ?? e.cause?.message ?? e.message };
+    const e = err as ExchangeError;
+    const code = e.code ?? 'ERR';
+    return { ok: false, message: e.message, retryable: code !== 'aborted' && !isTlsCertificateError(code) };
   }
 }

@@ -14,6 +14,10 @@ import type { RunResults } from './results.ts';
 
 const require = createRequire(import.meta.url);
 
+/** After an abort: a second SIGINT, then SIGKILL, if the runner has not exited by then. */
+const ABORT_SECOND_SIGINT_MS = 10_000;
+const ABORT_SIGKILL_MS = 18_000;
+
 export interface LaunchOptions {
   handoff: RunHandoff;
   journeys: string[];
@@ -40,10 +44,20 @@ export async function runJourneys(opts: LaunchOptions): Promise<RunResults> {
   });
   child.stdout.on('data', (d: Buffer) => process.stderr.write(d));
   child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
-  const onAbort = () => child.kill('SIGINT');
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  // SIGINT lets Playwright end the journeys, report them and close the browser (tested: no
+  // Chromium is left). Should it not be done in time for a 30 s grace period, a second SIGINT
+  // (Playwright's force stop) and then SIGKILL follow, leaving the CLI time to deliver; these two
+  // last resorts are not exercised by a test.
+  const escalation: NodeJS.Timeout[] = [];
+  const onAbort = () => {
+    child.kill('SIGINT');
+    escalation.push(setTimeout(() => child.kill('SIGINT'), ABORT_SECOND_SIGINT_MS), setTimeout(() => child.kill('SIGKILL'), ABORT_SIGKILL_MS));
+  };
+  if (opts.signal?.aborted) onAbort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
   const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
   opts.signal?.removeEventListener('abort', onAbort);
+  for (const t of escalation) clearTimeout(t);
 
   const file = opts.handoff.resultsFile;
   if (!existsSync(file)) throw new Error(`the journey runner exited with code ${code} before reporting any result`);

@@ -1,5 +1,5 @@
 /** Shared by the tests: run the real CLI, start real servers on free ports, read a gateway back. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,11 +14,23 @@ export interface CliResult {
 
 const BIN = join(PROJECT_ROOT, 'bin', 'perfpulse-journeys.js');
 
-/** Runs `perfpulse-journeys <args>` with Node 24 and a clean PERFPULSE_* environment. */
-export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {
+/**
+ * Runs `perfpulse-journeys <args>` with Node 24 and a clean PERFPULSE_* environment, and its own
+ * empty XDG_STATE_HOME (so no test reads or fills the user's spool). `onSpawn` sees the process.
+ */
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 120_000,
+  onSpawn?: (child: ChildProcess) => void,
+): Promise<CliResult> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PERFPULSE_')));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: tmpDir('perfpulse-cli-'), env: { ...base, ...env } });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: tmpDir('perfpulse-cli-'),
+      env: { ...base, XDG_STATE_HOME: tmpDir('perfpulse-state-'), ...env },
+    });
+    onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -4,6 +4,7 @@ import { builtinEnvNames } from '../../config/profile.ts';
 import { availableJourneys } from '../../runtime/journeys.ts';
 import { EXIT_CODES_HELP, collect } from '../help.ts';
 import { runCommand, type RunFlags } from '../run.ts';
+import { addDeliveryOptions } from './push.ts';
 
 const RUN_EXAMPLES = `
 Examples:
@@ -24,7 +25,7 @@ Credentials come only from the environment: PERFPULSE_USERNAME plus PERFPULSE_PA
 ${EXIT_CODES_HELP}`;
 
 export function runCommandDefinition(): Command {
-  return new Command('run')
+  const cmd = new Command('run')
     .description('run journeys on an env and push their timings (the default command)')
     .addOption(new Option('-e, --env <name|file>', `env profile: ${builtinEnvNames().join(', ')}, or a .yaml file`).default('local'))
     .option('-j, --journeys <list>', `comma-separated journeys to run (default: all of ${availableJourneys().join(', ')})`)
@@ -45,4 +46,5 @@ export function runCommandDefinition(): Command {
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);
     });
+  return addDeliveryOptions(cmd);
 }

@@ -1,0 +1,70 @@
+/**
+ * What a run pushes, as PushItems (job, grouping, method, body): the run's gauges per journey, the
+ * last-success timestamp per passed journey, and the delivery health per env. Names, types and help
+ * come from the catalog (src/metrics/catalog.ts).
+ */
+import { Counter, Gauge, Registry } from 'prom-client';
+import { METRICS, PUSH_JOB, USERSIM_JOB, USERSIM_LAST_SUCCESS_JOB } from '../metrics/catalog.ts';
+import { expositionFor } from '../metrics/exposition.ts';
+import type { JourneyResult, RunResults } from '../runtime/results.ts';
+import type { PushItem, Spool } from './spool.ts';
+
+/**
+ * Per journey: PUT {job="perfpulse_usersim", env, journey} with the run's gauges (a renamed or
+ * removed step vanishes), and, only when it passed, PUT {job="perfpulse_usersim_last_success",
+ * env, journey} with the last-success timestamp (a failed run never erases it).
+ */
+export async function usersimItems(results: RunResults): Promise<Array<PushItem & { journey: string }>> {
+  const items: Array<PushItem & { journey: string }> = [];
+  for (const j of results.journeys.map(measuredPart)) {
+    const grouping = { env: results.env, journey: j.journey };
+    items.push({
+      journey: j.journey,
+      job: USERSIM_JOB,
+      grouping,
+      method: 'PUT',
+      body: await expositionFor(results.env, [j]),
+      runTimestampMs: j.startedAtMs,
+      freshnessMetric: METRICS.journeyRunTimestamp.name,
+    });
+    if (j.status === 'passed') {
+      const registry = new Registry();
+      const def = METRICS.journeyLastSuccess;
+      new Gauge({ name: def.name, help: def.help, labelNames: [...def.labels], registers: [registry] }).set(grouping, j.startedAtMs / 1000);
+      items.push({
+        journey: j.journey,
+        job: USERSIM_LAST_SUCCESS_JOB,
+        grouping,
+        method: 'PUT',
+        body: await registry.metrics(),
+        runTimestampMs: j.startedAtMs,
+        freshnessMetric: def.name,
+      });
+    }
+  }
+  return items;
+}
+
+/**
+ * A journey stopped by SIGINT/SIGTERM: the step the signal cut short and the journey's span were
+ * not measured (their times end at the signal, not at what the user waited for), so they are left
+ * out; the steps that finished before the signal stay. Any other journey is returned as it is.
+ */
+export function measuredPart(j: JourneyResult): JourneyResult {
+  if (j.status !== 'interrupted') return j;
+  const { durationMs: _notMeasured, ...rest } = j;
+  return { ...rest, steps: j.steps.filter((s) => s.ok) };
+}
+
+/** PUT {job="perfpulse_push", env}: the spool's size and the persisted failure/drop counters. */
+export async function healthItem(env: string, spool: Spool, now = Date.now()): Promise<PushItem> {
+  const registry = new Registry();
+  const g = METRICS.pushSpoolEntries;
+  const f = METRICS.pushFailures;
+  const d = METRICS.pushSpoolDropped;
+  const counters = spool.counters();
+  new Gauge({ name: g.name, help: g.help, labelNames: [...g.labels], registers: [registry] }).set({ env }, spool.sizeByEnv().get(env) ?? 0);
+  new Counter({ name: f.name, help: f.help, labelNames: [...f.labels], registers: [registry] }).inc({ env }, counters.failures[env] ?? 0);
+  new Counter({ name: d.name, help: d.help, labelNames: [...d.labels], registers: [registry] }).inc({ env }, counters.dropped[env] ?? 0);
+  return { job: PUSH_JOB, grouping: { env }, method: 'PUT', body: await registry.metrics(), runTimestampMs: now };
+}
