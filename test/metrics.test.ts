@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { METRICS, allMetrics } from '../src/metrics/catalog.ts';
+import { METRICS, allMetrics, type MetricDef } from '../src/metrics/catalog.ts';
 import { expositionFor } from '../src/metrics/exposition.ts';
 import { ExpositionError, parseExposition, samplesOf } from '../src/metrics/parse.ts';
 import type { JourneyResult } from '../src/runtime/results.ts';
@@ -18,7 +18,7 @@ const passed: JourneyResult = {
 
 describe('metric catalog', () => {
   it('follows the seed naming guide', () => {
-    for (const m of allMetrics()) {
+    for (const m of Object.values(METRICS) as MetricDef[]) {
       assert.match(m.name, /^perfpulse_usersim_[a-z0-9_]+$/, `${m.name}: snake_case with the usersim prefix`);
       assert.equal(m.name.endsWith('_total'), m.type === 'counter', `${m.name}: _total only on counters`);
       if (/duration|latency|timestamp/.test(m.name)) assert.ok(m.name.endsWith('_seconds'), `${m.name}: base unit in the name`);

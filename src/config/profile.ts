@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.ts';
 import { SLUG } from '../metrics/labels.ts';
+import { parseProbesSection, type ProbesConfig } from '../probes/profile-probes.ts';
 
 /** Host roles a profile must give, one per real host of the CADC/CANFAR portals. */
 export const URL_ROLES = ['www', 'canfar', 'ws_cadc', 'ws', 'ws_uv'] as const;
@@ -30,6 +31,8 @@ export interface EnvProfile {
   urls: Record<UrlRole, string>;
   /** Where the profile came from: `builtin:<name>` or the file's path. */
   source: string;
+  /** API probes a run adds to the journeys (optional `probes:` section, src/probes/profile-probes.ts). */
+  probes?: ProbesConfig;
 }
 
 const BUILTIN_DIR = join(dirname(fileURLToPath(import.meta.url)), 'envs');
@@ -102,7 +105,8 @@ export function parseProfile(text: string, source: string): EnvProfile {
   const unknown = Object.keys(doc.urls).filter((k) => !(URL_ROLES as readonly string[]).includes(k));
   if (unknown.length) return fail(`urls has unknown role(s) ${unknown.join(', ')}`);
   const description = typeof doc.description === 'string' ? doc.description : '';
-  return { name, description, replica, urls, source };
+  const probes = parseProbesSection(doc.probes, source);
+  return { name, description, replica, urls, source, ...(probes ? { probes } : {}) };
 }
 
 /** Fills `{replica}` in every URL with the replica's origin. */

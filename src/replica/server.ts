@@ -17,6 +17,7 @@ import type { FaultTable } from './faults.ts';
 import { matchRoute, readBody, send, type Route } from './http.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { ssoRoutes } from './routes/sso.ts';
+import { vosiRoutes } from './routes/vosi.ts';
 import { TokenStore } from './sessions.ts';
 
 export interface ReplicaOptions {
@@ -36,7 +37,7 @@ export interface Replica {
   stop(): Promise<void>;
 }
 
-const ROUTE_MODULES: Array<(ctx: ReplicaContext) => Route[]> = [ssoRoutes, adminRoutes];
+const ROUTE_MODULES: Array<(ctx: ReplicaContext) => Route[]> = [ssoRoutes, adminRoutes, vosiRoutes];
 
 export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> {
   const ctx: ReplicaContext = { tokens: new TokenStore(), faults: opts.faults ?? new Map(), ssoPeers: opts.ssoPeers ?? [] };
