@@ -9,9 +9,8 @@ import { UserError } from '../errors.ts';
 import { matchRoute, type Route } from '../replica/http.ts';
 import type { Deliver, ProbeDelivery } from './deliver.ts';
 import { DEFAULT_DATA_FILE, DEFAULT_HTTP_SERVICES, HTTP_SERVICES, httpSummary, runHttpProbes } from './http/run.ts';
-import { parseKinds } from './k8s/client.ts';
-import { loadK8sTarget, type K8sTarget } from './k8s/config.ts';
-import { k8sSummary, runK8sProbes } from './k8s/run.ts';
+import type { K8sTarget } from './k8s/config.ts';
+import { parseKinds, type KindName } from './k8s/kinds.ts';
 
 export const HTTP_TIMEOUT_MS = 15_000;
 export const K8S_TIMEOUT_MS = 10_000;
@@ -32,12 +31,19 @@ export function replicaServesFn(routeKeys: readonly string[]): (method: string, 
 }
 
 /** Checks the profile's probe settings before anything starts (bad input → exit 2). */
-export function prepareProfileProbes(profile: EnvProfile): { k8sTarget?: K8sTarget; kinds?: string[]; services?: string[] } {
+export interface PreparedProbes {
+  k8sTarget?: K8sTarget;
+  kinds?: KindName[];
+  services?: string[];
+}
+
+export async function prepareProfileProbes(profile: EnvProfile): Promise<PreparedProbes> {
   const p = profile.probes;
   if (!p) return {};
   const services = p.http ? parseServices(p.http.services) : undefined;
   const kinds = p.k8s ? parseKinds(p.k8s.kinds?.join(',')) : undefined;
-  const k8sTarget = p.k8s ? loadK8sTarget({ ...p.k8s }) : undefined;
+  // only a profile with k8s probes pays for loading @kubernetes/client-node
+  const k8sTarget = p.k8s ? (await import('./k8s/config.ts')).loadK8sTarget({ ...p.k8s }) : undefined;
   return { k8sTarget, kinds, services };
 }
 
@@ -49,7 +55,7 @@ export interface ProfileProbesResult {
 
 export async function runProfileProbes(o: {
   profile: EnvProfile;
-  prepared: ReturnType<typeof prepareProfileProbes>;
+  prepared: PreparedProbes;
   credentials?: Credentials;
   deliver: Deliver;
   log: (line: string) => void;
@@ -75,6 +81,7 @@ export async function runProfileProbes(o: {
     parts.push(httpSummary(r));
   }
   if (o.prepared.k8sTarget && o.prepared.kinds && !o.signal?.aborted) {
+    const { k8sSummary, runK8sProbes } = await import('./k8s/run.ts');
     const r = await runK8sProbes({
       target: o.prepared.k8sTarget,
       latency: true,

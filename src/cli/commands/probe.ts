@@ -4,10 +4,8 @@
  */
 import { Command, Option } from 'commander';
 import { ExitCode, UserError } from '../../errors.ts';
-import { DEFAULT_KINDS, KINDS, parseKinds } from '../../probes/k8s/client.ts';
-import { loadK8sTarget } from '../../probes/k8s/config.ts';
+import { DEFAULT_KINDS, KIND_NAMES, parseKinds } from '../../probes/k8s/kinds.ts';
 import { resolveKubectl } from '../../probes/k8s/kubectl.ts';
-import { k8sSummary, runK8sProbes } from '../../probes/k8s/run.ts';
 import { httpProbeCommand } from './probe-http.ts';
 import { PROBE_EXIT_CODES, deliveryFor, deliveryLines, intFlag, secondsFlag, withAbort } from './probe-shared.ts';
 
@@ -18,7 +16,7 @@ What it measures:
   kubectl-latency   lists each kind in the namespace and times it (kind label get_<kind>, as the seed).
                     --via client (default): @kubernetes/client-node; each call opens a NEW TCP+TLS
                     connection (as every kubectl run does) and the figure includes it; the connect part is
-                    also exported (perfpulse_k8s_api_connect_seconds). One untimed GET /version warms up first.
+                    also exported (perfpulse_k8s_api_connect_seconds). One untimed GET /api/v1 warms up first.
                     --via kubectl: wall time of the real 'kubectl get <kind> -o name' process.
   jobs-terminating  Jobs with a deletionTimestamp that still exist: count and average time terminating.
 
@@ -65,6 +63,9 @@ export async function probeK8sCommand(what: string[], flags: K8sFlags): Promise<
   if (!['client', 'kubectl'].includes(flags.via)) throw new UserError(`--via must be client or kubectl (got ${flags.via})`);
   const kubectl = flags.via === 'kubectl' && latency ? resolveKubectl(flags.kubectl) : undefined;
   const deliver = deliveryFor(flags);
+  // loaded here, not at start: importing @kubernetes/client-node takes seconds
+  const { loadK8sTarget } = await import('../../probes/k8s/config.ts');
+  const { k8sSummary, runK8sProbes } = await import('../../probes/k8s/run.ts');
   const target = loadK8sTarget({ kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace, cluster: flags.cluster });
 
   const [report, aborted] = await withAbort((signal) =>
@@ -86,7 +87,7 @@ function k8sCommand(): Command {
     .option('--context <name>', 'kubeconfig context (default: its current-context)')
     .option('-n, --namespace <ns>', "namespace (default: the context's, else default)")
     .option('--cluster <name>', "value of the cluster label (default: the context's cluster name), e.g. keel-prod")
-    .option('--kinds <list>', `kinds to list, comma-separated: ${Object.keys(KINDS).join(', ')}`, DEFAULT_KINDS.join(','))
+    .option('--kinds <list>', `kinds to list, comma-separated: ${KIND_NAMES.join(', ')}`, DEFAULT_KINDS.join(','))
     .option('--count <n>', 'rounds: 1 = single shot (gauges); N > 1 or -1 (until stopped) = loop keeping a histogram', '1')
     .option('--sleep <seconds>', 'pause between rounds of a loop', '60')
     .option('--timeout <seconds>', 'hard deadline of every call (a call still running then counts as result="timeout")', '10')

@@ -21,10 +21,8 @@ import {
 import { UserError } from '../../errors.ts';
 import { startConnectTiming, takeConnectMs } from '../connect-timing.ts';
 import type { K8sTarget } from './config.ts';
+import { LIST_LIMIT, type KindName } from './kinds.ts';
 import { classifyError, type CallOutcome } from './outcome.ts';
-
-/** Page size of a list, as kubectl's default `--chunk-size`. */
-export const LIST_LIMIT = 500;
 
 interface Apis {
   version: VersionApi;
@@ -36,7 +34,7 @@ interface Apis {
 type Lister = (apis: Apis, namespace: string, options: ConfigurationOptions) => Promise<{ items: unknown[] }>;
 
 /** The kinds the latency probe can list: name → the client call (and what kubectl runs). */
-export const KINDS: Record<string, { list: Lister; namespaced: boolean }> = {
+export const KINDS: Record<KindName, { list: Lister; namespaced: boolean }> = {
   pods: { list: (a, namespace, o) => a.core.listNamespacedPod({ namespace, limit: LIST_LIMIT }, o), namespaced: true },
   jobs: { list: (a, namespace, o) => a.batch.listNamespacedJob({ namespace, limit: LIST_LIMIT }, o), namespaced: true },
   deployments: { list: (a, namespace, o) => a.apps.listNamespacedDeployment({ namespace, limit: LIST_LIMIT }, o), namespaced: true },
@@ -47,25 +45,6 @@ export const KINDS: Record<string, { list: Lister; namespaced: boolean }> = {
   statefulsets: { list: (a, namespace, o) => a.apps.listNamespacedStatefulSet({ namespace, limit: LIST_LIMIT }, o), namespaced: true },
   nodes: { list: (a, _namespace, o) => a.core.listNode({ limit: LIST_LIMIT }, o), namespaced: false },
 };
-
-/** The seed's default list of kinds. */
-export const DEFAULT_KINDS = ['pods', 'jobs', 'deployments', 'services', 'configmaps', 'events'] as const;
-
-/** Parses `--kinds a,b`; unknown kinds are bad input. */
-export function parseKinds(value: string | undefined): string[] {
-  if (!value) return [...DEFAULT_KINDS];
-  const kinds = [...new Set(value.split(',').map((k) => k.trim().toLowerCase()).filter(Boolean))];
-  const unknown = kinds.filter((k) => !(k in KINDS));
-  if (unknown.length || !kinds.length) {
-    throw new UserError(`unknown kind ${unknown.join(', ') || '(none)'}: use some of ${Object.keys(KINDS).join(', ')}`);
-  }
-  return kinds;
-}
-
-/** The `kind` label of a list, as the seed: `get_pods`. */
-export function kindLabel(kind: string): string {
-  return `get_${kind}`;
-}
 
 export class K8sClient {
   readonly target: K8sTarget;
@@ -84,18 +63,18 @@ export class K8sClient {
 
   /** Lists `kind` once with a hard deadline; never throws. `items` only when it succeeded. */
   async list(kind: string, timeoutMs: number): Promise<CallOutcome & { items?: unknown[] }> {
-    const def = KINDS[kind];
+    const def = KINDS[kind as KindName];
     if (!def) throw new UserError(`unknown kind ${kind}`);
     const out = await this.call((o) => def.list(this.apis, this.target.namespace, o), timeoutMs);
     return out.value ? { ...out, detail: `${out.value.items.length} items`, items: out.value.items } : out;
   }
 
   /**
-   * One untimed tiny request (GET /version) so that the first timed call does not carry the
+   * One untimed tiny request (GET /api/v1, through the same CoreV1Api code path) so that the first timed call does not carry the
    * process's one-off costs (module loading, JIT, reading the credentials).
    */
   async warmUp(timeoutMs: number): Promise<CallOutcome> {
-    return this.call((o) => this.apis.version.getCode(o), timeoutMs);
+    return this.call((o) => this.apis.core.getAPIResources(o), timeoutMs);
   }
 
   /** Every Job of the namespace, page by page (at most `maxPages` pages of LIST_LIMIT). */

@@ -9,7 +9,7 @@ import { delimiter, join } from 'node:path';
 import { UserError } from '../../errors.ts';
 import type { K8sResult } from '../../metrics/catalog-probes.ts';
 import type { K8sTarget } from './config.ts';
-import { LIST_LIMIT } from './client.ts';
+import { LIST_LIMIT } from './kinds.ts';
 import type { CallOutcome } from './outcome.ts';
 
 /** The kubectl to run: `--kubectl`, else $PERFPULSE_KUBECTL, else `kubectl` on PATH. */

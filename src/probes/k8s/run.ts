@@ -18,7 +18,8 @@ import {
   type K8sResult,
 } from '../../metrics/catalog-probes.ts';
 import type { Deliver, ProbeDelivery } from '../deliver.ts';
-import { K8sClient, kindLabel } from './client.ts';
+import { K8sClient } from './client.ts';
+import { kindLabel } from './kinds.ts';
 import type { K8sTarget } from './config.ts';
 import { kubectlList } from './kubectl.ts';
 import type { CallOutcome } from './outcome.ts';
@@ -65,7 +66,7 @@ export async function runK8sProbes(o: K8sProbeOptions): Promise<K8sProbeReport> 
   o.log(`k8s: ${o.target.server} (${o.target.source}), cluster ${o.target.cluster}, namespace ${o.target.namespace}, via ${o.via}`);
   if (o.via === 'client') {
     const warm = await client.warmUp(o.timeoutMs);
-    if (warm.result !== 'ok') o.log(`k8s: warm-up GET /version on ${where}: ${warm.result} (${warm.detail})`);
+    if (warm.result !== 'ok') o.log(`k8s: warm-up GET /api/v1 on ${where}: ${warm.result} (${warm.detail})`);
   }
   const grouping = { cluster: o.target.cluster, namespace: o.target.namespace };
 

@@ -1,0 +1,185 @@
+/**
+ * `perfpulse-journeys probe k8s` against a fake HTTPS Kubernetes API on 127.0.0.1 (CA and
+ * certificates made with openssl at test time, a kubeconfig pointing at it), run as the real CLI.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { JOBS_TERMINATING_JOB, KUBECTL_LATENCY_JOB, PROBE_METRICS } from '../src/metrics/catalog-probes.ts';
+import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
+import { startLocalPushgateway, type LocalGateway } from '../src/push/local-gateway.ts';
+import { startFakeK8s, type FakeK8s } from './support/fake-k8s.ts';
+import { gatewayFamilies, runCli, tmpDir } from './support/helpers.ts';
+import { assertNamingGuide } from './support/naming.ts';
+
+const M = PROBE_METRICS;
+/** No ~/.kube/config and no kubectl cache of the developer's leaks into a test. */
+const isolated = () => ({ HOME: tmpDir('perfpulse-home-') });
+
+function byKind(text: string, name: string): Map<string, number> {
+  return new Map(samplesOf(parseExposition(text), name).map((s) => [s.labels.kind as string, s.value]));
+}
+
+describe('probe k8s (client-node against a fake HTTPS API)', () => {
+  let fk: FakeK8s;
+  let kubeconfig: string;
+  before(async () => {
+    fk = await startFakeK8s();
+    kubeconfig = fk.kubeconfig();
+  });
+  after(() => fk.stop());
+
+  it('a delay D on list calls: latency is D plus the measured connection cost, within a few ms', async () => {
+    const D = 400;
+    fk.faults.clear();
+    fk.faults.set('pods', { delayMs: D });
+    fk.faults.set('services', { delayMs: D });
+    const r = await runCli(['probe', 'k8s', 'kubectl-latency', '--kubeconfig', kubeconfig, '--kinds', 'pods,services,configmaps', '--concurrency', '1', '--dry-run'], isolated());
+    assert.equal(r.code, 0, r.stderr);
+    assertNamingGuide(r.stdout);
+    const latency = byKind(r.stdout, M.kubectlLastLatency.name);
+    const connect = byKind(r.stdout, M.apiConnect.name);
+    for (const kind of ['get_pods', 'get_services']) {
+      const l = (latency.get(kind) ?? NaN) * 1000;
+      const c = (connect.get(kind) ?? NaN) * 1000;
+      assert.ok(c > 0, `${kind}: a new connection was measured (${c} ms)`);
+      const excess = l - D - c;
+      process.stderr.write(`# ${kind}: latency ${l.toFixed(1)} ms = D ${D} + connect ${c.toFixed(1)} + ${excess.toFixed(1)} ms\n`);
+      assert.ok(excess >= 0, `${kind}: ${l} ms >= D + connect (${D + c} ms)`);
+      assert.ok(excess < 60, `${kind}: ${l} ms within a few ms of D + connect (${(D + c).toFixed(1)} ms)`);
+    }
+    // the undelayed kind is far below D: the delay lands only where it was injected
+    assert.ok((latency.get('get_configmaps') ?? Infinity) * 1000 < D, 'configmaps not delayed');
+    const labels = samplesOf(parseExposition(r.stdout), M.kubectlLastLatency.name)[0]?.labels;
+    assert.deepEqual(labels, { cluster: 'fake-cluster', namespace: 'perfpulse', kind: 'get_pods' });
+  });
+
+  const failures: Array<[string, import('./support/fake-k8s.ts').KindFault | 'wrong-ca', string, RegExp]> = [
+    ['403', { status: 403 }, 'forbidden', /get_pods on fake-cluster\/perfpulse: forbidden after [\d.]+ s: 403 pods is forbidden/],
+    ['500', { status: 500 }, 'server_error', /get_pods on fake-cluster\/perfpulse: server_error after [\d.]+ s: 500 Internal error/],
+    ['a hang', { hang: true }, 'timeout', /get_pods on fake-cluster\/perfpulse: timeout after 1\.\d+ s: no answer before the timeout/],
+    ['a wrong CA', 'wrong-ca', 'tls', /get_pods on fake-cluster\/perfpulse: tls after [\d.]+ s: TLS: UNABLE_TO_VERIFY_LEAF_SIGNATURE/],
+  ];
+  for (const [what, fault, result, line] of failures) {
+    it(`${what} gives result="${result}", a clear line, and exit 1`, async () => {
+      fk.faults.clear();
+      if (fault !== 'wrong-ca') fk.faults.set('pods', fault);
+      const config = fault === 'wrong-ca' ? fk.kubeconfig({ wrongCa: true }) : kubeconfig;
+      const r = await runCli(['probe', 'k8s', 'kubectl-latency', '--kubeconfig', config, '--kinds', 'pods,services', '--timeout', '1', '--dry-run'], isolated());
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, line);
+      assertNamingGuide(r.stdout);
+      const requests = samplesOf(parseExposition(r.stdout), M.kubectlRequests.name);
+      const pods = requests.filter((s) => s.labels.kind === 'get_pods');
+      assert.deepEqual(pods.map((s) => [s.labels.result, s.value]), [[result, 1]]);
+      const services = requests.find((s) => s.labels.kind === 'get_services');
+      assert.equal(services?.labels.result, fault === 'wrong-ca' ? 'tls' : 'ok', 'other kinds unaffected');
+      assert.equal(byKind(r.stdout, M.kubectlLastLatency.name).has('get_pods'), false, 'no latency for a failed call');
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    });
+  }
+
+  it('--count 3 --sleep 0 keeps a histogram with count 3 per kind', async () => {
+    fk.faults.clear();
+    const r = await runCli(['probe', 'k8s', 'kubectl-latency', '--kubeconfig', kubeconfig, '--count', '3', '--sleep', '0', '--dry-run'], isolated());
+    assert.equal(r.code, 0, r.stderr);
+    // the loop prints after every round, like it pushes: the last block is the final state
+    const last = r.stdout.slice(r.stdout.lastIndexOf(`# HELP ${M.kubectlLatency.name} `));
+    assertNamingGuide(last);
+    const fams = parseExposition(last);
+    assert.equal(fams.find((f) => f.name === M.kubectlLatency.name)?.type, 'histogram');
+    const counts = samplesOf(fams, `${M.kubectlLatency.name}_count`);
+    assert.deepEqual(
+      counts.map((s) => [s.labels.kind, s.value]).sort(),
+      ['get_configmaps', 'get_deployments', 'get_events', 'get_jobs', 'get_pods', 'get_services'].map((k) => [k, 3]),
+    );
+    const inf = samplesOf(fams, `${M.kubectlLatency.name}_bucket`).filter((s) => s.labels.le === '+Inf');
+    assert.ok(inf.every((s) => s.value === 3));
+    assert.equal(samplesOf(fams, M.kubectlLastLatency.name).length, 0, 'a loop exports the histogram, not the gauge');
+  });
+
+  it('counts terminating jobs and their average age', async () => {
+    fk.faults.clear();
+    const ago = (s: number) => new Date(Date.now() - s * 1000).toISOString();
+    const job = (name: string, deletedSecondsAgo?: number) => ({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name, namespace: 'perfpulse', creationTimestamp: ago(3600), ...(deletedSecondsAgo ? { deletionTimestamp: ago(deletedSecondsAgo), finalizers: ['x'] } : {}) },
+    });
+    fk.jobs = [job('a', 100), job('b', 300), job('c')];
+    const r = await runCli(['probe', 'k8s', 'jobs-terminating', '--kubeconfig', kubeconfig, '--dry-run'], isolated());
+    assert.equal(r.code, 0, r.stderr);
+    assertNamingGuide(r.stdout);
+    const fams = parseExposition(r.stdout);
+    assert.deepEqual(samplesOf(fams, M.jobsTerminating.name).map((s) => s.value), [2]);
+    const avg = samplesOf(fams, M.jobsTerminatingAvgAge.name)[0]?.value ?? NaN;
+    assert.ok(avg >= 200 && avg < 230, `average age ${avg} s ~ 200 s`);
+    assert.deepEqual(samplesOf(fams, M.jobsTerminatingSuccess.name).map((s) => s.value), [1]);
+    fk.jobs = [];
+  });
+
+  it('pushes to job perfpulse_kubectl_latency, grouped by cluster and namespace, on a real Pushgateway', async () => {
+    fk.faults.clear();
+    const gw: LocalGateway = await startLocalPushgateway();
+    try {
+      const r = await runCli(['probe', 'k8s', '--kubeconfig', kubeconfig, '--kinds', 'pods', '--pushgateway', gw.url], isolated());
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /pushed to http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/perfpulse_kubectl_latency\/cluster\/fake-cluster\/namespace\/perfpulse/);
+      const fams = await gatewayFamilies(gw.url);
+      const latency = samplesOf(fams, M.kubectlLastLatency.name);
+      assert.equal(latency.length, 1);
+      assert.deepEqual(latency[0]?.labels, { cluster: 'fake-cluster', namespace: 'perfpulse', kind: 'get_pods', job: KUBECTL_LATENCY_JOB, instance: '' });
+      assert.equal(samplesOf(fams, M.jobsTerminating.name)[0]?.labels.job, JOBS_TERMINATING_JOB);
+    } finally {
+      await gw.stop();
+    }
+  });
+
+  it('--context picks the context and --cluster names the label', async () => {
+    fk.faults.clear();
+    const other = fk.kubeconfig({ context: 'keel', cluster: 'keel-dev', namespace: 'canfar-perfpulse' });
+    const r = await runCli(['probe', 'k8s', 'kubectl-latency', '--kubeconfig', other, '--context', 'keel', '--cluster', 'keel-prod', '--kinds', 'pods', '--dry-run'], isolated());
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(samplesOf(parseExposition(r.stdout), M.kubectlLastLatency.name)[0]?.labels, { cluster: 'keel-prod', namespace: 'canfar-perfpulse', kind: 'get_pods' });
+    assert.ok(fk.requests.includes('/api/v1/namespaces/canfar-perfpulse/pods'));
+    const bad = await runCli(['probe', 'k8s', '--kubeconfig', other, '--context', 'nope', '--dry-run'], isolated());
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--context nope is not in .* \(contexts: keel\)/);
+  });
+
+  it('--via kubectl times the real kubectl binary', { skip: existsSync('/usr/bin/kubectl') ? false : 'no /usr/bin/kubectl' }, async () => {
+    const D = 300;
+    fk.faults.clear();
+    fk.faults.set('pods', { delayMs: D });
+    fk.faults.set('jobs', { status: 403 });
+    const r = await runCli(['probe', 'k8s', 'kubectl-latency', '--via', 'kubectl', '--kubectl', '/usr/bin/kubectl', '--kubeconfig', kubeconfig, '--kinds', 'pods,jobs', '--timeout', '20', '--dry-run'], isolated());
+    assert.equal(r.code, 1, r.stderr);
+    assertNamingGuide(r.stdout);
+    const l = byKind(r.stdout, M.kubectlLastLatency.name).get('get_pods') ?? 0;
+    assert.ok(l * 1000 >= D, `kubectl get pods took ${l} s >= D`);
+    assert.equal(byKind(r.stdout, M.apiConnect.name).size, 0, 'no connect figure for a kubectl process');
+    assert.match(r.stderr, /get_jobs on fake-cluster\/perfpulse: forbidden after [\d.]+ s: kubectl exit 1: Error from server \(Forbidden\)/);
+    assert.ok(fk.requests.includes('/api/v1/namespaces/perfpulse/pods'), 'kubectl reached the fake API');
+  });
+});
+
+describe('probe k8s: bad input', () => {
+  const cases: Array<[string, string[], Record<string, string>, RegExp]> = [
+    ['no kubeconfig, no KUBECONFIG, no ~/.kube/config, not in a pod', ['probe', 'k8s', '--dry-run'], {}, /no Kubernetes config: pass --kubeconfig <file>, set KUBECONFIG/],
+    ['a missing --kubeconfig', ['probe', 'k8s', '--kubeconfig', '/nonexistent/config', '--dry-run'], {}, /kubeconfig \/nonexistent\/config does not exist/],
+    ['KUBECONFIG pointing nowhere', ['probe', 'k8s', '--dry-run'], { KUBECONFIG: '/nonexistent/kc' }, /kubeconfig \/nonexistent\/kc does not exist \(from KUBECONFIG\)/],
+    ['an unknown kind', ['probe', 'k8s', '--kinds', 'pods,widgets', '--dry-run'], {}, /unknown kind widgets/],
+    ['--count 0', ['probe', 'k8s', '--count', '0', '--dry-run'], {}, /--count must be -1/],
+    ['a bad --via', ['probe', 'k8s', '--via', 'curl', '--dry-run'], {}, /--via/],
+    ['no Pushgateway', ['probe', 'k8s'], {}, /no Pushgateway/],
+  ];
+  for (const [what, args, env, message] of cases) {
+    it(`${what}: exit 2 and one line`, async () => {
+      const r = await runCli(args, { ...isolated(), ...env });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.trim().split('\n').length, 1, `one line, got:\n${r.stderr}`);
+      assert.doesNotMatch(r.stderr, /localhost:8080/);
+    });
+  }
+});
