@@ -218,6 +218,45 @@ describe('probe http (in process, against a replica)', () => {
   });
 });
 
+describe('one run: journeys and the probes the env profile enables', () => {
+  it('--env local pushes the login journey and the service probes to their own groups of one gateway', async () => {
+    const gw = await startLocalPushgateway();
+    try {
+      const r = await runCli(['--env', 'local', '--pushgateway', gw.url]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /pushed login to .*\/metrics\/job\/perfpulse_usersim\/env\/local\/journey\/login/);
+      assert.match(r.stdout, /pushed probes to .*\/metrics\/job\/perfpulse_api_probes\/env\/local/);
+      const fams = await gatewayFamilies(gw.url);
+      assert.ok(samplesOf(fams, 'perfpulse_usersim_step_duration_seconds').length >= 3, 'journey steps');
+      const probes = samplesOf(fams, M.apiProbeSuccess.name);
+      assert.ok(probes.length >= 10 && probes.every((s) => s.labels.job === API_PROBES_JOB && s.value === 1), 'service probes');
+    } finally {
+      await gw.stop();
+    }
+  });
+
+  it('--only probes runs no journey (no browser needed); --only journeys runs no probe', async () => {
+    const probesOnly = await runCli(['--env', 'local', '--only', 'probes', '--dry-run', '--browser', '/nonexistent/chromium']);
+    assert.equal(probesOnly.code, 0, probesOnly.stderr);
+    const fams = parseExposition(probesOnly.stdout);
+    assert.equal(samplesOf(fams, 'perfpulse_usersim_journey_success').length, 0);
+    assert.ok(samplesOf(fams, M.apiProbeSuccess.name).length >= 10);
+    const journeysOnly = await runCli(['--env', 'local', '--only', 'journeys', '--dry-run']);
+    assert.equal(journeysOnly.code, 0, journeysOnly.stderr);
+    const jf = parseExposition(journeysOnly.stdout);
+    assert.equal(samplesOf(jf, 'perfpulse_usersim_journey_success').length, 1);
+    assert.equal(samplesOf(jf, M.apiProbeSuccess.name).length, 0);
+    const replica = await startReplica();
+    try {
+      const none = await runCli(['--env', profilePointingAt(replica.origin), '--only', 'probes', '--dry-run']);
+      assert.equal(none.code, 2);
+      assert.match(none.stderr, /--only probes: env lab enables no probes/);
+    } finally {
+      await replica.stop();
+    }
+  });
+});
+
 describe('env profile: probes section', () => {
   it('is optional, and validated with one line naming the field', () => {
     const base = 'name: x\nurls:\n  www: https://a\n  canfar: https://a\n  ws_cadc: https://a\n  ws: https://a\n  ws_uv: https://a\n';

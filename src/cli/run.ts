@@ -10,6 +10,7 @@ import { loadProfile, withReplicaOrigin } from '../config/profile.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { METRICS, USERSIM_JOB } from '../metrics/catalog.ts';
 import { expositionFor } from '../metrics/exposition.ts';
+import { noJourneys, parseOnly, prepareRunProbes, runProbesInRun } from '../probes/in-run.ts';
 import { deliverRun, type JourneyDelivery } from '../push/deliver.ts';
 import { startLocalPushgateway } from '../push/local-gateway.ts';
 import { redactUrl } from '../push/pushgateway.ts';
@@ -30,6 +31,7 @@ export interface RunFlags {
   browser?: string;
   replicaFault?: string[];
   output?: string;
+  only?: string;
 }
 
 const info = (line: string) => process.stderr.write(`${line}\n`);
@@ -37,7 +39,9 @@ const info = (line: string) => process.stderr.write(`${line}\n`);
 export async function runCommand(flags: RunFlags): Promise<ExitCode> {
   // 1. Validate everything before starting anything.
   const baseProfile = loadProfile(flags.env);
-  const journeys = selectJourneys(flags.journeys);
+  const only = parseOnly(flags.only);
+  const journeys = only === 'probes' ? [] : selectJourneys(flags.journeys);
+  const probes = await prepareRunProbes(baseProfile, only);
   const faults = faultTable(flags.replicaFault ?? []);
   if (faults.size && !baseProfile.replica) throw new UserError(`--replica-fault needs an env with the bundled replica (env ${baseProfile.name} has none)`);
   const gatewayArg = flags.pushgateway ?? process.env.PERFPULSE_PUSHGATEWAY;
@@ -46,8 +50,8 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
     throw new UserError(`no Pushgateway for env ${baseProfile.name}: pass --pushgateway <url> or set PERFPULSE_PUSHGATEWAY (or use --dry-run)`);
   }
   const credentials = credentialsFromEnv(process.env, baseProfile.replica ? DEMO_USER : undefined);
-  const browserPath = resolveBrowserPath(flags.browser ?? process.env.PERFPULSE_BROWSER);
-  const warning = versionWarning(browserVersion(browserPath), expectedChromiumVersion());
+  const browserPath = only === 'probes' ? '' : resolveBrowserPath(flags.browser ?? process.env.PERFPULSE_BROWSER);
+  const warning = browserPath ? versionWarning(browserVersion(browserPath), expectedChromiumVersion()) : undefined;
   if (warning) info(`warning: ${warning}`);
 
   const cleanups: Array<() => Promise<void>> = [];
@@ -62,9 +66,11 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
   try {
     // 2. Start what the profile needs.
     let profile = baseProfile;
+    let replicaRouteKeys: string[] | undefined;
     if (profile.replica) {
       const replica = await startReplica({ faults });
       cleanups.push(replica.stop);
+      replicaRouteKeys = replica.routeKeys;
       const unknown = [...faults.keys()].filter((k) => !replica.routeKeys.includes(k));
       if (unknown.length) throw new UserError(`--replica-fault names no replica route: ${unknown.join(', ')}`);
       profile = withReplicaOrigin(profile, replica.origin);
@@ -81,8 +87,8 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
     }
 
     // 3. Run the journeys.
-    info(`running ${journeys.join(', ')} on env ${profile.name}`);
-    const results = await runJourneys({
+    if (journeys.length) info(`running ${journeys.join(', ')} on env ${profile.name}`);
+    const results = !journeys.length ? noJourneys(profile.name) : await runJourneys({
       handoff: {
         profile,
         browserPath,
@@ -96,14 +102,15 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
 
     // 4. Metrics: stdout for --dry-run, else the gateway.
     const table = summaryTable(results, journeys);
+    const probeRun = { profile, prepared: probes, credentials, replicaRouteKeys, signal: abort.signal };
     if (flags.dryRun) {
-      process.stdout.write(await expositionFor(results.env, results.journeys));
-      info(table);
-      return exitCodeFor(results, journeys, [], abort.signal.aborted);
+      if (journeys.length) process.stdout.write(await expositionFor(results.env, results.journeys));
+      if (journeys.length) info(table);
+      return await runProbesInRun({ ...probeRun, code: exitCodeFor(results, journeys, [], abort.signal.aborted) });
     }
     const deliveries = await deliverRun(results, gateway as string);
-    process.stdout.write(`${table}\n\n${await deliveryReport(deliveries, gateway as string, results, localGateway)}\n`);
-    return exitCodeFor(results, journeys, deliveries, abort.signal.aborted);
+    if (journeys.length) process.stdout.write(`${table}\n\n${await deliveryReport(deliveries, gateway as string, results, localGateway)}\n`);
+    return await runProbesInRun({ ...probeRun, gateway, code: exitCodeFor(results, journeys, deliveries, abort.signal.aborted) });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

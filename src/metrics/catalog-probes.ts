@@ -26,7 +26,7 @@ export const API_PROBES_JOB = 'perfpulse_api_probes';
 export const KUBECTL_LATENCY_BUCKETS = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10] as const;
 
 const CLIENT_NOTE =
-  'With --via client (default) each call opens a new TCP+TLS connection, as each kubectl run does, and the figure includes it (perfpulse_k8s_api_connect_seconds gives that part); with --via kubectl it is the wall time of the whole kubectl process.';
+  'With --via client (default) it runs from the request leaving the client library to the reply parsed, and each call opens a new TCP+TLS connection, as each kubectl run does, which the figure includes (perfpulse_k8s_api_connect_seconds gives that part); with --via kubectl it is the wall time of the whole kubectl process.';
 
 export const PROBE_METRICS = {
   kubectlLatency: {

@@ -16,6 +16,8 @@ Examples:
   $ perfpulse-journeys --env ./my-portal.yaml --journeys login
   $ perfpulse-journeys --env local --replica-fault "POST /access/login=delay:800"
       slow the replica's login POST by 800 ms and watch submit_credentials move
+  $ perfpulse-journeys --env prod --only probes --pushgateway http://pushgateway:9091
+      only the API probes the profile enables (its probes: section); see perfpulse-journeys probe --help
 
 Credentials come only from the environment: PERFPULSE_USERNAME plus PERFPULSE_PASSWORD_FILE
 (preferred) or PERFPULSE_PASSWORD. --env local defaults to the replica's demo user.
@@ -38,6 +40,7 @@ export function runCommandDefinition(): Command {
       [],
     )
     .option('-o, --output <dir>', 'where screenshots of failed journeys go', 'test-results')
+    .addOption(new Option('--only <what>', "run only the journeys, or only the probes the env profile enables (probes: section)").choices(['journeys', 'probes']))
     .addHelpText('after', RUN_EXAMPLES)
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);
