@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { allMetrics } from '../src/metrics/catalog.ts';
 import { JOBS_TERMINATING_JOB, KUBECTL_LATENCY_JOB, PROBE_METRICS } from '../src/metrics/catalog-probes.ts';
 import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
 import { startLocalPushgateway, type LocalGateway } from '../src/push/local-gateway.ts';
@@ -163,7 +164,28 @@ describe('probe k8s (client-node against a fake HTTPS API)', () => {
   });
 });
 
+describe('probe metric catalog', () => {
+  it('follows the seed naming guide and shares no name with the journeys', () => {
+    for (const m of Object.values(PROBE_METRICS) as Array<{ name: string; type: string; help: string; labels: readonly string[] }>) {
+      assert.match(m.name, /^perfpulse_(k8s|vosi|api)_[a-z0-9_]+$/, `${m.name}: snake_case, perfpulse_k8s_ for Kubernetes, perfpulse_<area>_ otherwise`);
+      assert.equal(m.name.endsWith('_total'), m.type === 'counter', `${m.name}: _total only on counters`);
+      if (/duration|latency|connect|age|timestamp/.test(m.name)) assert.ok(m.name.endsWith('_seconds'), `${m.name}: base unit in the name`);
+      assert.ok(m.help.length > 40, `${m.name}: help says what it measures`);
+      assert.ok(m.labels.length <= 4, `${m.name}: few labels`);
+    }
+    const names = allMetrics().map((m) => m.name);
+    assert.equal(new Set(names).size, names.length, 'names are unique across the catalog');
+    assert.ok(names.includes('perfpulse_k8s_kubectl_latency_seconds') && names.includes('perfpulse_usersim_step_duration_seconds'));
+  });
+});
+
 describe('probe k8s: bad input', () => {
+  it('--help says what a figure includes, with examples and exit codes', async () => {
+    const r = await runCli(['probe', 'k8s', '--help']);
+    assert.equal(r.code, 0);
+    for (const piece of ['NEW TCP+TLS', '--via <how>', '--count <n>', 'KUBECONFIG', 'Examples:', 'Exit codes:', 'localhost:8080']) assert.ok(r.stdout.includes(piece), piece);
+  });
+
   const cases: Array<[string, string[], Record<string, string>, RegExp]> = [
     ['no kubeconfig, no KUBECONFIG, no ~/.kube/config, not in a pod', ['probe', 'k8s', '--dry-run'], {}, /no Kubernetes config: pass --kubeconfig <file>, set KUBECONFIG/],
     ['a missing --kubeconfig', ['probe', 'k8s', '--kubeconfig', '/nonexistent/config', '--dry-run'], {}, /kubeconfig \/nonexistent\/config does not exist/],
