@@ -3,11 +3,14 @@
  * certificates made with openssl at test time, a kubeconfig pointing at it), run as the real CLI.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { allMetrics } from '../src/metrics/catalog.ts';
 import { JOBS_TERMINATING_JOB, KUBECTL_LATENCY_JOB, PROBE_METRICS } from '../src/metrics/catalog-probes.ts';
 import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
+import { K8sClient } from '../src/probes/k8s/client.ts';
+import { loadK8sTarget } from '../src/probes/k8s/config.ts';
 import { startLocalPushgateway, type LocalGateway } from '../src/push/local-gateway.ts';
 import { startFakeK8s, type FakeK8s } from './support/fake-k8s.ts';
 import { gatewayFamilies, runCli, tmpDir } from './support/helpers.ts';
@@ -146,6 +149,34 @@ describe('probe k8s (client-node against a fake HTTPS API)', () => {
     const bad = await runCli(['probe', 'k8s', '--kubeconfig', other, '--context', 'nope', '--dry-run'], isolated());
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--context nope is not in .* \(contexts: keel\)/);
+  });
+
+  it('in a pod: the service account (token, CA, namespace files) is used when there is no kubeconfig', async () => {
+    fk.faults.clear();
+    const root = tmpDir('perfpulse-sa-');
+    const sa = join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
+    mkdirSync(sa, { recursive: true });
+    writeFileSync(join(sa, 'token'), 'fake-sa-token');
+    writeFileSync(join(sa, 'namespace'), 'canfar-workloads');
+    writeFileSync(join(sa, 'ca.crt'), fk.caCert);
+    const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+    process.env.KUBERNETES_SERVICE_HOST = '127.0.0.1';
+    process.env.KUBERNETES_SERVICE_PORT = String(fk.port);
+    try {
+      const env = { ...process.env, HOME: tmpDir('perfpulse-home-'), KUBECONFIG: '' };
+      const target = loadK8sTarget({ env, serviceAccountRoot: root });
+      assert.equal(target.source, 'in-cluster service account');
+      assert.equal(target.namespace, 'canfar-workloads');
+      assert.equal(target.cluster, 'in_cluster');
+      const out = await new K8sClient(target).list('pods', 5000);
+      assert.equal(out.result, 'ok', out.detail);
+      assert.ok(fk.requests.includes('/api/v1/namespaces/canfar-workloads/pods'));
+    } finally {
+      if (saved.host === undefined) delete process.env.KUBERNETES_SERVICE_HOST;
+      else process.env.KUBERNETES_SERVICE_HOST = saved.host;
+      if (saved.port === undefined) delete process.env.KUBERNETES_SERVICE_PORT;
+      else process.env.KUBERNETES_SERVICE_PORT = saved.port;
+    }
   });
 
   it('--via kubectl times the real kubectl binary', { skip: existsSync('/usr/bin/kubectl') ? false : 'no /usr/bin/kubectl' }, async () => {

@@ -21,6 +21,8 @@ export interface KindFault {
 export interface FakeK8s {
   origin: string;
   port: number;
+  /** PEM of the CA that signed the server certificate. */
+  caCert: string;
   /** Faults per resource plural (`pods`, `jobs`, ...); tests change it while it runs. */
   faults: Map<string, KindFault>;
   /** Jobs the jobs list returns. */
@@ -142,6 +144,7 @@ export async function startFakeK8s(certs: Certs = makeCerts()): Promise<FakeK8s>
   return {
     origin,
     port,
+    caCert: certs.caCert,
     faults,
     get jobs() {
       return state.jobs;
