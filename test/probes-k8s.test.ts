@@ -3,8 +3,11 @@
  * certificates made with openssl at test time, a kubeconfig pointing at it), run as the real CLI.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { allMetrics } from '../src/metrics/catalog.ts';
 import { JOBS_TERMINATING_JOB, KUBECTL_LATENCY_JOB, PROBE_METRICS } from '../src/metrics/catalog-probes.ts';
@@ -13,10 +16,12 @@ import { K8sClient } from '../src/probes/k8s/client.ts';
 import { loadK8sTarget } from '../src/probes/k8s/config.ts';
 import { startLocalPushgateway, type LocalGateway } from '../src/push/local-gateway.ts';
 import { startFakeK8s, type FakeK8s } from './support/fake-k8s.ts';
+import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
 import { gatewayFamilies, runCli, tmpDir } from './support/helpers.ts';
 import { assertNamingGuide } from './support/naming.ts';
 
 const M = PROBE_METRICS;
+const BIN = join(PROJECT_ROOT, 'bin', 'perfpulse-journeys.js');
 /** No ~/.kube/config and no kubectl cache of the developer's leaks into a test. */
 const isolated = () => ({ HOME: tmpDir('perfpulse-home-') });
 
@@ -100,6 +105,27 @@ describe('probe k8s (client-node against a fake HTTPS API)', () => {
     const inf = samplesOf(fams, `${M.kubectlLatency.name}_bucket`).filter((s) => s.labels.le === '+Inf');
     assert.ok(inf.every((s) => s.value === 3));
     assert.equal(samplesOf(fams, M.kubectlLastLatency.name).length, 0, 'a loop exports the histogram, not the gauge');
+  });
+
+  it('--count -1 loops until SIGTERM, then exits 4 with every finished round delivered', async () => {
+    fk.faults.clear();
+    const child = spawn(process.execPath, [BIN, 'probe', 'k8s', 'kubectl-latency', '--kubeconfig', kubeconfig, '--kinds', 'pods', '--count', '-1', '--sleep', '0.2', '--dry-run'], {
+      env: { ...process.env, ...isolated() },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = once(child, 'exit');
+    const deadline = Date.now() + 60_000; // bounded: the loop is stopped after 3 rounds, or a minute at most
+    while ((stderr.match(/get_pods on fake-cluster\/perfpulse: ok/g) ?? []).length < 3 && Date.now() < deadline) await sleep(100);
+    child.kill('SIGTERM');
+    const [code] = await exited;
+    assert.equal(code, 4, stderr);
+    assert.match(stderr, /received SIGTERM/);
+    const last = stdout.slice(stdout.lastIndexOf(`# HELP ${M.kubectlLatency.name} `));
+    const count = samplesOf(parseExposition(last), `${M.kubectlLatency.name}_count`)[0]?.value ?? 0;
+    assert.ok(count >= 3, `the last delivered round holds every observation so far (${count})`);
   });
 
   it('counts terminating jobs and their average age', async () => {
