@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what perfpulse-journeys needs, and only what is missing, so it is safe to run again:
-#   - Debian's chromium and prometheus-pushgateway, with apt (the only browser we use: never a download)
+#   - Debian's chromium, prometheus-pushgateway, openssl and kubectl (kubernetes-client), with apt (the only browser we use: never a download)
 #   - the npm packages, with `npm ci`, when node_modules is missing or older than package-lock.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/prometheus-pushgateway ] || missing+=(prometheus-pushgateway)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)   # the k8s probe tests make their CA and certificates with it
+command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)   # kubectl, for probe k8s --via kubectl and its test
 
 if [ ${#missing[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
@@ -20,7 +22,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" >/dev/null
 else
-  echo "setup: chromium and prometheus-pushgateway already installed" >&2
+  echo "setup: chromium, prometheus-pushgateway, openssl and kubectl already installed" >&2
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
