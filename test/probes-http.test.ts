@@ -174,6 +174,25 @@ describe('probe http (in process, against a replica)', () => {
     assert.deepEqual(seen, [1, 0, 1]);
   });
 
+  it('maintenance mode: available=false with its note is read as 0, ?detail=min answers an empty 503', async () => {
+    const put = await fetch(`${replica.origin}/__replica/vosi/argus`, { method: 'PUT', body: JSON.stringify({ note: 'planned maintenance', backAt: '2026-11-29T22:00:00Z' }) });
+    assert.equal(put.status, 204);
+    try {
+      const min = await fetch(`${replica.origin}/argus/availability?detail=min`);
+      assert.equal(min.status, 503);
+      assert.equal(await min.text(), '');
+      const { fams, lines } = await probe(['argus', 'reg']);
+      assert.equal(value(fams, M.vosiAvailable.name, { service: 'argus' }), 0);
+      assert.equal(value(fams, M.vosiAvailable.name, { service: 'reg' }), 1);
+      assert.equal(value(fams, M.apiProbeSuccess.name, { service: 'argus', probe: 'availability' }), 1, 'the probe itself worked');
+      assert.ok(lines.some((l) => /argus availability: ok [\d.]+ s, available=false \(planned maintenance\)/.test(l)), lines.join('\n'));
+    } finally {
+      await fetch(`${replica.origin}/__replica/vosi/argus`, { method: 'DELETE' });
+    }
+    const { fams } = await probe(['argus']);
+    assert.equal(value(fams, M.vosiAvailable.name, { service: 'argus' }), 1, 'back after DELETE');
+  });
+
   it('a hung service counts as failed within the timeout and leaves availability absent', async () => {
     replica.faults.set('GET /reg/availability', { hang: true });
     try {

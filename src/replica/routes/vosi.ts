@@ -4,7 +4,9 @@
  * came in on), and `/<svc>/availability` + `/<svc>/capabilities` for every service of §7.
  *
  * Faults work per route as everywhere: `GET /argus/availability=status:503` makes that service's
- * availability answer 503, which a VOSI client reads as "not available".
+ * availability answer 503, which a VOSI client reads as "not available". Maintenance mode (§10):
+ * `PUT /__replica/vosi/<svc>` with `{"note", "backAt"}` makes it answer `available=false` (and
+ * `?detail=min` an empty 503) until `DELETE /__replica/vosi/<svc>`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReplicaContext } from '../context.ts';
@@ -88,17 +90,37 @@ function applications(origin: string): string {
   return `# perfpulse-journeys replica applications: feature id = page URL\n${APPLICATIONS.map(([id, p]) => `${id} = ${origin}${p}`).join('\n')}\n`;
 }
 
-/** VOSI availability (§7): XML, or with `?detail=min` an empty 200 (a fault turns it into 503). */
-export function availability(res: ServerResponse, url: URL): void {
-  if (url.searchParams.get('detail') === 'min') return send(res, 200, 'text/plain', '');
+/** A service in maintenance mode (§10): `available=false`, with a note and when it is back. */
+export interface Downtime {
+  note?: string;
+  backAt?: string;
+}
+
+/** Per replica: services switched to maintenance mode with `PUT /__replica/vosi/{svc}`. */
+const downtimes = new WeakMap<ReplicaContext, Map<string, Downtime>>();
+
+function downtimeOf(ctx: ReplicaContext): Map<string, Downtime> {
+  let m = downtimes.get(ctx);
+  if (!m) downtimes.set(ctx, (m = new Map()));
+  return m;
+}
+
+/**
+ * VOSI availability (§7): XML, or with `?detail=min` the heartbeat only: an empty 200, or an
+ * empty 503 while the service is down. A route fault (`status:503`) still overrides both.
+ */
+export function availability(res: ServerResponse, url: URL, down?: Downtime): void {
+  if (url.searchParams.get('detail') === 'min') return send(res, down ? 503 : 200, 'text/plain', '');
+  const extra = down
+    ? `${down.backAt ? `\n  <vosi:backAt>${escapeXml(down.backAt)}</vosi:backAt>` : ''}\n  <vosi:note>${escapeXml(down.note ?? 'service is down for maintenance')}</vosi:note>`
+    : '\n  <vosi:note>service is accepting requests</vosi:note>';
   send(
     res,
     200,
     XML,
     `<?xml version="1.0" encoding="UTF-8"?>
 <vosi:availability xmlns:vosi="http://www.ivoa.net/xml/VOSIAvailability/v1.0">
-  <vosi:available>true</vosi:available>
-  <vosi:note>service is accepting requests</vosi:note>
+  <vosi:available>${down ? 'false' : 'true'}</vosi:available>${extra}
 </vosi:availability>
 <!-- <clientip>127.0.0.1</clientip> -->
 `,
@@ -133,14 +155,30 @@ ${caps.join('\n')}
 `;
 }
 
-export function vosiRoutes(_ctx: ReplicaContext): Route[] {
+export function vosiRoutes(ctx: ReplicaContext): Route[] {
+  const down = downtimeOf(ctx);
   return [
+    // replica-only: maintenance mode per service; body {"note": "...", "backAt": "<UTC>"}, DELETE ends it
+    {
+      key: 'PUT /__replica/vosi/{svc}',
+      handler: ({ res, params, body }) => {
+        down.set(params.svc ?? '', JSON.parse(body || '{}') as Downtime);
+        send(res, 204, TEXT, '');
+      },
+    },
+    {
+      key: 'DELETE /__replica/vosi/{svc}',
+      handler: ({ res, params }) => {
+        down.delete(params.svc ?? '');
+        send(res, 204, TEXT, '');
+      },
+    },
     { key: 'GET /reg/resource-caps', handler: ({ req, res }) => send(res, 200, TEXT, resourceCaps(originOf(req))) },
     { key: 'GET /reg/applications', handler: ({ req, res }) => send(res, 200, TEXT, applications(originOf(req))) },
     // /access has only availability (§7)
-    { key: 'GET /access/availability', handler: ({ res, url }) => availability(res, url) },
+    { key: 'GET /access/availability', handler: ({ res, url }) => availability(res, url, down.get('access')) },
     ...VOSI_SERVICES.flatMap((svc): Route[] => [
-      { key: `GET /${svc.path}/availability`, handler: ({ res, url }) => availability(res, url) },
+      { key: `GET /${svc.path}/availability`, handler: ({ res, url }) => availability(res, url, down.get(svc.path)) },
       { key: `GET /${svc.path}/capabilities`, handler: ({ req, res }) => send(res, 200, XML, capabilities(originOf(req), svc)) },
     ]),
   ];
