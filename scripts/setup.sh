@@ -3,6 +3,8 @@
 #   - Debian's chromium and prometheus-pushgateway, with apt (the only browser we use: never a download)
 #   - Debian's prometheus (the e2e dashboard test's server, and promtool for the alert rules) and
 #     yamllint (deploy/ manifests), with apt
+#   - Debian's openssl (the k8s probe tests make their CA with it) and kubectl (kubernetes-client,
+#     for `probe k8s --via kubectl`), with apt, when missing
 #   - the npm packages, with `npm ci`, when node_modules is missing or older than package-lock.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +14,8 @@ missing=()
 [ -x /usr/bin/prometheus-pushgateway ] || missing+=(prometheus-pushgateway)
 [ -x /usr/bin/promtool ] || missing+=(prometheus)
 [ -x /usr/bin/yamllint ] || missing+=(yamllint)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)   # the k8s probe tests make their CA and certificates with it
+command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)   # kubectl, for probe k8s --via kubectl and its test
 
 if [ ${#missing[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
@@ -24,7 +28,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" >/dev/null
 else
-  echo "setup: chromium, prometheus-pushgateway, prometheus and yamllint already installed" >&2
+  echo "setup: chromium, prometheus-pushgateway, prometheus, yamllint, openssl and kubectl already installed" >&2
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { METRICS, allMetrics } from '../src/metrics/catalog.ts';
+import { METRICS, allMetrics, type MetricDef } from '../src/metrics/catalog.ts';
 import { expositionFor } from '../src/metrics/exposition.ts';
 import { ExpositionError, parseExposition, samplesOf } from '../src/metrics/parse.ts';
 import type { JourneyResult } from '../src/runtime/results.ts';
@@ -19,11 +19,12 @@ const passed: JourneyResult = {
 describe('metric catalog', () => {
   it('follows the seed naming guide', () => {
     for (const m of allMetrics()) {
-      assert.match(m.name, /^perfpulse_(usersim|push)_[a-z0-9_]+$/, `${m.name}: snake_case with a perfpulse_<area>_ prefix`);
+      assert.match(m.name, /^perfpulse_(usersim|push|k8s|vosi|api)_[a-z0-9_]+$/, `${m.name}: snake_case with a perfpulse_<area>_ prefix`);
       assert.equal(m.name.endsWith('_total'), m.type === 'counter', `${m.name}: _total only on counters`);
       if (/duration|latency|timestamp/.test(m.name)) assert.ok(m.name.endsWith('_seconds'), `${m.name}: base unit in the name`);
       assert.ok(m.help.length > 20, `${m.name}: help says what it measures`);
-      for (const l of m.labels) assert.ok(['env', 'journey', 'step'].includes(l), `${m.name}: low-cardinality label ${l}`);
+      const lowCardinality = ['env', 'journey', 'step', 'cluster', 'namespace', 'kind', 'service', 'probe', 'result'];
+      for (const l of m.labels) assert.ok(lowCardinality.includes(l), `${m.name}: low-cardinality label ${l}`);
     }
     assert.equal(new Set(allMetrics().map((m) => m.name)).size, allMetrics().length, 'names are unique');
   });

@@ -10,6 +10,7 @@ import { ExitCode, UserError, oneLine } from '../errors.ts';
 import { PROJECT_ROOT } from '../runtime/journeys.ts';
 import { envsCommand, journeysCommand } from './commands/list.ts';
 import { pushCommandDefinition } from './commands/push.ts';
+import { probeCommand } from './commands/probe.ts';
 import { runCommandDefinition } from './commands/run.ts';
 import { EXIT_CODES_HELP } from './help.ts';
 
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   program.addCommand(envsCommand());
   program.addCommand(journeysCommand());
   program.addCommand(pushCommandDefinition());
+  program.addCommand(probeCommand());
   program.addHelpText('after', EXIT_CODES_HELP);
   // subcommands inherit exitOverride/output only when set before they are added: apply to all
   for (const cmd of program.commands) {

@@ -13,8 +13,9 @@ import { expositionFor } from '../metrics/exposition.ts';
 import { gatewayAccess } from '../push/access.ts';
 import { DEFAULT_DELIVERY_BUDGET_MS, deliverHealth, deliverRun, type JourneyDelivery } from '../push/deliver.ts';
 import type { GatewayAccess } from '../push/http.ts';
+import { noJourneys, parseOnly, prepareRunProbes, runProbesInRun } from '../probes/in-run.ts';
 import { startLocalPushgateway } from '../push/local-gateway.ts';
-import { redactUrl } from '../push/pushgateway.ts';
+import { checkGatewayUrl, redactUrl } from '../push/pushgateway.ts';
 import { replaySpool } from '../push/replay.ts';
 import type { Spool } from '../push/spool.ts';
 import { faultTable } from '../replica/faults.ts';
@@ -46,6 +47,7 @@ export interface RunFlags extends DeliveryFlags {
   output?: string;
   /** Let science_portal launch (and delete) a real session. */
   launchSessions?: boolean;
+  only?: string;
 }
 
 const info = (line: string) => process.stderr.write(`${line}\n`);
@@ -54,7 +56,9 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
   // 1. Validate everything before starting anything.
   const loaded = loadProfile(flags.env);
   const baseProfile = flags.launchSessions ? withSessionLaunch(loaded) : loaded;
-  const journeys = selectJourneys(flags.journeys);
+  const only = parseOnly(flags.only);
+  const journeys = only === 'probes' ? [] : selectJourneys(flags.journeys);
+  const probes = await prepareRunProbes(baseProfile, only);
   const faults = faultTable([...baseProfile.replicaFaults, ...(flags.replicaFault ?? [])]);
   if (faults.size && !baseProfile.replica) throw new UserError(`--replica-fault needs an env with the bundled replica (env ${baseProfile.name} has none)`);
   const gatewayArg = flags.pushgateway ?? process.env.PERFPULSE_PUSHGATEWAY;
@@ -63,11 +67,11 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
     throw new UserError(`no Pushgateway for env ${baseProfile.name}: pass --pushgateway <url> or set PERFPULSE_PUSHGATEWAY (or use --dry-run)`);
   }
   const credentials = credentialsFromEnv(process.env, baseProfile.replica ? DEMO_USER : undefined);
-  const browserPath = resolveBrowserPath(flags.browser ?? process.env.PERFPULSE_BROWSER);
+  const browserPath = only === 'probes' ? '' : resolveBrowserPath(flags.browser ?? process.env.PERFPULSE_BROWSER);
   // Gateway credentials, TLS and the spool: checked now, used only with a gateway of the user's.
   const access: GatewayAccess | undefined = gatewayArg && !flags.dryRun ? gatewayAccess(gatewayArg, flags) : undefined;
   const spool: Spool | undefined = gatewayArg && !flags.dryRun ? spoolFromFlags(flags) : undefined;
-  const warning = versionWarning(browserVersion(browserPath), expectedChromiumVersion());
+  const warning = browserPath ? versionWarning(browserVersion(browserPath), expectedChromiumVersion()) : undefined;
   if (warning) info(`warning: ${warning}`);
 
   const cleanups: Array<() => Promise<void>> = [];
@@ -85,9 +89,11 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
   try {
     // 2. Start what the profile needs.
     let profile = baseProfile;
+    let replicaRouteKeys: string[] | undefined;
     if (profile.replica) {
       const replica = await startReplica({ faults });
       cleanups.push(replica.stop);
+      replicaRouteKeys = replica.routeKeys;
       const unknown = [...faults.keys()].filter((k) => !replica.routeKeys.includes(k));
       if (unknown.length) throw new UserError(`--replica-fault names no replica route: ${unknown.join(', ')}`);
       profile = withReplicaOrigin(profile, replica.origin);
@@ -109,11 +115,11 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
       if (r.delivered || r.superseded || r.kept) info(`spool: ${r.delivered} delivered, ${r.superseded} already held, ${r.kept} still spooled`);
     }
 
-    // 4. Run the journeys.
-    info(`running ${journeys.join(', ')} on env ${profile.name}`);
+    // 4. Run the journeys (none with --only probes).
+    if (journeys.length) info(`running ${journeys.join(', ')} on env ${profile.name}`);
     let results: RunResults;
     try {
-      results = await runJourneys({
+      results = !journeys.length ? noJourneys(profile.name) : await runJourneys({
         handoff: {
           profile,
           browserPath,
@@ -132,18 +138,19 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
 
     // 5. Metrics: stdout for --dry-run, else the gateway (what fails goes to the spool).
     const table = summaryTable(results, journeys);
+    const probeRun = { profile, prepared: probes, credentials, replicaRouteKeys, signal: abort.signal };
     if (flags.dryRun) {
-      process.stdout.write(await expositionFor(results.env, results.journeys));
-      info(table);
-      return exitCodeFor(results, journeys, [], abort.signal.aborted);
+      if (journeys.length) process.stdout.write(await expositionFor(results.env, results.journeys));
+      if (journeys.length) info(table);
+      return await runProbesInRun({ ...probeRun, code: exitCodeFor(results, journeys, [], abort.signal.aborted) });
     }
     const deadlineAt = Math.min(Date.now() + DEFAULT_DELIVERY_BUDGET_MS, signalAt === undefined ? Infinity : signalAt + SIGNAL_DELIVERY_DEADLINE_MS);
     const deliveries = await deliverRun(results, gateway as string, { access, spool, deadlineAt, log: info });
     if (spool && deliveries.some((d) => d.ok)) {
       await deliverHealth(gateway as string, [results.env], spool, { access, deadlineAt: Math.max(deadlineAt, Date.now() + 1000), log: info });
     }
-    process.stdout.write(`${table}\n\n${await deliveryReport(deliveries, gateway as string, results, localGateway)}\n`);
-    return exitCodeFor(results, journeys, deliveries, abort.signal.aborted);
+    if (journeys.length) process.stdout.write(`${table}\n\n${await deliveryReport(deliveries, gateway as string, results, localGateway)}\n`);
+    return await runProbesInRun({ ...probeRun, gateway, delivery: { access, spool, log: info }, code: exitCodeFor(results, journeys, deliveries, abort.signal.aborted) });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -152,15 +159,6 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
   }
 }
 
-function checkGatewayUrl(url: string): void {
-  let ok = false;
-  try {
-    ok = ['http:', 'https:'].includes(new URL(url).protocol);
-  } catch {
-    ok = false;
-  }
-  if (!ok) throw new UserError(`--pushgateway must be an http(s) URL (got ${JSON.stringify(redactUrl(url))})`);
-}
 
 /** Where the metrics went, and for a gateway we started, proof that it holds them. */
 async function deliveryReport(deliveries: JourneyDelivery[], gateway: string, results: RunResults, local: boolean): Promise<string> {

@@ -13,6 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.ts';
 import { SLUG } from '../metrics/labels.ts';
 import { parseJourneyOptions, parseReplicaFaults, type JourneyOptions } from './journey-options.ts';
+import { parseProbesSection, type ProbesConfig } from '../probes/profile-probes.ts';
 
 /** Host roles a profile must give, one per real host of the CADC/CANFAR portals. */
 export const URL_ROLES = ['www', 'canfar', 'ws_cadc', 'ws', 'ws_uv'] as const;
@@ -35,6 +36,8 @@ export interface EnvProfile {
   journeys: JourneyOptions;
   /** Faults to inject into the bundled replica (`replica_faults:`), as `--replica-fault` takes them. */
   replicaFaults: string[];
+  /** API probes a run adds to the journeys (optional `probes:` section, src/probes/profile-probes.ts). */
+  probes?: ProbesConfig;
 }
 
 const BUILTIN_DIR = join(dirname(fileURLToPath(import.meta.url)), 'envs');
@@ -109,7 +112,8 @@ export function parseProfile(text: string, source: string): EnvProfile {
   const description = typeof doc.description === 'string' ? doc.description : '';
   const journeys = parseJourneyOptions(doc.journeys, fail);
   const replicaFaults = parseReplicaFaults(doc.replica_faults, replica, fail);
-  return { name, description, replica, urls, source, journeys, replicaFaults };
+  const probes = parseProbesSection(doc.probes, source);
+  return { name, description, replica, urls, source, journeys, replicaFaults, ...(probes ? { probes } : {}) };
 }
 
 /** Fills `{replica}` in every URL with the replica's origin. */

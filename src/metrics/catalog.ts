@@ -7,8 +7,10 @@
  * in the name, `_total` only on counters, one name reused with labels.
  */
 
+import { PROBE_METRICS, type ProbeLabelName } from './catalog-probes.ts';
+
 export type MetricType = 'gauge' | 'counter' | 'histogram';
-export type LabelName = 'env' | 'journey' | 'step';
+export type LabelName = 'env' | 'journey' | 'step' | ProbeLabelName;
 
 export interface MetricDef {
   readonly name: string;
@@ -123,7 +125,7 @@ export type MetricKey = keyof typeof METRICS;
 export const JOURNEY_MEASURES = ['searchResultRows', 'downloadFirstByte', 'downloadDuration', 'downloadBytes', 'downloadThroughput'] as const;
 export type MeasureKey = (typeof JOURNEY_MEASURES)[number];
 
-/** Every metric definition, in catalog order. */
+/** Every metric definition, in catalog order; the API probes' (./catalog-probes.ts) follow. */
 export function allMetrics(): MetricDef[] {
-  return Object.values(METRICS);
+  return [...Object.values(METRICS), ...Object.values(PROBE_METRICS)];
 }

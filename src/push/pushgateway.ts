@@ -5,6 +5,7 @@
  * socket-idle timeout), does not base64-encode grouping values and sends no Content-Type
  * (docs/decisions.md).
  */
+import { UserError } from '../errors.ts';
 import http from 'node:http';
 import { ExchangeError, exchange, isTlsCertificateError, type GatewayAccess } from './http.ts';
 
@@ -108,4 +109,16 @@ export async function pushGroup(req: PushRequest): Promise<PushOutcome> {
     const code = e.code ?? 'ERR';
     return { ok: false, message: e.message, retryable: code !== 'aborted' && !isTlsCertificateError(code) };
   }
+}
+
+/** The gateway URL if it is http(s), else bad input naming it without its user-info. */
+export function checkGatewayUrl(url: string): string {
+  let ok = false;
+  try {
+    ok = ['http:', 'https:'].includes(new URL(url).protocol);
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new UserError(`--pushgateway must be an http(s) URL (got ${JSON.stringify(redactUrl(url))})`);
+  return url;
 }

@@ -23,6 +23,7 @@ import { searchRoutes } from './routes/search.ts';
 import { skahaRoutes } from './routes/skaha.ts';
 import { ssoRoutes } from './routes/sso.ts';
 import { storageRoutes } from './routes/storage.ts';
+import { vosiRoutes } from './routes/vosi.ts';
 import { TokenStore } from './sessions.ts';
 import { throttleBody } from './throttle.ts';
 
@@ -49,7 +50,7 @@ export interface Replica {
   stop(): Promise<void>;
 }
 
-const ROUTE_MODULES: Array<(ctx: ReplicaContext) => Route[]> = [ssoRoutes, searchRoutes, dataRoutes, storageRoutes, skahaRoutes, adminRoutes];
+const ROUTE_MODULES: Array<(ctx: ReplicaContext) => Route[]> = [ssoRoutes, vosiRoutes, searchRoutes, dataRoutes, storageRoutes, skahaRoutes, adminRoutes];
 
 export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> {
   const ctx: ReplicaContext = {

@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import { ExitCode, UserError } from '../../errors.ts';
 import { gatewayAccess, type AccessFlags } from '../../push/access.ts';
 import { deliverHealth } from '../../push/deliver.ts';
-import { redactUrl } from '../../push/pushgateway.ts';
+import { checkGatewayUrl, redactUrl } from '../../push/pushgateway.ts';
 import { replaySpool } from '../../push/replay.ts';
 import { DEFAULT_SPOOL_LIMITS, Spool, defaultSpoolDir, envOf } from '../../push/spool.ts';
 import { EXIT_CODES_HELP } from '../help.ts';
@@ -50,13 +50,7 @@ export async function pushCommand(flags: PushFlags): Promise<ExitCode> {
   if (!flags.replay) throw new UserError('nothing to do: `perfpulse-journeys push --replay` sends what earlier runs spooled');
   const gateway = flags.pushgateway;
   if (!gateway) throw new UserError('no Pushgateway: pass --pushgateway <url> or set PERFPULSE_PUSHGATEWAY');
-  let valid = false;
-  try {
-    valid = ['http:', 'https:'].includes(new URL(gateway).protocol);
-  } catch {
-    valid = false;
-  }
-  if (!valid) throw new UserError(`--pushgateway must be an http(s) URL (got ${JSON.stringify(redactUrl(gateway))})`);
+  checkGatewayUrl(gateway);
   const access = gatewayAccess(gateway, flags);
   const spool = spoolFromFlags(flags);
   const envs = new Set([...spool.list().map((s) => envOf(s.entry)), ...Object.keys(spool.counters().failures)]);

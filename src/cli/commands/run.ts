@@ -19,6 +19,8 @@ Examples:
       slow the replica's login POST by 800 ms and watch submit_credentials move
   $ perfpulse-journeys --env local --journeys science_portal --launch-sessions
       also launch a notebook session, wait until it is Running, and delete it
+  $ perfpulse-journeys --env prod --only probes --pushgateway http://pushgateway:9091
+      only the API probes the profile enables (its probes: section); see perfpulse-journeys probe --help
 
 Credentials come only from the environment: PERFPULSE_USERNAME plus PERFPULSE_PASSWORD_FILE
 (preferred) or PERFPULSE_PASSWORD. --env local defaults to the replica's demo user.
@@ -42,6 +44,7 @@ export function runCommandDefinition(): Command {
     )
     .option('-o, --output <dir>', 'where screenshots and traces of failed journeys go', 'test-results')
     .option('--launch-sessions', 'let science_portal launch a real session, wait until it is Running and delete it', false)
+    .addOption(new Option('--only <what>', "run only the journeys, or only the probes the env profile enables (probes: section)").choices(['journeys', 'probes']))
     .addHelpText('after', RUN_EXAMPLES)
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);

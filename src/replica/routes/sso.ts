@@ -2,7 +2,6 @@
  * CADC login (cadc-reference.md §2.1–2.3): the site pages with their header, browser SSO through
  * /access, and the `ac` service (token login, whoami, user document).
  */
-import type { ServerResponse } from 'node:http';
 import type { ReplicaContext } from '../context.ts';
 import { cookieValue, redirect, send, type Route } from '../http.ts';
 import { CADC_USER_JS, LOGIN_JS, homePage, loginPage } from '../pages.ts';
@@ -65,7 +64,6 @@ export function ssoRoutes(ctx: ReplicaContext): Route[] {
         redirect(res, 303, '/en/');
       },
     },
-    { key: 'GET /access/availability', handler: ({ res, url }) => availability(res, url) },
     { key: 'GET /access/javascript/login.js', handler: ({ res }) => send(res, 200, 'text/javascript', LOGIN_JS) },
     { key: 'GET /cadcJS/javascript/cadc.user.js', handler: ({ res }) => send(res, 200, 'text/javascript', CADC_USER_JS) },
     {
@@ -100,7 +98,6 @@ export function ssoRoutes(ctx: ReplicaContext): Route[] {
         send(res, 200, 'application/json', JSON.stringify(badgerfishUser(user)));
       },
     },
-    { key: 'GET /ac/availability', handler: ({ res, url }) => availability(res, url) },
   ];
 }
 
@@ -110,23 +107,6 @@ export function ssoRoutes(ctx: ReplicaContext): Route[] {
  */
 function ssoCookie(value: string, maxAge: number): string {
   return `CADC_SSO=${value}; Secure; SameSite=None; HttpOnly; Max-Age=${maxAge}; Path=/`;
-}
-
-/** VOSI availability (§7): XML, or with `?detail=min` an empty 200. */
-export function availability(res: ServerResponse, url: URL): void {
-  if (url.searchParams.get('detail') === 'min') return send(res, 200, 'text/plain', '');
-  send(
-    res,
-    200,
-    'text/xml',
-    `<?xml version="1.0" encoding="UTF-8"?>
-<vosi:availability xmlns:vosi="http://www.ivoa.net/xml/VOSIAvailability/v1.0">
-  <vosi:available>true</vosi:available>
-  <vosi:note>service is accepting requests</vosi:note>
-</vosi:availability>
-<!-- <clientip>127.0.0.1</clientip> -->
-`,
-  );
 }
 
 /** whoami's user document in badgerfish JSON (values under `$`, attributes under `@`). */

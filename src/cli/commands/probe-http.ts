@@ -1,0 +1,113 @@
+/** `perfpulse-journeys probe http`: the CADC service probes on an env profile's URL roles. */
+import { Command, Option } from 'commander';
+import { credentialsFromEnv } from '../../config/credentials.ts';
+import { builtinEnvNames, loadProfile, withReplicaOrigin } from '../../config/profile.ts';
+import { ExitCode, UserError } from '../../errors.ts';
+import { DEFAULT_DATA_FILE, DEFAULT_HTTP_SERVICES, HTTP_SERVICES, httpSummary, runHttpProbes } from '../../probes/http/run.ts';
+import { parseServices, replicaServesFn } from '../../probes/run-profile.ts';
+import { faultTable } from '../../replica/faults.ts';
+import { startReplica } from '../../replica/server.ts';
+import { DEMO_USER } from '../../replica/users.ts';
+import { collect } from '../help.ts';
+import { PROBE_EXIT_CODES, deliveryFor, deliveryLines, intFlag, secondsFlag, withAbort } from './probe-shared.ts';
+
+const info = (line: string) => process.stderr.write(`${line}\n`);
+
+const HTTP_HELP = `
+What it measures (service label = the service, probe label = what was done; env = the profile's name):
+  availability       GET /<svc>/availability, the VOSI XML parsed: perfpulse_vosi_available 1/0 (5xx → 0)
+  capabilities       GET /<svc>/capabilities fetch time
+  resource_caps      GET /reg/resource-caps (registry, Java-properties text)
+  token_login        POST /ac/login with PERFPULSE_USERNAME / PERFPULSE_PASSWORD[_FILE] (never printed)
+  tap_sync_query     POST /argus/sync (a one-row ADQL query) → 303 → GET …/run
+  data_pub_redirect  GET /data/pub/<ARCHIVE>/<file> → 303 to minoc (the body is not downloaded)
+  session_list       GET /skaha/v1/session with the token from token_login
+Every figure is one request's wall time (two for the TAP query), including a new TCP/TLS connection;
+redirects are not followed. Pushed with PUT to job perfpulse_api_probes, group {env}.
+
+Examples:
+  $ perfpulse-journeys probe http --env local
+      probe the bundled replica, print the exposition text (a local run pushes nowhere unless --pushgateway)
+  $ PERFPULSE_USERNAME=me PERFPULSE_PASSWORD_FILE=/run/secrets/cadc \\
+      perfpulse-journeys probe http --env prod --pushgateway http://pushgateway:9091
+  $ perfpulse-journeys probe http --env local --replica-fault "GET /argus/availability=status:503" --dry-run
+${PROBE_EXIT_CODES}`;
+
+interface HttpFlags {
+  env: string;
+  services?: string;
+  dataFile?: string;
+  timeout: string;
+  concurrency: string;
+  pushgateway?: string;
+  dryRun?: boolean;
+  replicaFault?: string[];
+}
+
+export async function probeHttpCommand(flags: HttpFlags): Promise<ExitCode> {
+  const base = loadProfile(flags.env);
+  const services = parseServices(flags.services?.split(',') ?? base.probes?.http?.services);
+  const timeoutMs = secondsFlag('--timeout', flags.timeout, 0.1, 600);
+  const concurrency = intFlag('--concurrency', flags.concurrency, 1, 8);
+  const faults = faultTable(flags.replicaFault ?? []);
+  if (faults.size && !base.replica) throw new UserError(`--replica-fault needs an env with the bundled replica (env ${base.name} has none)`);
+  // a local run without a gateway prints, like --dry-run
+  const deliver = deliveryFor({ pushgateway: flags.pushgateway, dryRun: flags.dryRun || (base.replica && !flags.pushgateway && !process.env.PERFPULSE_PUSHGATEWAY) });
+  const credentials = credentialsFromEnv(process.env, base.replica ? DEMO_USER : undefined);
+
+  let profile = base;
+  let stop: (() => Promise<void>) | undefined;
+  let replicaServes: ((m: string, p: string) => boolean) | undefined;
+  if (base.replica) {
+    const replica = await startReplica({ faults });
+    stop = replica.stop;
+    const unknown = [...faults.keys()].filter((k) => !replica.routeKeys.includes(k));
+    if (unknown.length) {
+      await stop();
+      throw new UserError(`--replica-fault names no replica route: ${unknown.join(', ')}`);
+    }
+    profile = withReplicaOrigin(base, replica.origin);
+    replicaServes = replicaServesFn(replica.routeKeys);
+    info(`replica: serving the CADC portal on ${replica.origin}`);
+  }
+  try {
+    const [report, aborted] = await withAbort(() =>
+      runHttpProbes({
+        profile,
+        services,
+        credentials,
+        dataFile: flags.dataFile ?? profile.probes?.http?.dataFile ?? DEFAULT_DATA_FILE,
+        timeoutMs,
+        concurrency,
+        deliver,
+        log: info,
+        replicaServes,
+      }),
+    );
+    info(httpSummary(report));
+    const lines = deliveryLines(report.deliveries);
+    if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
+    if (aborted) return ExitCode.aborted;
+    if (report.deliveries.some((d) => !d.ok)) return ExitCode.notDelivered;
+    return report.failures ? ExitCode.journeyFailed : ExitCode.ok;
+  } finally {
+    await stop?.();
+  }
+}
+
+export function httpProbeCommand(): Command {
+  return new Command('http')
+    .description('time the CADC web services of an env profile: VOSI availability/capabilities, registry, ac login, TAP, /data/pub, skaha')
+    .addOption(new Option('-e, --env <name|file>', `env profile: ${builtinEnvNames().join(', ')}, or a .yaml file`).default('local'))
+    .option('--services <list>', `services, comma-separated: ${Object.keys(HTTP_SERVICES).join(', ')} (default: the profile's probes.http.services, else ${DEFAULT_HTTP_SERVICES.join(',')})`)
+    .option('--data-file <ARCHIVE/file>', `file for the /data/pub redirect probe (default: the profile's probes.http.data_file, else ${DEFAULT_DATA_FILE})`)
+    .option('--timeout <seconds>', 'hard deadline of every request', '15')
+    .option('--concurrency <n>', 'requests at once (1-8)', '2')
+    .addOption(new Option('--pushgateway <url>', 'Pushgateway base URL; user-info becomes Basic auth').env('PERFPULSE_PUSHGATEWAY'))
+    .option('--dry-run', 'print the Prometheus exposition text to stdout and push nothing', false)
+    .option('--replica-fault <spec>', 'inject a fault into the bundled replica (repeatable), e.g. "GET /argus/availability=status:503"', collect, [])
+    .addHelpText('after', HTTP_HELP)
+    .action(async (flags: HttpFlags) => {
+      process.exitCode = await probeHttpCommand(flags);
+    });
+}

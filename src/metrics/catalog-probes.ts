@@ -1,0 +1,103 @@
+/**
+ * The probe half of the metric catalog: every metric the API probes emit (`perfpulse-journeys
+ * probe k8s|http`), named, typed, documented and labeled here and nowhere else. `allMetrics()` in
+ * ./catalog.ts includes them.
+ *
+ * Naming follows the seed guide: `perfpulse_k8s_` for Kubernetes, `perfpulse_<area>_` for the CADC
+ * web services (`perfpulse_vosi_`, `perfpulse_api_`), base unit in the name, `_total` only on
+ * counters, one name reused with labels. Labels come from small fixed sets or from our own
+ * configuration (cluster, namespace, env), never from URLs, users or error texts.
+ */
+
+export type ProbeLabelName = 'cluster' | 'namespace' | 'kind' | 'result' | 'service' | 'probe';
+
+/** The `result` label of a Kubernetes call: a small fixed set, details go to the log. */
+export const K8S_RESULTS = ['ok', 'timeout', 'forbidden', 'server_error', 'tls', 'network', 'other'] as const;
+export type K8sResult = (typeof K8S_RESULTS)[number];
+
+/** Pushgateway job of the kubectl-latency probe, as in the seed; grouping {cluster, namespace}. */
+export const KUBECTL_LATENCY_JOB = 'perfpulse_kubectl_latency';
+/** Pushgateway job of the terminating-jobs probe; grouping {cluster, namespace}. */
+export const JOBS_TERMINATING_JOB = 'perfpulse_k8s_jobs_terminating';
+/** Pushgateway job of the CADC service probes; grouping {env}. */
+export const API_PROBES_JOB = 'perfpulse_api_probes';
+
+/** Histogram buckets (seconds) of the looped kubectl latency, as the seed's comment suggests. */
+export const KUBECTL_LATENCY_BUCKETS = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10] as const;
+
+const CLIENT_NOTE =
+  'With --via client (default) it runs from the request leaving the client library to the reply parsed, and each call opens a new TCP+TLS connection, as each kubectl run does, which the figure includes (perfpulse_k8s_api_connect_seconds gives that part); with --via kubectl it is the wall time of the whole kubectl process.';
+
+export const PROBE_METRICS = {
+  kubectlLatency: {
+    name: 'perfpulse_k8s_kubectl_latency_seconds',
+    type: 'histogram',
+    help: `Latency distribution of listing one kind of resource in the namespace (kind="get_pods" ~ kubectl get pods), kept across a --count loop as the seed did. ${CLIENT_NOTE}`,
+    labels: ['cluster', 'namespace', 'kind'],
+  },
+  kubectlLastLatency: {
+    name: 'perfpulse_k8s_kubectl_last_latency_seconds',
+    type: 'gauge',
+    help: `Latency of the last successful list of one kind of resource in the namespace (kind="get_pods" ~ kubectl get pods), from a single-shot probe. ${CLIENT_NOTE}`,
+    labels: ['cluster', 'namespace', 'kind'],
+  },
+  apiConnect: {
+    name: 'perfpulse_k8s_api_connect_seconds',
+    type: 'gauge',
+    help: 'Time to open the new TCP+TLS connection to the Kubernetes API that the last list of this kind used (client mode only); part of the latency.',
+    labels: ['cluster', 'namespace', 'kind'],
+  },
+  kubectlRequests: {
+    name: 'perfpulse_k8s_kubectl_requests_total',
+    type: 'counter',
+    help: 'List calls made by the kubectl-latency probe in this run, by result: ok, timeout, forbidden (401/403), server_error (5xx), tls, network, other.',
+    labels: ['cluster', 'namespace', 'kind', 'result'],
+  },
+  jobsTerminating: {
+    name: 'perfpulse_k8s_jobs_terminating',
+    type: 'gauge',
+    help: 'Number of Jobs in the namespace that are terminating: deletion requested (deletionTimestamp set) but the Job still exists. Seed: k8s-jobs-terminating count.',
+    labels: ['cluster', 'namespace'],
+  },
+  jobsTerminatingAvgAge: {
+    name: 'perfpulse_k8s_jobs_terminating_avg_age_seconds',
+    type: 'gauge',
+    help: 'Average time the terminating Jobs of the namespace have been terminating (now minus deletionTimestamp); absent when none are. Seed: k8s-jobs-terminating average age.',
+    labels: ['cluster', 'namespace'],
+  },
+  jobsTerminatingSuccess: {
+    name: 'perfpulse_k8s_jobs_terminating_probe_success',
+    type: 'gauge',
+    help: '1 when the terminating-jobs probe could list the Jobs of the namespace, 0 when the list failed (the reason is in the log).',
+    labels: ['cluster', 'namespace'],
+  },
+  vosiAvailable: {
+    name: 'perfpulse_vosi_available',
+    type: 'gauge',
+    help: 'VOSI availability of a CADC service as it reports it: 1 when <vosi:available> is true, 0 when false or when /availability answers 5xx; absent when no answer came.',
+    labels: ['env', 'service'],
+  },
+  apiProbeDuration: {
+    name: 'perfpulse_api_probe_duration_seconds',
+    type: 'gauge',
+    help: 'Wall time of one service probe call (request sent to body read, redirects not followed), including a new TCP/TLS connection; probe = availability, capabilities, resource_caps, token_login, tap_sync_query, data_pub_redirect, session_list.',
+    labels: ['env', 'service', 'probe'],
+  },
+  apiProbeSuccess: {
+    name: 'perfpulse_api_probe_success',
+    type: 'gauge',
+    help: '1 when the service probe got the answer the reference documents (status and shape), 0 otherwise (the reason is in the log).',
+    labels: ['env', 'service', 'probe'],
+  },
+  apiProbeRunTimestamp: {
+    name: 'perfpulse_api_probe_run_timestamp_seconds',
+    type: 'gauge',
+    help: 'Unix time at which this run of the service probes started (seconds); tells a fresh value from a stale one.',
+    labels: ['env'],
+  },
+} as const satisfies Record<
+  string,
+  { name: string; type: 'gauge' | 'counter' | 'histogram'; help: string; labels: readonly (ProbeLabelName | 'env')[] }
+>;
+
+export type ProbeMetricKey = keyof typeof PROBE_METRICS;
