@@ -260,7 +260,7 @@ describe('one run: journeys and the probes the env profile enables', () => {
     const fams = parseExposition(probesOnly.stdout);
     assert.equal(samplesOf(fams, 'perfpulse_usersim_journey_success').length, 0);
     assert.ok(samplesOf(fams, M.apiProbeSuccess.name).length >= 10);
-    const journeysOnly = await runCli(['--env', 'local', '--only', 'journeys', '--dry-run']);
+    const journeysOnly = await runCli(['--env', 'local', '--only', 'journeys', '--journeys', 'login', '--dry-run']);
     assert.equal(journeysOnly.code, 0, journeysOnly.stderr);
     const jf = parseExposition(journeysOnly.stdout);
     assert.equal(samplesOf(jf, 'perfpulse_usersim_journey_success').length, 1);
