@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, UserError, oneLine } from '../errors.ts';
 import { PROJECT_ROOT } from '../runtime/journeys.ts';
 import { envsCommand, journeysCommand } from './commands/list.ts';
+import { metricsCommand } from './commands/metrics.ts';
 import { runCommandDefinition } from './commands/run.ts';
 import { EXIT_CODES_HELP } from './help.ts';
 
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   program.addCommand(runCommandDefinition(), { isDefault: true });
   program.addCommand(envsCommand());
   program.addCommand(journeysCommand());
+  program.addCommand(metricsCommand());
   program.addHelpText('after', EXIT_CODES_HELP);
   // subcommands inherit exitOverride/output only when set before they are added: apply to all
   for (const cmd of program.commands) {

@@ -12,6 +12,7 @@ import { test as base, expect, type TestInfo } from '@playwright/test';
 import type { Credentials } from '../config/credentials.ts';
 import type { UrlRole } from '../config/profile.ts';
 import { MAX_STEPS_PER_JOURNEY, assertSlug } from '../metrics/labels.ts';
+import { withCollectors } from './collectors/index.ts';
 import { readHandoff } from './handoff.ts';
 
 export interface Site {
@@ -24,7 +25,12 @@ export interface Site {
 interface JourneyFixtures {
   site: Site;
   credentials: Credentials;
+  /** Browser-side collectors (src/runtime/collectors): set up before the first step, read before the context closes. */
+  collectors: void;
 }
+
+/** The step running right now (collectors attribute each page to it). */
+let activeStep: string | undefined;
 
 const handoff = readHandoff();
 
@@ -45,6 +51,7 @@ export const test = base.extend<JourneyFixtures>({
     );
     await use({ username: username as string, password: password as string });
   },
+  collectors: [async ({ page }, use, testInfo) => withCollectors({ page, testInfo, currentStep: () => activeStep }, use), { auto: true }],
 });
 
 export { expect };
@@ -66,5 +73,16 @@ export async function step<T>(name: string, body: () => Promise<T>): Promise<T> 
   if (seen.has(name)) throw new Error(`step "${name}" appears twice in journey "${info.title}"`);
   if (seen.size >= MAX_STEPS_PER_JOURNEY) throw new Error(`journey "${info.title}" has more than ${MAX_STEPS_PER_JOURNEY} steps`);
   seen.add(name);
-  return test.step(name, body, { box: true });
+  return test.step(
+    name,
+    async () => {
+      activeStep = name;
+      try {
+        return await body();
+      } finally {
+        activeStep = undefined;
+      }
+    },
+    { box: true },
+  );
 }

@@ -8,7 +8,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FullResult, Reporter, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
 import { readHandoff } from './handoff.ts';
-import type { JourneyResult, JourneyStatus, RunResults, StepResult } from './results.ts';
+import { MEASUREMENTS_ATTACHMENT, type JourneyMeasurements, type JourneyResult, type JourneyStatus, type RunResults, type StepResult } from './results.ts';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 
@@ -62,6 +62,10 @@ export default class ResultsReporter implements Reporter {
     if (first && last) entry.durationMs = last.startedAtMs + last.durationMs - first.startedAtMs;
     const error = result.status === 'skipped' ? skipReason : firstLine(result.error?.message);
     if (error) entry.error = error;
+    const measured = measurementsOf(result);
+    if (measured) entry.measured = measured;
+    const shot = result.attachments.find((a) => a.name === 'screenshot' && a.path)?.path;
+    if (shot) entry.screenshot = shot;
     this.run.journeys = this.run.journeys.filter((j) => j.journey !== journey).concat(entry);
     this.write();
   }
@@ -83,4 +87,13 @@ export default class ResultsReporter implements Reporter {
     writeFileSync(tmp, JSON.stringify(this.run, null, 2));
     renameSync(tmp, file);
   }
+}
+
+/** The collectors' attachment (src/runtime/collectors), with the set-up time made relative to the test's start. */
+function measurementsOf(result: TestResult): JourneyMeasurements | undefined {
+  const body = result.attachments.find((a) => a.name === MEASUREMENTS_ATTACHMENT)?.body;
+  if (!body) return undefined;
+  const measured = JSON.parse(body.toString('utf8')) as JourneyMeasurements;
+  if (measured.setupDoneAtMs !== undefined) measured.browserSetupMs = measured.setupDoneAtMs - result.startTime.getTime();
+  return measured;
 }
