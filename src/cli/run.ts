@@ -14,6 +14,7 @@ import { deliverRun, type JourneyDelivery } from '../push/deliver.ts';
 import { startLocalPushgateway } from '../push/local-gateway.ts';
 import { redactUrl } from '../push/pushgateway.ts';
 import { faultTable } from '../replica/faults.ts';
+import { writeReport } from '../report/report.ts';
 import { startReplica } from '../replica/server.ts';
 import { DEMO_USER } from '../replica/users.ts';
 import { browserVersion, expectedChromiumVersion, resolveBrowserPath, versionWarning } from '../runtime/browser.ts';
@@ -30,6 +31,7 @@ export interface RunFlags {
   browser?: string;
   replicaFault?: string[];
   output?: string;
+  report?: string;
 }
 
 const info = (line: string) => process.stderr.write(`${line}\n`);
@@ -93,6 +95,8 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
       credentials,
       signal: abort.signal,
     });
+
+    if (flags.report) info(`report: ${writeReport(resolve(flags.report), results).html}`);
 
     // 4. Metrics: stdout for --dry-run, else the gateway.
     const table = summaryTable(results, journeys);

@@ -14,6 +14,8 @@ Examples:
   $ PERFPULSE_USERNAME=me PERFPULSE_PASSWORD_FILE=/run/secrets/cadc \\
       perfpulse-journeys --env prod --pushgateway http://pushgateway:9091
   $ perfpulse-journeys --env ./my-portal.yaml --journeys login
+  $ perfpulse-journeys --env local --report perfpulse-report
+      also write perfpulse-report/report.json and report.html
   $ perfpulse-journeys --env local --replica-fault "POST /access/login=delay:800"
       slow the replica's login POST by 800 ms and watch submit_credentials move
 
@@ -38,6 +40,7 @@ export function runCommandDefinition(): Command {
       [],
     )
     .option('-o, --output <dir>', 'where screenshots of failed journeys go', 'test-results')
+    .option('--report <dir>', 'write report.json and a self-contained report.html (steps, Web Vitals, failures) into <dir>')
     .addHelpText('after', RUN_EXAMPLES)
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);
