@@ -119,7 +119,7 @@ export const METRICS = {
   harnessOverhead: {
     name: 'perfpulse_usersim_harness_overhead_seconds',
     type: 'gauge',
-    help: 'Wall-clock time of a calibration step against a loopback page that does nothing, timed like a real step (largest of 3): what the harness itself adds to every step.',
+    help: 'Wall-clock time of a calibration step against a loopback page that does nothing, timed like a real step; the largest of 3 before and 3 after the journey (before only, when it failed): what the harness itself adds to a step.',
     labels: ['env', 'journey'],
     clock: 'wall',
   },

@@ -1,10 +1,13 @@
 /**
- * Harness overhead: before the journey's first step, a calibration step against a loopback page
- * that does nothing (served by this process, so it works for every env) is timed exactly like a
- * real step: `test.step` around `page.goto` and a visibility check. Its wall time is what the
- * harness itself (Playwright protocol, navigation, actionability) adds to every step. One warm-up
- * navigation first (counted in set-up, never in a step), then SAMPLES timed steps; the largest is
- * exported, so the figure is an upper estimate rather than a lucky one.
+ * Harness overhead: calibration steps against a loopback page that does nothing (served by this
+ * process, so it works for every env), timed exactly like a real step: `test.step` around
+ * `page.goto` and a visibility check. Their wall time is what the harness itself (Playwright
+ * protocol, navigation, a renderer for a new origin, actionability checks) adds to a step.
+ *
+ * One warm-up navigation first (counted in set-up, never in a step). Then SAMPLES steps before the
+ * journey and SAMPLES after it, so that the figure sees the machine as the journey saw it; each
+ * sample navigates to a different origin than the page before it (two servers, alternating), the
+ * way a journey's first step does. The largest sample is exported: an upper estimate, not a lucky one.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -45,28 +48,44 @@ export class CalibrationCollector implements Collector {
   readonly name = 'calibration';
   private samples: number[] = [];
   private setupDoneAtMs: number | undefined;
+  private servers: Array<{ url: string; close(): Promise<void> }> = [];
+  private n = 0;
 
-  async setup(ctx: CollectorContext): Promise<void> {
-    const noop = await startNoopServer();
-    try {
-      const visit = async (n: number) => {
-        await ctx.page.goto(`${noop.url}${CALIBRATION_PATH.slice(1)}?n=${n}`);
-        await expect(ctx.page.locator('#noop')).toBeVisible();
-      };
-      await visit(0); // warm-up: the first navigation of a fresh page pays for process start-up
-      this.setupDoneAtMs = Date.now();
-      for (let i = 1; i <= CALIBRATION_SAMPLES; i++) {
-        const t0 = Date.now();
-        await test.step(CALIBRATION_STEP, () => visit(i), { box: true });
-        this.samples.push(Date.now() - t0);
-      }
-      await ctx.page.goto('about:blank');
-    } finally {
-      await noop.close();
-    }
+  private async sample(ctx: CollectorContext, timed: boolean): Promise<void> {
+    const server = this.servers[this.n % this.servers.length];
+    if (!server) return;
+    this.n++;
+    const visit = async () => {
+      await ctx.page.goto(`${server.url}${CALIBRATION_PATH.slice(1)}?n=${this.n}`);
+      await expect(ctx.page.locator('#noop')).toBeVisible();
+    };
+    if (!timed) return visit();
+    const t0 = Date.now();
+    await test.step(CALIBRATION_STEP, visit, { box: true });
+    this.samples.push(Date.now() - t0);
   }
 
-  async finish(): Promise<JourneyMeasurements> {
+  private async round(ctx: CollectorContext): Promise<void> {
+    for (let i = 0; i < CALIBRATION_SAMPLES; i++) await this.sample(ctx, true);
+    await ctx.page.goto('about:blank');
+  }
+
+  async setup(ctx: CollectorContext): Promise<void> {
+    this.servers = [await startNoopServer(), await startNoopServer()];
+    await this.sample(ctx, false); // warm-up: the first navigation of a fresh page pays for process start-up
+    this.setupDoneAtMs = Date.now();
+    await this.round(ctx);
+  }
+
+  async finish(ctx: CollectorContext): Promise<JourneyMeasurements> {
+    try {
+      // after a failure the page must stay as it failed, for Playwright's screenshot
+      if (ctx.testInfo.status === 'passed' && !ctx.page.isClosed()) await this.round(ctx);
+    } catch {
+      // a page that cannot navigate any more: the samples before the journey stand
+    } finally {
+      for (const s of this.servers) await s.close();
+    }
     const out: JourneyMeasurements = {};
     if (this.samples.length) out.calibrationMs = this.samples;
     if (this.setupDoneAtMs !== undefined) out.setupDoneAtMs = this.setupDoneAtMs;
