@@ -4,12 +4,14 @@
  * codes tell clean (0), findings (5) and unreadable input (2) apart.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ExitCode } from '../src/errors.ts';
 import { LINT_RULES, lintExposition } from '../src/metrics/lint.ts';
 import { parseExposition } from '../src/metrics/parse.ts';
+import { startLocalPushgateway } from '../src/push/local-gateway.ts';
 import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
 import { startReplica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
@@ -86,5 +88,30 @@ describe('perfpulse-journeys metrics lint (CLI)', () => {
     } finally {
       await replica.stop();
     }
+  });
+});
+
+describe('perfpulse-journeys metrics lint: other sources', () => {
+  it('reads stdin (-) and an http URL such as a real Pushgateway /metrics', async () => {
+    const text = readFileSync(fixture('lint-good.prom'), 'utf8');
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'perfpulse-journeys.js'), 'metrics', 'lint', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdin.end(text);
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(code, ExitCode.ok, out);
+
+    const gw = await startLocalPushgateway();
+    try {
+      const r = await runCli(['metrics', 'lint', `${gw.url}/metrics`]);
+      // a Pushgateway's own metrics (go_*, process_*, pushgateway_*) do not carry our prefix
+      assert.equal(r.code, ExitCode.lintFindings, r.stderr);
+      assert.match(r.stdout, /^go_goroutines: \[prefix\]/m);
+    } finally {
+      await gw.stop();
+    }
+    const refused = await runCli(['metrics', 'lint', 'http://127.0.0.1:1/metrics']);
+    assert.equal(refused.code, ExitCode.badInput);
+    assert.match(refused.stderr, /cannot read http:\/\/127\.0\.0\.1:1\/metrics/);
   });
 });
