@@ -13,6 +13,8 @@ export const ExitCode = {
   notDelivered: 3,
   /** The run was stopped by SIGINT/SIGTERM before it finished. */
   aborted: 4,
+  /** `metrics lint` found text that breaks the naming guide (one line per finding on stdout). */
+  lintFindings: 5,
   /** A bug in perfpulse-journeys itself (PERFPULSE_DEBUG=1 prints the stack). */
   internal: 70,
 } as const;

@@ -23,8 +23,14 @@ describe('metric catalog', () => {
       assert.equal(m.name.endsWith('_total'), m.type === 'counter', `${m.name}: _total only on counters`);
       if (/duration|latency|timestamp/.test(m.name)) assert.ok(m.name.endsWith('_seconds'), `${m.name}: base unit in the name`);
       assert.ok(m.help.length > 20, `${m.name}: help says what it measures`);
-      const lowCardinality = ['env', 'journey', 'step', 'cluster', 'namespace', 'kind', 'service', 'probe', 'result'];
-      for (const l of m.labels) assert.ok(lowCardinality.includes(l), `${m.name}: low-cardinality label ${l}`);
+      const allowed = m.name.endsWith('_info')
+        ? ['version', 'playwright', 'chromium']
+        : ['env', 'journey', 'step', 'page', 'cluster', 'namespace', 'kind', 'service', 'probe', 'result'];
+      for (const l of m.labels) assert.ok(allowed.includes(l), `${m.name}: low-cardinality label ${l}`);
+      if (m.name.startsWith('perfpulse_usersim_') && m.name.endsWith('_seconds') && !m.name.endsWith('_timestamp_seconds')) {
+        assert.match(m.help, /wall|browser/i, `${m.name}: help says wall time or browser time`);
+        assert.ok(m.clock, `${m.name}: catalog says which clock`);
+      }
     }
     assert.equal(new Set(allMetrics().map((m) => m.name)).size, allMetrics().length, 'names are unique');
   });

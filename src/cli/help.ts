@@ -7,6 +7,7 @@ Exit codes:
   2   bad input: unknown env, bad flag, unreadable profile or password file, missing tool
   3   metrics not delivered to the Pushgateway (spooled for \`perfpulse-journeys push --replay\`)
   4   aborted by SIGINT/SIGTERM (what was measured is still delivered or spooled)
+  5   metrics lint: the text breaks the naming guide (one line per finding)
   70  internal error (PERFPULSE_DEBUG=1 shows the stack)`;
 
 /** Commander accumulator for a repeatable option. */

@@ -11,6 +11,7 @@ import { PROJECT_ROOT } from '../runtime/journeys.ts';
 import { envsCommand, journeysCommand } from './commands/list.ts';
 import { pushCommandDefinition } from './commands/push.ts';
 import { probeCommand } from './commands/probe.ts';
+import { metricsCommand } from './commands/metrics.ts';
 import { runCommandDefinition } from './commands/run.ts';
 import { EXIT_CODES_HELP } from './help.ts';
 
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   program.addCommand(journeysCommand());
   program.addCommand(pushCommandDefinition());
   program.addCommand(probeCommand());
+  program.addCommand(metricsCommand());
   program.addHelpText('after', EXIT_CODES_HELP);
   // subcommands inherit exitOverride/output only when set before they are added: apply to all
   for (const cmd of program.commands) {

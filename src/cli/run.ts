@@ -19,6 +19,7 @@ import { checkGatewayUrl, redactUrl } from '../push/pushgateway.ts';
 import { replaySpool } from '../push/replay.ts';
 import type { Spool } from '../push/spool.ts';
 import { faultTable } from '../replica/faults.ts';
+import { writeReport } from '../report/report.ts';
 import { startReplica } from '../replica/server.ts';
 import { DEMO_USER } from '../replica/users.ts';
 import { browserVersion, expectedChromiumVersion, resolveBrowserPath, versionWarning } from '../runtime/browser.ts';
@@ -48,6 +49,7 @@ export interface RunFlags extends DeliveryFlags {
   /** Let science_portal launch (and delete) a real session. */
   launchSessions?: boolean;
   only?: string;
+  report?: string;
 }
 
 const info = (line: string) => process.stderr.write(`${line}\n`);
@@ -136,6 +138,8 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
       return ExitCode.aborted;
     }
 
+    if (flags.report && journeys.length) info(`report: ${writeReport(resolve(flags.report), results).html}`);
+
     // 5. Metrics: stdout for --dry-run, else the gateway (what fails goes to the spool).
     const table = summaryTable(results, journeys);
     const probeRun = { profile, prepared: probes, credentials, replicaRouteKeys, signal: abort.signal };
@@ -158,7 +162,6 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
     rmSync(workDir, { recursive: true, force: true });
   }
 }
-
 
 /** Where the metrics went, and for a gateway we started, proof that it holds them. */
 async function deliveryReport(deliveries: JourneyDelivery[], gateway: string, results: RunResults, local: boolean): Promise<string> {

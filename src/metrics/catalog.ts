@@ -10,7 +10,7 @@
 import { PROBE_METRICS, type ProbeLabelName } from './catalog-probes.ts';
 
 export type MetricType = 'gauge' | 'counter' | 'histogram';
-export type LabelName = 'env' | 'journey' | 'step' | ProbeLabelName;
+export type LabelName = 'env' | 'journey' | 'step' | 'page' | 'version' | 'playwright' | 'chromium' | ProbeLabelName;
 
 export interface MetricDef {
   readonly name: string;
@@ -18,6 +18,8 @@ export interface MetricDef {
   /** Help text: what it measures, its unit, and whether it is wall time or browser time. */
   readonly help: string;
   readonly labels: readonly LabelName[];
+  /** Wall time (Node's clock around what the harness does) or browser time (the page's own clock). */
+  readonly clock?: 'wall' | 'browser';
 }
 
 /** Pushgateway job for browser journeys; each journey is its own group {env, journey}. */
@@ -38,11 +40,12 @@ export const METRICS = {
     type: 'gauge',
     help: 'Wall-clock time of one journey step as the user felt it, from the step start to its end; excludes browser launch and context set-up.',
     labels: ['env', 'journey', 'step'],
+    clock: 'wall',
   },
   stepFailed: {
     name: 'perfpulse_usersim_step_failed',
     type: 'gauge',
-    help: '1 for the step where a journey failed in this run, 0 for its steps that passed; steps never reached are absent.',
+    help: '1 for the step where a journey failed in this run, 0 for its steps that passed; steps never reached are absent (a state, neither wall nor browser time).',
     labels: ['env', 'journey', 'step'],
   },
   journeyDuration: {
@@ -50,18 +53,106 @@ export const METRICS = {
     type: 'gauge',
     help: 'Wall-clock time of a whole journey, from the start of its first step to the end of its last; excludes browser launch and context set-up.',
     labels: ['env', 'journey'],
+    clock: 'wall',
   },
   journeySuccess: {
     name: 'perfpulse_usersim_journey_success',
     type: 'gauge',
-    help: '1 when the journey passed in this run, 0 when it failed, timed out or was skipped for missing credentials.',
+    help: '1 when the journey passed in this run, 0 when it failed, timed out or was skipped for missing credentials (a state, neither wall nor browser time).',
     labels: ['env', 'journey'],
   },
   journeyRunTimestamp: {
     name: 'perfpulse_usersim_journey_run_timestamp_seconds',
     type: 'gauge',
-    help: 'Unix time at which this run of the journey started (seconds); tells a fresh value from a stale one.',
+    help: 'Unix time (wall clock, seconds) at which this run of the journey started; tells a fresh value from a stale one.',
     labels: ['env', 'journey'],
+    clock: 'wall',
+  },
+  // Per page, browser time: measured by the page's own clock (web-vitals, Navigation Timing), from the
+  // navigation's start. `page` is a slug of the path (src/metrics/labels.ts pageSlug), never a URL.
+  pageTtfb: {
+    name: 'perfpulse_usersim_page_ttfb_seconds',
+    type: 'gauge',
+    help: 'Browser time from the start of the navigation to the first byte of the page (web-vitals TTFB), per page loaded in a step.',
+    labels: ['env', 'journey', 'step', 'page'],
+    clock: 'browser',
+  },
+  pageFcp: {
+    name: 'perfpulse_usersim_page_fcp_seconds',
+    type: 'gauge',
+    help: 'Browser time from the start of the navigation to the first contentful paint (web-vitals FCP), per page loaded in a step.',
+    labels: ['env', 'journey', 'step', 'page'],
+    clock: 'browser',
+  },
+  pageLcp: {
+    name: 'perfpulse_usersim_page_lcp_seconds',
+    type: 'gauge',
+    help: 'Browser time from the start of the navigation to the largest contentful paint seen before the page was read (web-vitals LCP, all changes reported).',
+    labels: ['env', 'journey', 'step', 'page'],
+    clock: 'browser',
+  },
+  pageInp: {
+    name: 'perfpulse_usersim_page_inp_seconds',
+    type: 'gauge',
+    help: 'Browser time from a user interaction to the next paint, the slowest seen on the page (web-vitals INP); absent when the journey did not interact with the page.',
+    labels: ['env', 'journey', 'step', 'page'],
+    clock: 'browser',
+  },
+  pageCls: {
+    name: 'perfpulse_usersim_page_cls_ratio',
+    type: 'gauge',
+    help: 'Cumulative layout shift of the page (web-vitals CLS), a unit-less score measured by the browser; 0 means nothing moved.',
+    labels: ['env', 'journey', 'step', 'page'],
+    clock: 'browser',
+  },
+  pageDomContentLoaded: {
+    name: 'perfpulse_usersim_page_dom_content_loaded_seconds',
+    type: 'gauge',
+    help: 'Browser time from the start of the navigation to the end of DOMContentLoaded (Navigation Timing domContentLoadedEventEnd).',
+    labels: ['env', 'journey', 'step', 'page'],
+    clock: 'browser',
+  },
+  pageLoad: {
+    name: 'perfpulse_usersim_page_load_seconds',
+    type: 'gauge',
+    help: 'Browser time from the start of the navigation to the end of the load event (Navigation Timing loadEventEnd).',
+    labels: ['env', 'journey', 'step', 'page'],
+    clock: 'browser',
+  },
+  // Honesty about the harness itself (wall time unless said otherwise).
+  browserSetup: {
+    name: 'perfpulse_usersim_browser_setup_seconds',
+    type: 'gauge',
+    help: 'Wall-clock time from the start of the journey to its first step: browser launch, context, page, collectors and a warm-up navigation; never part of a step.',
+    labels: ['env', 'journey'],
+    clock: 'wall',
+  },
+  harnessOverhead: {
+    name: 'perfpulse_usersim_harness_overhead_seconds',
+    type: 'gauge',
+    help: 'Wall-clock time of a calibration step against a loopback page that does nothing, timed like a real step; the largest of 3 before and 3 after the journey (before only, when it failed): what the harness itself adds to a step.',
+    labels: ['env', 'journey'],
+    clock: 'wall',
+  },
+  hostLoadPerCpu: {
+    name: 'perfpulse_usersim_host_load_per_cpu_ratio',
+    type: 'gauge',
+    help: '1-minute load average of the machine running the browser divided by its CPU count, read at the end of the journey; above 1 the machine was oversubscribed and wall times are inflated.',
+    labels: ['env', 'journey'],
+    clock: 'wall',
+  },
+  cpuThrottled: {
+    name: 'perfpulse_usersim_cpu_throttled_seconds',
+    type: 'gauge',
+    help: 'Wall-clock time the cgroup of the runner was CPU-throttled during the journey (cgroup cpu.stat); absent where the cgroup is not readable.',
+    labels: ['env', 'journey'],
+    clock: 'wall',
+  },
+  buildInfo: {
+    name: 'perfpulse_usersim_build_info',
+    type: 'gauge',
+    help: 'Always 1; its labels name the perfpulse-journeys version, the Playwright version and the Chromium version that measured (neither wall nor browser time).',
+    labels: ['version', 'playwright', 'chromium'],
   },
   searchResultRows: {
     name: 'perfpulse_usersim_search_result_rows',
@@ -73,12 +164,14 @@ export const METRICS = {
     name: 'perfpulse_usersim_download_first_byte_seconds',
     type: 'gauge',
     help: 'Wall-clock time from asking the browser for the file (/data/pub, through its redirect) to the download starting (response headers in).',
+    clock: 'wall',
     labels: ['env', 'journey'],
   },
   downloadDuration: {
     name: 'perfpulse_usersim_download_duration_seconds',
     type: 'gauge',
     help: 'Wall-clock time from asking the browser for the file to the last byte saved.',
+    clock: 'wall',
     labels: ['env', 'journey'],
   },
   downloadBytes: {

@@ -5,9 +5,26 @@
  * One-shot runs export gauges (see docs/decisions.md): a histogram pushed once per run would carry
  * one observation and mislead. A value that was not measured is left out, never sent as 0.
  */
+import { readFileSync } from 'node:fs';
 import { Gauge, Registry } from 'prom-client';
 import { JOURNEY_MEASURES, METRICS, type MetricDef } from './catalog.ts';
-import type { JourneyResult } from '../runtime/results.ts';
+import type { JourneyResult, PageTiming } from '../runtime/results.ts';
+
+const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Per-page browser timings: catalog key → the PageTiming field it exports and its scale to base units. */
+const PAGE_GAUGES: Array<[keyof typeof METRICS, keyof PageTiming, number]> = [
+  ['pageTtfb', 'ttfbMs', 1 / 1000],
+  ['pageFcp', 'fcpMs', 1 / 1000],
+  ['pageLcp', 'lcpMs', 1 / 1000],
+  ['pageInp', 'inpMs', 1 / 1000],
+  ['pageCls', 'cls', 1],
+  ['pageDomContentLoaded', 'domContentLoadedMs', 1 / 1000],
+  ['pageLoad', 'loadMs', 1 / 1000],
+];
+
+/** Browser clocks give sub-microsecond noise (0.41600000000000004): keep microseconds. */
+const micro = (v: number) => Math.round(v * 1e6) / 1e6;
 
 function gauge(registry: Registry, def: MetricDef): Gauge {
   return new Gauge({ name: def.name, help: def.help, labelNames: [...def.labels], registers: [registry] });
@@ -23,6 +40,12 @@ export function registryFor(env: string, journeys: readonly JourneyResult[]): Re
   const runTimestamp = gauge(registry, METRICS.journeyRunTimestamp);
   const measured = JOURNEY_MEASURES.filter((k) => journeys.some((j) => j.measures?.[k] !== undefined));
   const measureGauges = new Map(measured.map((k) => [k, gauge(registry, METRICS[k])]));
+  const pageGauges = PAGE_GAUGES.map(([key, field, scale]) => [gauge(registry, METRICS[key]), field, scale] as const);
+  const browserSetup = gauge(registry, METRICS.browserSetup);
+  const harnessOverhead = gauge(registry, METRICS.harnessOverhead);
+  const hostLoad = gauge(registry, METRICS.hostLoadPerCpu);
+  const throttled = gauge(registry, METRICS.cpuThrottled);
+  const buildInfo = gauge(registry, METRICS.buildInfo);
 
   for (const j of journeys) {
     const labels = { env, journey: j.journey };
@@ -38,6 +61,21 @@ export function registryFor(env: string, journeys: readonly JourneyResult[]): Re
       const v = j.measures?.[k];
       if (v !== undefined && Number.isFinite(v)) g.set(labels, v);
     }
+
+    // What the collectors measured; a value not measured is left out, never 0.
+    const m = j.measured;
+    if (!m) continue;
+    for (const p of m.pages ?? []) {
+      for (const [g, field, scale] of pageGauges) {
+        const v = p[field];
+        if (typeof v === 'number') g.set({ ...labels, step: p.step, page: p.page }, micro(v * scale));
+      }
+    }
+    if (m.browserSetupMs !== undefined && m.browserSetupMs >= 0) browserSetup.set(labels, m.browserSetupMs / 1000);
+    if (m.calibrationMs?.length) harnessOverhead.set(labels, Math.max(...m.calibrationMs) / 1000);
+    if (m.loadPerCpu !== undefined) hostLoad.set(labels, m.loadPerCpu);
+    if (m.cpuThrottledSeconds !== undefined) throttled.set(labels, m.cpuThrottledSeconds);
+    if (m.playwright && m.chromium) buildInfo.set({ version: PACKAGE_VERSION, playwright: m.playwright, chromium: m.chromium }, 1);
   }
   return registry;
 }

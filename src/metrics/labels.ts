@@ -18,3 +18,25 @@ export function assertSlug(what: string, value: string): void {
     );
   }
 }
+
+/** At most this many distinct `page` label values per journey; further pages become `other`. */
+export const MAX_PAGES_PER_JOURNEY = 20;
+
+/**
+ * The `page` label of a document: a slug of the first two segments of its path, so that it stays
+ * low-cardinality and never carries a URL, a query, a user or an id. Segments that look like ids
+ * (only digits or hex, four digits or more, more than 32 characters, not starting with a letter) are
+ * dropped; a file extension is dropped; `/` is `root`.
+ *   /access/login → access_login   /en/ → en   /en/login.html → en_login   /storage/vault/123 → storage_vault
+ */
+export function pageSlug(pathname: string): string {
+  const words = pathname
+    .split('/')
+    .map((s) => s.replace(/\.[a-z0-9]{1,5}$/i, '').toLowerCase())
+    .filter((s) => /^[a-z]/.test(s) && s.length <= 32 && !/^[0-9a-f-]{8,}$/.test(s) && (s.match(/\d/g) ?? []).length < 4)
+    .slice(0, 2)
+    .map((s) => s.replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, ''))
+    .filter(Boolean);
+  const slug = words.join('_').slice(0, 48).replace(/_+$/, '');
+  return slug || 'root';
+}

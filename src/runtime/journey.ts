@@ -16,6 +16,7 @@ import type { UrlRole } from '../config/profile.ts';
 import type { MeasureKey } from '../metrics/catalog.ts';
 import { MAX_STEPS_PER_JOURNEY, assertSlug } from '../metrics/labels.ts';
 import { authStatePath, discardAuthState, hasAuthState, isLoginUrl, loginAndSave } from './auth-state.ts';
+import { withCollectors } from './collectors/index.ts';
 import { readHandoff } from './handoff.ts';
 import { redactTrace } from './trace-redact.ts';
 
@@ -33,9 +34,14 @@ interface JourneyFixtures {
   credentials: Credentials;
   /** Set by `journey(name, body, { auth: true })`: the context starts from the run's saved login. */
   loggedIn: boolean;
+  /** Browser-side collectors (src/runtime/collectors): set up before the first step, read before the context closes. */
+  collectors: void;
 }
 
 const SKIP_NO_CREDENTIALS = 'no credentials: set PERFPULSE_USERNAME and PERFPULSE_PASSWORD_FILE (or PERFPULSE_PASSWORD)';
+
+/** The step running right now (collectors attribute each page to it). */
+let activeStep: string | undefined;
 
 const handoff = readHandoff();
 
@@ -93,6 +99,7 @@ export const test = base.extend<JourneyFixtures>({
     test.skip(!username || !password, SKIP_NO_CREDENTIALS);
     await use({ username: username as string, password: password as string });
   },
+  collectors: [async ({ page }, use, testInfo) => withCollectors({ page, testInfo, currentStep: () => activeStep }, use), { auto: true }],
 });
 
 export { expect };
@@ -145,5 +152,16 @@ export async function step<T>(name: string, body: () => Promise<T>): Promise<T> 
   if (seen.has(name)) throw new Error(`step "${name}" appears twice in journey "${info.title}"`);
   if (seen.size >= MAX_STEPS_PER_JOURNEY) throw new Error(`journey "${info.title}" has more than ${MAX_STEPS_PER_JOURNEY} steps`);
   seen.add(name);
-  return test.step(name, body, { box: true });
+  return test.step(
+    name,
+    async () => {
+      activeStep = name;
+      try {
+        return await body();
+      } finally {
+        activeStep = undefined;
+      }
+    },
+    { box: true },
+  );
 }

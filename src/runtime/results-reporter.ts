@@ -10,7 +10,7 @@ import type { FullResult, Reporter, TestCase, TestResult, TestStep } from '@play
 import type { MeasureKey } from '../metrics/catalog.ts';
 import { discardAuthState } from './auth-state.ts';
 import { readHandoff } from './handoff.ts';
-import type { JourneyResult, JourneyStatus, RunResults, StepResult } from './results.ts';
+import { MEASUREMENTS_ATTACHMENT, type JourneyMeasurements, type JourneyResult, type JourneyStatus, type RunResults, type StepResult } from './results.ts';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 
@@ -73,6 +73,10 @@ export default class ResultsReporter implements Reporter {
     if (Object.keys(measures).length) entry.measures = measures;
     const artifacts = result.attachments.flatMap((a) => (a.path && (a.name === 'trace' || a.name === 'screenshot') ? [a.path] : []));
     if (artifacts.length) entry.artifacts = artifacts;
+    const measured = measurementsOf(result);
+    if (measured) entry.measured = measured;
+    const shot = result.attachments.find((a) => a.name === 'screenshot' && a.path)?.path;
+    if (shot) entry.screenshot = shot;
     this.run.journeys = this.run.journeys.filter((j) => j.journey !== journey).concat(entry);
     this.write();
   }
@@ -95,4 +99,13 @@ export default class ResultsReporter implements Reporter {
     writeFileSync(tmp, JSON.stringify(this.run, null, 2));
     renameSync(tmp, file);
   }
+}
+
+/** The collectors' attachment (src/runtime/collectors), with the set-up time made relative to the test's start. */
+function measurementsOf(result: TestResult): JourneyMeasurements | undefined {
+  const body = result.attachments.find((a) => a.name === MEASUREMENTS_ATTACHMENT)?.body;
+  if (!body) return undefined;
+  const measured = JSON.parse(body.toString('utf8')) as JourneyMeasurements;
+  if (measured.setupDoneAtMs !== undefined) measured.browserSetupMs = measured.setupDoneAtMs - result.startTime.getTime();
+  return measured;
 }

@@ -35,6 +35,10 @@ export interface JourneyResult {
   measures?: Partial<Record<MeasureKey, number>>;
   /** Screenshot and trace of a failed journey, when kept. */
   artifacts?: string[];
+  /** What the browser-side collectors measured; absent when none ran. */
+  measured?: JourneyMeasurements;
+  /** Path of Playwright's failure screenshot, when one was taken. */
+  screenshot?: string;
 }
 
 export interface RunResults {
@@ -50,3 +54,43 @@ export interface RunResults {
 export function journeyPassed(j: JourneyResult): boolean {
   return j.status === 'passed';
 }
+
+/**
+ * What the browser-side collectors measured in one journey run (src/runtime/collectors). Every
+ * field is optional: a value that was not measured is absent, never 0.
+ */
+export interface PageTiming {
+  /** Step during which the document was loaded. */
+  step: string;
+  /** Low-cardinality slug of the document's path (labels.ts pageSlug), never a URL. */
+  page: string;
+  /** Browser-clock milliseconds from the navigation's start (web-vitals / Navigation Timing). */
+  ttfbMs?: number;
+  fcpMs?: number;
+  lcpMs?: number;
+  inpMs?: number;
+  /** Cumulative layout shift, unit-less. */
+  cls?: number;
+  domContentLoadedMs?: number;
+  loadMs?: number;
+}
+
+export interface JourneyMeasurements {
+  pages?: PageTiming[];
+  /** Epoch ms (wall) when set-up (browser, context, page, collectors, warm-up) ended and steps could start. */
+  setupDoneAtMs?: number;
+  /** Wall ms from the journey's test start to setupDoneAtMs (computed by the results reporter). */
+  browserSetupMs?: number;
+  /** Wall ms of each calibration step against a do-nothing loopback page. */
+  calibrationMs?: number[];
+  /** 1-minute load average / CPU count at the end of the journey. */
+  loadPerCpu?: number;
+  /** Seconds the runner's cgroup was CPU-throttled during the journey. */
+  cpuThrottledSeconds?: number;
+  /** Versions of what measured. */
+  playwright?: string;
+  chromium?: string;
+}
+
+/** Where a journey's measurements travel from the worker to the results reporter: a test attachment. */
+export const MEASUREMENTS_ATTACHMENT = 'perfpulse-measurements';

@@ -15,6 +15,8 @@ Examples:
   $ PERFPULSE_USERNAME=me PERFPULSE_PASSWORD_FILE=/run/secrets/cadc \\
       perfpulse-journeys --env prod --pushgateway http://pushgateway:9091
   $ perfpulse-journeys --env ./my-portal.yaml --journeys login
+  $ perfpulse-journeys --env local --report perfpulse-report
+      also write perfpulse-report/report.json and report.html
   $ perfpulse-journeys --env local --replica-fault "POST /access/login=delay:800"
       slow the replica's login POST by 800 ms and watch submit_credentials move
   $ perfpulse-journeys --env local --journeys science_portal --launch-sessions
@@ -45,6 +47,7 @@ export function runCommandDefinition(): Command {
     .option('-o, --output <dir>', 'where screenshots and traces of failed journeys go', 'test-results')
     .option('--launch-sessions', 'let science_portal launch a real session, wait until it is Running and delete it', false)
     .addOption(new Option('--only <what>', "run only the journeys, or only the probes the env profile enables (probes: section)").choices(['journeys', 'probes']))
+    .option('--report <dir>', 'write report.json and a self-contained report.html (steps, Web Vitals, failures) into <dir>')
     .addHelpText('after', RUN_EXAMPLES)
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);
