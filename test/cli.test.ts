@@ -63,7 +63,7 @@ describe('perfpulse-journeys run (real Chromium, replica, Pushgateway)', () => {
   });
 
   it('an injected delay D on the login POST lands in submit_credentials, not in open_login_page', async () => {
-    const D = 2500;
+    const D = 5000;
     const slow = await startReplica({ faults: faultTable([`POST /access/login=delay:${D}`]) });
     try {
       const r = await runCli(['--env', profilePointingAt(slow.origin, 'slow'), '--journeys', 'login', '--dry-run'], demoCredentials);

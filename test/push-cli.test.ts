@@ -45,7 +45,7 @@ describe('delivery when the Pushgateway is down (real CLI, Chromium, gateways)',
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const spoolDir = tmpDir('perfpulse-spool-');
-    const r = await runCli(['--env', profilePointingAt(replica.origin, 'downrun'), '--pushgateway', url, '--spool-dir', spoolDir], creds);
+    const r = await runCli(['--env', profilePointingAt(replica.origin, 'downrun'), '--journeys', 'login', '--pushgateway', url, '--spool-dir', spoolDir], creds);
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stdout, /NOT DELIVERED login to http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED.*; spooled for `perfpulse-journeys push --replay`/);
     const spool = new Spool(spoolDir);
@@ -75,7 +75,7 @@ describe('delivery when the Pushgateway is down (real CLI, Chromium, gateways)',
     const port = await freePort();
     const spoolDir = tmpDir('perfpulse-spool-');
     let gw = await startLocalPushgateway({ port });
-    const args = (env: string, origin: string) => ['--env', profilePointingAt(origin, env), '--pushgateway', gw.url, '--spool-dir', spoolDir];
+    const args = (env: string, origin: string) => ['--env', profilePointingAt(origin, env), '--journeys', 'login', '--pushgateway', gw.url, '--spool-dir', spoolDir];
     try {
       // run A (env alpha) is delivered normally
       assert.equal((await runCli(args('alpha', replica.origin), creds)).code, 0);

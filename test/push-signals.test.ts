@@ -18,7 +18,7 @@ async function runAndTerminate(gateway: string, spoolDir: string): Promise<{ r: 
   let seen: ProcId[] = [];
   let signalAt = 0;
   const r = await runCli(
-    ['--env', 'local', '--pushgateway', gateway, '--spool-dir', spoolDir, '--replica-fault', 'POST /access/login=delay:8000'],
+    ['--env', 'local', '--journeys', 'login', '--pushgateway', gateway, '--spool-dir', spoolDir, '--replica-fault', 'POST /access/login=delay:8000'],
     {},
     120_000,
     (c) => {

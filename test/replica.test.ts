@@ -76,6 +76,19 @@ describe('replica: CADC browser SSO', () => {
 });
 
 describe('replica: fault injection', () => {
+  it('stop() cancels an injected delay still pending, so no timer keeps the process alive', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const replica = await startReplica({ faults: faultTable(['GET /en/=delay:20000']) });
+    const before = timers();
+    const pending = fetch(`${replica.origin}/en/`).catch(() => 'cut');
+    const deadline = Date.now() + 5000;
+    while (timers() === before && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    assert.ok(timers() > before, 'the delayed request is waiting on its timer');
+    await replica.stop();
+    assert.equal(await pending, 'cut', 'the waiting client is cut off');
+    assert.ok(timers() <= before, 'no timer of the delay is left after stop()');
+  });
+
   it('parses fault specs and rejects bad ones with one line', () => {
     assert.deepEqual(parseFaultSpec('POST /access/login=delay:500'), ['POST /access/login', { delayMs: 500 }]);
     assert.deepEqual(parseFaultSpec('GET /en/=status:503,delay:10'), ['GET /en/', { status: 503, delayMs: 10 }]);

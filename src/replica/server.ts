@@ -67,6 +67,8 @@ export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> 
   const routes = ROUTE_MODULES.flatMap((m) => m(ctx));
   const openSockets = new Set<Socket>();
 
+  const stopping = new AbortController();
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
     const found = matchRoute(routes, req.method ?? 'GET', url.pathname);
@@ -74,7 +76,11 @@ export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> 
     if (!found) return send(res, 404, 'text/plain', `Not Found: ${url.pathname}`);
     const fault = ctx.faults.get(found.route.key);
     if (fault?.hang) return; // never answer; stop() destroys the socket
-    if (fault?.delayMs) await sleep(fault.delayMs);
+    if (fault?.delayMs) {
+      // an injected delay must not outlive stop(): its timer would keep the process alive
+      const slept = await sleep(fault.delayMs, true, { signal: stopping.signal }).catch(() => false);
+      if (!slept) return;
+    }
     if (fault?.status) return send(res, fault.status, 'text/plain', `Injected fault: ${fault.status}`);
     if (fault?.wrongPage) return send(res, 200, 'text/html; charset=utf-8', loginPage(''));
     if (fault?.bytesPerSecond) throttleBody(res, fault.bytesPerSecond);
@@ -103,6 +109,7 @@ export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> 
     routeKeys: routes.map((r) => r.key),
     stop: () =>
       new Promise<void>((resolve) => {
+        stopping.abort();
         for (const s of openSockets) s.destroy();
         server.close(() => resolve());
       }),
