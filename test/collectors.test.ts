@@ -105,7 +105,7 @@ describe('collectors in a real run (Chromium, replica, --dry-run)', () => {
   let stderr = '';
   before(async () => {
     replica = await startReplica();
-    const r = await runCli(['--env', profilePointingAt(replica.origin), '--dry-run'], {
+    const r = await runCli(['--env', profilePointingAt(replica.origin), '--journeys', 'login', '--dry-run'], {
       PERFPULSE_USERNAME: DEMO_USER.username,
       PERFPULSE_PASSWORD: DEMO_USER.password,
     });
@@ -147,7 +147,7 @@ describe('collectors in a real run (Chromium, replica, --dry-run)', () => {
     assert.equal(info.length, 1);
     assert.match(info[0]?.labels.chromium ?? '', /^\d+\.\d+\.\d+\.\d+$/);
     const steps = samplesOf(fams, METRICS.stepDuration.name).map((s) => s.labels.step);
-    assert.deepEqual(steps, ['open_login_page', 'submit_credentials', 'see_user_menu'], 'calibration is not a journey step');
+    assert.deepEqual(steps, ['open_login_page', 'submit_credentials', 'see_user_menu', 'token_login'], 'calibration is not a journey step');
     assert.ok(!stderr.includes('calibration'), 'progress does not show the calibration step');
   });
 });

@@ -33,14 +33,14 @@ describe('perfpulse-journeys --report (real Chromium on the replica)', () => {
   const failDir = tmpDir('perfpulse-report-fail-');
   before(async () => {
     replica = await startReplica();
-    const ok = await runCli(['--env', profilePointingAt(replica.origin, 'lab'), '--dry-run', '--report', okDir], {
+    const ok = await runCli(['--env', profilePointingAt(replica.origin, 'lab'), '--journeys', 'login', '--dry-run', '--report', okDir], {
       PERFPULSE_USERNAME: DEMO_USER.username,
       PERFPULSE_PASSWORD: DEMO_USER.password,
     });
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stderr, new RegExp(`report: ${join(okDir, 'report.html')}`));
     const failed = await runCli(
-      ['--env', profilePointingAt(replica.origin, 'lab'), '--dry-run', '--report', failDir, '--output', join(failDir, 'shots')],
+      ['--env', profilePointingAt(replica.origin, 'lab'), '--journeys', 'login', '--dry-run', '--report', failDir, '--output', join(failDir, 'shots')],
       { PERFPULSE_USERNAME: DEMO_USER.username, PERFPULSE_PASSWORD: 'wrong-password-xyz' },
     );
     assert.equal(failed.code, 1, failed.stderr);
@@ -56,7 +56,7 @@ describe('perfpulse-journeys --report (real Chromium on the replica)', () => {
     assert.equal(report.env, 'lab');
     const j = report.journeys[0];
     assert.ok(j);
-    assert.deepEqual(j.steps.map((s) => s.name), ['open_login_page', 'submit_credentials', 'see_user_menu']);
+    assert.deepEqual(j.steps.map((s) => s.name), ['open_login_page', 'submit_credentials', 'see_user_menu', 'token_login']);
     assert.ok((j.harnessOverheadMs ?? 0) > 0);
     const ttfb = j.vitals.find((v) => v.name === 'TTFB' && v.step === 'open_login_page');
     assert.ok(ttfb && ttfb.value > 0 && ['good', 'needs-improvement', 'poor'].includes(ttfb.rating));

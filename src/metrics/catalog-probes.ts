@@ -54,7 +54,7 @@ export const PROBE_METRICS = {
     labels: ['cluster', 'namespace', 'kind', 'result'],
   },
   jobsTerminating: {
-    name: 'perfpulse_k8s_jobs_terminating',
+    name: 'perfpulse_k8s_jobs_terminating_count',
     type: 'gauge',
     help: 'Number of Jobs in the namespace that are terminating: deletion requested (deletionTimestamp set) but the Job still exists. Seed: k8s-jobs-terminating count.',
     labels: ['cluster', 'namespace'],

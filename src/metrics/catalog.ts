@@ -155,7 +155,7 @@ export const METRICS = {
     labels: ['version', 'playwright', 'chromium'],
   },
   searchResultRows: {
-    name: 'perfpulse_usersim_search_result_rows',
+    name: 'perfpulse_usersim_search_rows_count',
     type: 'gauge',
     help: 'Rows the Advanced Search results grid reported in its header ("Showing {n} rows") in this run.',
     labels: ['env', 'journey'],
@@ -193,7 +193,7 @@ export const METRICS = {
     labels: ['env', 'journey'],
   },
   pushSpoolEntries: {
-    name: 'perfpulse_push_spool_entries',
+    name: 'perfpulse_push_spool_entries_count',
     type: 'gauge',
     help: 'Pushes for this env waiting in the spool of the machine that pushed this, after its last delivery or replay; 0 when everything was delivered.',
     labels: ['env'],

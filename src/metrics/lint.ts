@@ -8,7 +8,7 @@ import { parseExposition, type Family } from './parse.ts';
 export const LINT_RULES = {
   'snake-case': 'metric and label names are lower-case snake_case',
   prefix: 'metric names start with perfpulse_<area>_ (perfpulse_usersim_, perfpulse_k8s_, ...)',
-  'base-unit': 'the name ends in a base unit (_seconds, _bytes, _ratio, ...), not ms/kb/percent; 0/1 states and _info are exempt',
+  'base-unit': 'the name ends in a base unit (_seconds, _bytes, _ratio, _count, ...), not ms/kb/percent; 0/1 states, _info and counters of events (_total) are exempt',
   'unitless-duration': 'a duration, latency or time is named in _seconds',
   'total-only-counters': '_total only on counters',
   'counter-total': 'a counter ends in _total',
@@ -50,6 +50,11 @@ const VALUE_SHAPES: Array<[string, RegExp]> = [
 const strip = (name: string) => name.replace(/_total$/, '');
 const endsWithUnit = (name: string, units: readonly string[]) => units.some((u) => strip(name) === u || strip(name).endsWith(`_${u}`));
 
+/** A counter of events (`…_requests_total`): the thing counted is its unit, as in Prometheus' own names. */
+function isEventCounter(f: Family): boolean {
+  return f.type === 'counter' && f.name.endsWith('_total');
+}
+
 function isZeroOneState(f: Family): boolean {
   return f.type !== 'counter' && f.samples.every((s) => s.value === 0 || s.value === 1);
 }
@@ -65,7 +70,7 @@ function nameRules(f: Family): Finding[] {
     add('base-unit', `unit _${words.at(-1)} is not a base unit: use _seconds, _bytes or _ratio`);
   } else if (words.some((w) => DURATION_WORDS.includes(w)) && !endsWithUnit(lower, ['seconds'])) {
     add('unitless-duration', 'a duration without its unit: end the name in _seconds');
-  } else if (!endsWithUnit(lower, UNITS) && !isZeroOneState(f)) {
+  } else if (!endsWithUnit(lower, UNITS) && !isZeroOneState(f) && !isEventCounter(f)) {
     add('base-unit', 'no unit in the name: end it in _seconds, _bytes, _ratio, ... (0/1 states are exempt)');
   }
   if (lower.endsWith('_total') && f.type !== undefined && f.type !== 'counter') add('total-only-counters', `_total on a ${f.type}: only counters end in _total`);
