@@ -71,19 +71,22 @@ describe('delivery when the Pushgateway is down (real CLI, Chromium, gateways)',
     }
   });
 
-  it('gateway killed mid-run, then down for another env: after a restart and replay every group is there once, and an older spooled run never overwrites a newer one', async () => {
+  it('gateway killed in the middle of a run of several journeys, then down for another env: after a restart and replay every journey is there once, and an older spooled run never overwrites a newer one', async () => {
     const port = await freePort();
     const spoolDir = tmpDir('perfpulse-spool-');
     let gw = await startLocalPushgateway({ port });
-    const args = (env: string, origin: string) => ['--env', profilePointingAt(origin, env), '--journeys', 'login', '--pushgateway', gw.url, '--spool-dir', spoolDir];
+    const args = (env: string, origin: string, journeys: string) =>
+      ['--env', profilePointingAt(origin, env), '--journeys', journeys, '--pushgateway', gw.url, '--spool-dir', spoolDir];
+    const of = (fams: Family[], name: string, env: string, journey: string) =>
+      samplesOf(fams, name).filter((s) => s.labels.env === env && s.labels.journey === journey);
     try {
-      // run A (env alpha) is delivered normally
-      assert.equal((await runCli(args('alpha', replica.origin), creds)).code, 0);
+      // run A (env alpha, login) is delivered normally
+      assert.equal((await runCli(args('alpha', replica.origin, 'login'), creds)).code, 0);
       const aTs = valuesOf(await gatewayFamilies(gw.url), METRICS.journeyRunTimestamp.name, 'alpha')[0] as number;
 
-      // run B (env alpha): the gateway is killed (SIGKILL) while the login POST is held up
+      // run B (env alpha, login then search): the gateway is killed (SIGKILL) while login's POST is held up
       let killed = false;
-      const b = await runCli(args('alpha', slow.origin), creds, 120_000, (c) => {
+      const b = await runCli(args('alpha', slow.origin, 'login,search'), creds, 180_000, (c) => {
         let err = '';
         c.stderr?.on('data', (d: Buffer) => {
           err += d.toString();
@@ -95,15 +98,21 @@ describe('delivery when the Pushgateway is down (real CLI, Chromium, gateways)',
       });
       assert.ok(killed, b.stderr);
       assert.equal(b.code, 3, b.stderr);
-      // run C (env beta) while the gateway is still down: its start-up replay keeps B, C is spooled too
-      const c = await runCli(args('beta', replica.origin), creds);
+      assert.match(b.stderr, /✓ search passed/, 'the run went on with its second journey after the gateway died');
+      // run C (env beta, login) while the gateway is still down: its start-up replay keeps B, C is spooled too
+      const c = await runCli(args('beta', replica.origin, 'login'), creds);
       assert.equal(c.code, 3, c.stderr);
-      assert.match(c.stderr, /spool: 2 kept: cannot read what the gateway holds \(ECONNREFUSED\)/);
+      assert.match(c.stderr, /spool: 4 kept: cannot read what the gateway holds \(ECONNREFUSED\)/);
       const spooled = new Spool(spoolDir).list();
-      assert.equal(spooled.length, 4, 'B and C: a run group and a last-success group each');
-      const bTs = spooled.find((s) => s.entry.grouping.env === 'alpha')?.entry.runTimestampMs as number;
-      const cTs = spooled.find((s) => s.entry.grouping.env === 'beta')?.entry.runTimestampMs as number;
-      assert.ok(bTs > aTs * 1000);
+      assert.equal(spooled.length, 6, 'B: a run group and a last-success group for login and for search; C: both for login');
+      const spooledRun = (env: string, journey: string) =>
+        spooled.find((s) => s.entry.job === USERSIM_JOB && s.entry.grouping.env === env && s.entry.grouping.journey === journey)?.entry
+          .runTimestampMs as number;
+      const bLogin = spooledRun('alpha', 'login');
+      const bSearch = spooledRun('alpha', 'search');
+      const cTs = spooledRun('beta', 'login');
+      assert.ok(bLogin > aTs * 1000);
+      assert.ok(bSearch > bLogin, 'search ran after login in run B');
 
       // the gateway comes back empty; meanwhile another machine pushed a NEWER beta run
       gw = await startLocalPushgateway({ port });
@@ -114,12 +123,20 @@ describe('delivery when the Pushgateway is down (real CLI, Chromium, gateways)',
 
       const replay = await runCli(['push', '--replay', '--pushgateway', gw.url, '--spool-dir', spoolDir]);
       assert.equal(replay.code, 0, replay.stderr);
-      assert.match(replay.stdout, /3 delivered, 1 not sent \(the gateway held that run or a newer one\), 0 dropped .* 0 still spooled/);
+      assert.match(replay.stdout, /5 delivered, 1 not sent \(the gateway held that run or a newer one\), 0 dropped .* 0 still spooled/);
       assert.match(replay.stderr, /perfpulse_usersim\{env="beta",journey="login"\} of run .* not sent: the gateway already holds a newer one/);
       const fams = await gatewayFamilies(gw.url);
-      assert.deepEqual(valuesOf(fams, METRICS.journeyRunTimestamp.name, 'alpha'), [bTs / 1000], 'alpha: run B, measured while the gateway died, is there');
-      assert.equal(valuesOf(fams, METRICS.stepDuration.name, 'alpha').length, 4, 'alpha: each step of login once');
-      assert.deepEqual(valuesOf(fams, METRICS.journeyLastSuccess.name, 'alpha'), [bTs / 1000]);
+      const expectedSteps: Record<string, string[]> = {
+        login: ['open_login_page', 'see_user_menu', 'submit_credentials', 'token_login'],
+        search: ['fill_form', 'open_search_page', 'submit_search'],
+      };
+      for (const [journey, ts] of [['login', bLogin], ['search', bSearch]] as const) {
+        const runTs = of(fams, METRICS.journeyRunTimestamp.name, 'alpha', journey).map((x) => x.value);
+        assert.deepEqual(runTs, [ts / 1000], `alpha ${journey}: run B, measured while the gateway died, is there`);
+        assert.deepEqual(of(fams, METRICS.journeyLastSuccess.name, 'alpha', journey).map((x) => x.value), [ts / 1000]);
+        const steps = of(fams, METRICS.stepDuration.name, 'alpha', journey).map((x) => x.labels.step as string);
+        assert.deepEqual(steps.sort(), expectedSteps[journey], `alpha ${journey}: each step once`);
+      }
       assert.deepEqual(valuesOf(fams, METRICS.journeyRunTimestamp.name, 'beta'), [(cTs + 60_000) / 1000], 'beta: the older spooled run did not overwrite the newer');
       assert.deepEqual(valuesOf(fams, METRICS.journeySuccess.name, 'beta'), [0]);
       assert.deepEqual(valuesOf(fams, METRICS.journeyLastSuccess.name, 'beta'), [cTs / 1000], 'beta: its last success (run C) is kept');
