@@ -24,7 +24,7 @@ journey(
       const anonymous = page.locator('a.access-actions.login-form');
       await expect(user.or(anonymous).first()).toBeVisible();
       if (await anonymous.isVisible()) {
-        discardAuthState();
+        discardAuthState('the storage UI shows the login link');
         throw new Error('the storage UI shows the login link: the saved login was not accepted (discarded)');
       }
       await expect(user).toHaveText(username);

@@ -107,6 +107,21 @@ describe('journeys on the replica (real Chromium, Pushgateway)', () => {
     }
   });
 
+  it('a saved login that a page refuses (403) is thrown away, and the run says so', async () => {
+    const replica = await startReplica({ faults: faultTable(['GET /storage/list/=status:403']) });
+    try {
+      const r = await runCli(['--env', profileFor(replica.origin, 'refused'), '--journeys', 'login,storage', '--dry-run'], demo, 180_000);
+      assert.equal(r.code, 1, r.stderr);
+      const fams = parseExposition(r.stdout);
+      assert.equal(value(fams, METRICS.journeySuccess.name, 'refused', 'login'), 1, 'login passed and saved the login');
+      assert.equal(value(fams, METRICS.stepFailed.name, 'refused', 'storage', 'open_storage_ui'), 1);
+      assert.match(r.stderr, /saved login discarded: a page answered 403/);
+      assert.ok(!r.stderr.includes(DEMO_USER.password), 'no password in the output');
+    } finally {
+      await replica.stop();
+    }
+  });
+
   it('500 on the search, a hung download and a wrong page after login fail the right steps, keep artifacts for those journeys only, and still push storage', async () => {
     const replica = await startReplica({
       faults: faultTable(['POST /search/find=status:500', 'GET /minoc/files/{token}/{uri+}=hang', 'GET /en/=wrongpage']),

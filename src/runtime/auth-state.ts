@@ -33,8 +33,15 @@ export async function saveAuthState(context: BrowserContext): Promise<string> {
   return file;
 }
 
-export function discardAuthState(): void {
-  rmSync(authStatePath(), { force: true });
+/**
+ * Throws the saved login away. With a reason (a journey found it no longer works), says so on
+ * stderr, so a person sees why the next journey logs in again.
+ */
+export function discardAuthState(reason?: string): void {
+  const file = authStatePath();
+  if (!existsSync(file)) return;
+  rmSync(file, { force: true });
+  if (reason) process.stderr.write(`saved login discarded: ${reason}\n`);
 }
 
 /** Pages that mean "you are not logged in" (cadc-reference.md §2.2, §2.4). */

@@ -73,7 +73,7 @@ export const test = base.extend<JourneyFixtures>({
   context: async ({ context, loggedIn }, use, testInfo) => {
     if (loggedIn) {
       context.on('response', (r) => {
-        if ((r.status() === 401 || r.status() === 403) && r.request().resourceType() === 'document') discardAuthState();
+        if ((r.status() === 401 || r.status() === 403) && r.request().resourceType() === 'document') discardAuthState(`a page answered ${r.status()}`);
       });
       context.on('page', (p) => watchLoginLanding(p));
       for (const p of context.pages()) watchLoginLanding(p);
@@ -123,7 +123,7 @@ export function record(key: MeasureKey, value: number): void {
 
 function watchLoginLanding(page: Page): void {
   page.on('framenavigated', (frame) => {
-    if (frame === page.mainFrame() && isLoginUrl(frame.url())) discardAuthState();
+    if (frame === page.mainFrame() && isLoginUrl(frame.url())) discardAuthState('a journey landed on the login page');
   });
 }
 
