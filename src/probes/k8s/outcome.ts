@@ -2,6 +2,7 @@
  * What one timed Kubernetes call gives: its wall time, the connection part of it, and a `result`
  * from a small fixed set (the label) plus a one-line reason (the log only).
  */
+import { isTlsCertificateError } from '../../push/http.ts';
 import type { K8sResult } from '../../metrics/catalog-probes.ts';
 
 export interface CallOutcome {
@@ -14,18 +15,8 @@ export interface CallOutcome {
   detail: string;
 }
 
-const TLS_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-  'EPROTO',
-]);
+/** TLS failures that are not about the certificate (which src/push/http.ts knows): wrong protocol. */
+const TLS_PROTOCOL_CODES = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'EPROTO']);
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /** The `result` of an HTTP status: 2xx ok, 401/403 forbidden, 5xx server_error, anything else other. */
@@ -45,7 +36,7 @@ export function classifyError(err: unknown, timedOut: boolean): { result: K8sRes
     return { result: resultOfStatus(e.code), detail: `${e.code} ${statusReason(e.body)}`.trim() };
   }
   const code = e?.cause?.code ?? e?.cause?.cause?.code ?? (typeof e?.code === 'string' ? e.code : undefined);
-  if (code && TLS_CODES.has(code)) return { result: 'tls', detail: `TLS: ${code}` };
+  if (code && (isTlsCertificateError(code) || TLS_PROTOCOL_CODES.has(code))) return { result: 'tls', detail: `TLS: ${code}` };
   if (code && TIMEOUT_CODES.has(code)) return { result: 'timeout', detail: code };
   if (code && /^(E[A-Z]+|UND_ERR_SOCKET)$/.test(code)) return { result: 'network', detail: code };
   if (/certificate|ssl|tls/i.test(`${e?.cause?.message ?? ''} ${e?.message ?? ''}`)) {
