@@ -1,4 +1,5 @@
 /** `perfpulse-journeys probe http`: the CADC service probes on an env profile's URL roles. */
+import { addDeliveryOptions, type DeliveryFlags } from './push.ts';
 import { Command, Option } from 'commander';
 import { credentialsFromEnv } from '../../config/credentials.ts';
 import { builtinEnvNames, loadProfile, withReplicaOrigin } from '../../config/profile.ts';
@@ -33,7 +34,7 @@ Examples:
   $ perfpulse-journeys probe http --env local --replica-fault "GET /argus/availability=status:503" --dry-run
 ${PROBE_EXIT_CODES}`;
 
-interface HttpFlags {
+interface HttpFlags extends DeliveryFlags {
   env: string;
   services?: string;
   dataFile?: string;
@@ -52,7 +53,7 @@ export async function probeHttpCommand(flags: HttpFlags): Promise<ExitCode> {
   const faults = faultTable(flags.replicaFault ?? []);
   if (faults.size && !base.replica) throw new UserError(`--replica-fault needs an env with the bundled replica (env ${base.name} has none)`);
   // a local run without a gateway prints, like --dry-run
-  const deliver = deliveryFor({ pushgateway: flags.pushgateway, dryRun: flags.dryRun || (base.replica && !flags.pushgateway && !process.env.PERFPULSE_PUSHGATEWAY) });
+  const deliver = deliveryFor({ ...flags, dryRun: flags.dryRun || (base.replica && !flags.pushgateway && !process.env.PERFPULSE_PUSHGATEWAY) });
   const credentials = credentialsFromEnv(process.env, base.replica ? DEMO_USER : undefined);
 
   let profile = base;
@@ -96,7 +97,7 @@ export async function probeHttpCommand(flags: HttpFlags): Promise<ExitCode> {
 }
 
 export function httpProbeCommand(): Command {
-  return new Command('http')
+  return addDeliveryOptions(new Command('http'))
     .description('time the CADC web services of an env profile: VOSI availability/capabilities, registry, ac login, TAP, /data/pub, skaha')
     .addOption(new Option('-e, --env <name|file>', `env profile: ${builtinEnvNames().join(', ')}, or a .yaml file`).default('local'))
     .option('--services <list>', `services, comma-separated: ${Object.keys(HTTP_SERVICES).join(', ')} (default: the profile's probes.http.services, else ${DEFAULT_HTTP_SERVICES.join(',')})`)

@@ -2,6 +2,7 @@
  * `perfpulse-journeys probe k8s ...` and `perfpulse-journeys probe http ...`: the API probes.
  * Flags, help and exit codes here; the probes themselves live in src/probes.
  */
+import { addDeliveryOptions, type DeliveryFlags } from './push.ts';
 import { Command, Option } from 'commander';
 import { ExitCode, UserError } from '../../errors.ts';
 import { DEFAULT_KINDS, KIND_NAMES, parseKinds } from '../../probes/k8s/kinds.ts';
@@ -32,7 +33,7 @@ Examples:
   $ perfpulse-journeys probe k8s jobs-terminating -n canfar-workloads --dry-run
 ${PROBE_EXIT_CODES}`;
 
-interface K8sFlags {
+interface K8sFlags extends DeliveryFlags {
   kubeconfig?: string;
   context?: string;
   namespace?: string;
@@ -80,7 +81,7 @@ export async function probeK8sCommand(what: string[], flags: K8sFlags): Promise<
 }
 
 function k8sCommand(): Command {
-  return new Command('k8s')
+  return addDeliveryOptions(new Command('k8s'))
     .description('time the Kubernetes API as its users feel it: kubectl-latency and jobs-terminating (default: both)')
     .argument('[probes...]', 'kubectl-latency, jobs-terminating (default: both)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then the in-cluster service account)')
