@@ -67,6 +67,12 @@ describe('dashboard and alert rules on a real Prometheus scraping a real Pushgat
       PERFPULSE_PASSWORD: 'not-the-password',
     });
     assert.equal(fail.code, 1, fail.stderr);
+    // the service panels: one run of the service probes on the same replica
+    const probes = await runCli(['probe', 'http', '--env', profilePointingAt(replica.origin, 'lab'), '--pushgateway', gw.url], {
+      PERFPULSE_USERNAME: DEMO_USER.username,
+      PERFPULSE_PASSWORD: DEMO_USER.password,
+    });
+    assert.equal(probes.code, 0, probes.stderr);
     prom = await startPrometheus({ gatewayHostPort: new URL(gw.url).host, ruleFiles: [RULES] });
     // scraped once both groups are in: the gateway's own labels are replaced by the pushed ones
     await eventually('Prometheus has scraped both runs', 60_000, async () => {
