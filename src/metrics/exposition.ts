@@ -6,8 +6,9 @@
  * one observation and mislead. A value that was not measured is left out, never sent as 0.
  */
 import { readFileSync } from 'node:fs';
-import { Gauge, Registry } from 'prom-client';
-import { JOURNEY_MEASURES, METRICS, type MetricDef } from './catalog.ts';
+import { Registry } from 'prom-client';
+import { gaugeOf } from './instruments.ts';
+import { JOURNEY_MEASURES, METRICS } from './catalog.ts';
 import type { JourneyResult, PageTiming } from '../runtime/results.ts';
 
 const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -26,26 +27,22 @@ const PAGE_GAUGES: Array<[keyof typeof METRICS, keyof PageTiming, number]> = [
 /** Browser clocks give sub-microsecond noise (0.41600000000000004): keep microseconds. */
 const micro = (v: number) => Math.round(v * 1e6) / 1e6;
 
-function gauge(registry: Registry, def: MetricDef): Gauge {
-  return new Gauge({ name: def.name, help: def.help, labelNames: [...def.labels], registers: [registry] });
-}
-
 /** A registry holding the metrics of the given journeys, all under the same env label. */
 export function registryFor(env: string, journeys: readonly JourneyResult[]): Registry {
   const registry = new Registry();
-  const stepDuration = gauge(registry, METRICS.stepDuration);
-  const stepFailed = gauge(registry, METRICS.stepFailed);
-  const journeyDuration = gauge(registry, METRICS.journeyDuration);
-  const journeySuccess = gauge(registry, METRICS.journeySuccess);
-  const runTimestamp = gauge(registry, METRICS.journeyRunTimestamp);
+  const stepDuration = gaugeOf(registry, METRICS.stepDuration);
+  const stepFailed = gaugeOf(registry, METRICS.stepFailed);
+  const journeyDuration = gaugeOf(registry, METRICS.journeyDuration);
+  const journeySuccess = gaugeOf(registry, METRICS.journeySuccess);
+  const runTimestamp = gaugeOf(registry, METRICS.journeyRunTimestamp);
   const measured = JOURNEY_MEASURES.filter((k) => journeys.some((j) => j.measures?.[k] !== undefined));
-  const measureGauges = new Map(measured.map((k) => [k, gauge(registry, METRICS[k])]));
-  const pageGauges = PAGE_GAUGES.map(([key, field, scale]) => [gauge(registry, METRICS[key]), field, scale] as const);
-  const browserSetup = gauge(registry, METRICS.browserSetup);
-  const harnessOverhead = gauge(registry, METRICS.harnessOverhead);
-  const hostLoad = gauge(registry, METRICS.hostLoadPerCpu);
-  const throttled = gauge(registry, METRICS.cpuThrottled);
-  const buildInfo = gauge(registry, METRICS.buildInfo);
+  const measureGauges = new Map(measured.map((k) => [k, gaugeOf(registry, METRICS[k])]));
+  const pageGauges = PAGE_GAUGES.map(([key, field, scale]) => [gaugeOf(registry, METRICS[key]), field, scale] as const);
+  const browserSetup = gaugeOf(registry, METRICS.browserSetup);
+  const harnessOverhead = gaugeOf(registry, METRICS.harnessOverhead);
+  const hostLoad = gaugeOf(registry, METRICS.hostLoadPerCpu);
+  const throttled = gaugeOf(registry, METRICS.cpuThrottled);
+  const buildInfo = gaugeOf(registry, METRICS.buildInfo);
 
   for (const j of journeys) {
     const labels = { env, journey: j.journey };

@@ -3,7 +3,8 @@
  * last-success timestamp per passed journey, and the delivery health per env. Names, types and help
  * come from the catalog (src/metrics/catalog.ts).
  */
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import { counterOf, gaugeOf } from '../metrics/instruments.ts';
 import { METRICS, PUSH_JOB, USERSIM_JOB, USERSIM_LAST_SUCCESS_JOB } from '../metrics/catalog.ts';
 import { expositionFor } from '../metrics/exposition.ts';
 import type { JourneyResult, RunResults } from '../runtime/results.ts';
@@ -29,8 +30,7 @@ export async function usersimItems(results: RunResults): Promise<Array<PushItem 
     });
     if (j.status === 'passed') {
       const registry = new Registry();
-      const def = METRICS.journeyLastSuccess;
-      new Gauge({ name: def.name, help: def.help, labelNames: [...def.labels], registers: [registry] }).set(grouping, j.startedAtMs / 1000);
+      gaugeOf(registry, METRICS.journeyLastSuccess).set(grouping, j.startedAtMs / 1000);
       items.push({
         journey: j.journey,
         job: USERSIM_LAST_SUCCESS_JOB,
@@ -38,7 +38,7 @@ export async function usersimItems(results: RunResults): Promise<Array<PushItem 
         method: 'PUT',
         body: await registry.metrics(),
         runTimestampMs: j.startedAtMs,
-        freshnessMetric: def.name,
+        freshnessMetric: METRICS.journeyLastSuccess.name,
       });
     }
   }
@@ -59,12 +59,9 @@ export function measuredPart(j: JourneyResult): JourneyResult {
 /** PUT {job="perfpulse_push", env}: the spool's size and the persisted failure/drop counters. */
 export async function healthItem(env: string, spool: Spool, now = Date.now()): Promise<PushItem> {
   const registry = new Registry();
-  const g = METRICS.pushSpoolEntries;
-  const f = METRICS.pushFailures;
-  const d = METRICS.pushSpoolDropped;
   const counters = spool.counters();
-  new Gauge({ name: g.name, help: g.help, labelNames: [...g.labels], registers: [registry] }).set({ env }, spool.sizeByEnv().get(env) ?? 0);
-  new Counter({ name: f.name, help: f.help, labelNames: [...f.labels], registers: [registry] }).inc({ env }, counters.failures[env] ?? 0);
-  new Counter({ name: d.name, help: d.help, labelNames: [...d.labels], registers: [registry] }).inc({ env }, counters.dropped[env] ?? 0);
+  gaugeOf(registry, METRICS.pushSpoolEntries).set({ env }, spool.sizeByEnv().get(env) ?? 0);
+  counterOf(registry, METRICS.pushFailures).inc({ env }, counters.failures[env] ?? 0);
+  counterOf(registry, METRICS.pushSpoolDropped).inc({ env }, counters.dropped[env] ?? 0);
   return { job: PUSH_JOB, grouping: { env }, method: 'PUT', body: await registry.metrics(), runTimestampMs: now };
 }

@@ -6,7 +6,8 @@
  * redirect is part of what is measured). Passwords and tokens never reach a log line or a label.
  */
 import pLimit from 'p-limit';
-import { Gauge, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import { gaugeOf } from '../../metrics/instruments.ts';
 import type { Credentials } from '../../config/credentials.ts';
 import type { EnvProfile, UrlRole } from '../../config/profile.ts';
 import { API_PROBES_JOB, PROBE_METRICS } from '../../metrics/catalog-probes.ts';
@@ -225,8 +226,7 @@ export async function runHttpProbes(o: HttpProbeOptions): Promise<HttpProbeRepor
   token = undefined;
 
   const registry = new Registry();
-  const gauge = (k: keyof typeof PROBE_METRICS) =>
-    new Gauge({ name: PROBE_METRICS[k].name, help: PROBE_METRICS[k].help, labelNames: [...PROBE_METRICS[k].labels], registers: [registry] });
+  const gauge = (k: keyof typeof PROBE_METRICS) => gaugeOf(registry, PROBE_METRICS[k]);
   const available = gauge('vosiAvailable');
   const duration = gauge('apiProbeDuration');
   const success = gauge('apiProbeSuccess');

@@ -9,7 +9,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit from 'p-limit';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import { counterOf, gaugeOf, histogramOf } from '../../metrics/instruments.ts';
 import {
   JOBS_TERMINATING_JOB,
   KUBECTL_LATENCY_BUCKETS,
@@ -73,12 +74,10 @@ export async function runK8sProbes(o: K8sProbeOptions): Promise<K8sProbeReport> 
   if (o.latency) {
     const loop = o.count !== 1;
     const registry = new Registry();
-    const labelNames = (k: keyof typeof PROBE_METRICS) => [...PROBE_METRICS[k].labels];
-    const def = (k: keyof typeof PROBE_METRICS) => ({ name: PROBE_METRICS[k].name, help: PROBE_METRICS[k].help, labelNames: labelNames(k), registers: [registry] });
-    const histogram = loop ? new Histogram({ ...def('kubectlLatency'), buckets: [...KUBECTL_LATENCY_BUCKETS] }) : undefined;
-    const last = loop ? undefined : new Gauge(def('kubectlLastLatency'));
-    const connect = o.via === 'client' ? new Gauge(def('apiConnect')) : undefined;
-    const requests = new Counter(def('kubectlRequests'));
+    const histogram = loop ? histogramOf(registry, PROBE_METRICS.kubectlLatency, KUBECTL_LATENCY_BUCKETS) : undefined;
+    const last = loop ? undefined : gaugeOf(registry, PROBE_METRICS.kubectlLastLatency);
+    const connect = o.via === 'client' ? gaugeOf(registry, PROBE_METRICS.apiConnect) : undefined;
+    const requests = counterOf(registry, PROBE_METRICS.kubectlRequests);
     const summaries = new Map(o.kinds.map((k) => [k, { kind: kindLabel(k), results: {}, seconds: [] } as KindSummary]));
     report.kinds = [...summaries.values()];
     const limit = pLimit(Math.max(1, o.concurrency));
@@ -118,8 +117,7 @@ export async function runK8sProbes(o: K8sProbeOptions): Promise<K8sProbeReport> 
 
   if (o.terminating && !o.signal?.aborted) {
     const registry = new Registry();
-    const gauge = (k: keyof typeof PROBE_METRICS) =>
-      new Gauge({ name: PROBE_METRICS[k].name, help: PROBE_METRICS[k].help, labelNames: [...PROBE_METRICS[k].labels], registers: [registry] });
+    const gauge = (k: keyof typeof PROBE_METRICS) => gaugeOf(registry, PROBE_METRICS[k]);
     const success = gauge('jobsTerminatingSuccess');
     const count = gauge('jobsTerminating');
     const avgAge = gauge('jobsTerminatingAvgAge');
