@@ -10,12 +10,13 @@ import { loadProfile, withReplicaOrigin, withSessionLaunch } from '../config/pro
 import { ExitCode, UserError } from '../errors.ts';
 import { METRICS, USERSIM_JOB } from '../metrics/catalog.ts';
 import { expositionFor } from '../metrics/exposition.ts';
+import { parseExposition, samplesOf } from '../metrics/parse.ts';
 import { gatewayAccess } from '../push/access.ts';
 import { DEFAULT_DELIVERY_BUDGET_MS, deliverHealth, deliverRun, type JourneyDelivery } from '../push/deliver.ts';
 import type { GatewayAccess } from '../push/http.ts';
 import { noJourneys, parseOnly, prepareRunProbes, runProbesInRun } from '../probes/in-run.ts';
 import { startLocalPushgateway } from '../push/local-gateway.ts';
-import { checkGatewayUrl, redactUrl } from '../push/pushgateway.ts';
+import { checkGatewayUrl, groupUrl, redactUrl } from '../push/pushgateway.ts';
 import { replaySpool } from '../push/replay.ts';
 import type { Spool } from '../push/spool.ts';
 import { faultTable } from '../replica/faults.ts';
@@ -168,7 +169,7 @@ async function deliveryReport(deliveries: JourneyDelivery[], gateway: string, re
   const where = redactUrl(gateway);
   const lines = deliveries.map((d) =>
     d.ok
-      ? `pushed ${d.journey} to ${where}/metrics/job/${USERSIM_JOB}/env/${results.env}/journey/${d.journey}`
+      ? `pushed ${d.journey} to ${groupUrl(gateway, USERSIM_JOB, { env: results.env, journey: d.journey })}`
       : `NOT DELIVERED ${d.journey} to ${where}: ${d.message}${d.spooled ? '; spooled for `perfpulse-journeys push --replay`' : ''}`,
   );
   if (local) {
@@ -182,9 +183,9 @@ async function deliveryReport(deliveries: JourneyDelivery[], gateway: string, re
 async function heldSeries(gateway: string, env: string): Promise<string> {
   const text = await (await fetch(`${gateway}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
   const counts = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${METRICS.stepDuration.name}{`) || !line.includes(`env="${env}"`)) continue;
-    const journey = /journey="([^"]+)"/.exec(line)?.[1] ?? '?';
+  for (const s of samplesOf(parseExposition(text), METRICS.stepDuration.name)) {
+    if (s.labels.env !== env) continue;
+    const journey = s.labels.journey ?? '?';
     counts.set(journey, (counts.get(journey) ?? 0) + 1);
   }
   if (!counts.size) return `no ${METRICS.stepDuration.name} series`;

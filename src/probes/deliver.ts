@@ -4,7 +4,7 @@
  * One function type so the probes need not know which.
  */
 import { deliverItems, type DeliverOptions } from '../push/deliver.ts';
-import { redactUrl, type PushOutcome } from '../push/pushgateway.ts';
+import { groupUrl, type PushOutcome } from '../push/pushgateway.ts';
 
 export interface ProbeDelivery extends PushOutcome {
   job: string;
@@ -19,8 +19,7 @@ export type Deliver = (job: string, grouping: Record<string, string>, body: stri
 export function gatewayDelivery(gateway: string, opts: DeliverOptions = {}): Deliver {
   return async (job, grouping, body) => {
     const [d] = await deliverItems(gateway, [{ job, grouping, body, method: 'PUT', runTimestampMs: Date.now() }], opts);
-    const path = [`job/${job}`, ...Object.entries(grouping).map(([k, v]) => `${k}/${v}`)].join('/');
-    const where = `${redactUrl(gateway)}/metrics/${path}`;
+    const where = groupUrl(gateway, job, grouping);
     if (!d) return { ok: false, message: 'not sent', job, grouping, where };
     const message = d.spooledTo ? `${d.message}; spooled for \`perfpulse-journeys push --replay\`` : d.message;
     return { ok: d.ok, ...(d.status !== undefined ? { status: d.status } : {}), message, job, grouping, where };

@@ -10,7 +10,7 @@ import { faultTable } from '../../replica/faults.ts';
 import { startReplica } from '../../replica/server.ts';
 import { DEMO_USER } from '../../replica/users.ts';
 import { collect } from '../help.ts';
-import { PROBE_EXIT_CODES, deliveryFor, deliveryLines, intFlag, secondsFlag, withAbort } from './probe-shared.ts';
+import { PROBE_EXIT_CODES, deliveryFor, finishProbes, intFlag, secondsFlag, withAbort } from './probe-shared.ts';
 
 const info = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -86,11 +86,7 @@ export async function probeHttpCommand(flags: HttpFlags): Promise<ExitCode> {
       }),
     );
     info(httpSummary(report));
-    const lines = deliveryLines(report.deliveries);
-    if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
-    if (aborted) return ExitCode.aborted;
-    if (report.deliveries.some((d) => !d.ok)) return ExitCode.notDelivered;
-    return report.failures ? ExitCode.journeyFailed : ExitCode.ok;
+    return finishProbes(report, aborted);
   } finally {
     await stop?.();
   }

@@ -1,5 +1,5 @@
 /** Flags, delivery and signal handling shared by `probe k8s` and `probe http`. */
-import { UserError } from '../../errors.ts';
+import { ExitCode, UserError } from '../../errors.ts';
 import { gatewayDelivery, stdoutDelivery, type Deliver, type ProbeDelivery } from '../../probes/deliver.ts';
 import { gatewayAccess } from '../../push/access.ts';
 import { checkGatewayUrl } from '../../push/pushgateway.ts';
@@ -45,6 +45,15 @@ export function deliveryLines(deliveries: ProbeDelivery[]): string[] {
   return [...last.values()]
     .filter((d) => d.where !== 'stdout')
     .map((d) => (d.ok ? `pushed to ${d.where}` : `NOT DELIVERED to ${d.where}: ${d.message}`));
+}
+
+/** Prints where a probe command's metrics went, and gives its exit code. */
+export function finishProbes(report: { deliveries: ProbeDelivery[]; failures: number }, aborted: boolean): ExitCode {
+  const lines = deliveryLines(report.deliveries);
+  if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
+  if (aborted) return ExitCode.aborted;
+  if (report.deliveries.some((d) => !d.ok)) return ExitCode.notDelivered;
+  return report.failures ? ExitCode.journeyFailed : ExitCode.ok;
 }
 
 /** Runs `fn` with SIGINT/SIGTERM turned into an abort signal. */

@@ -8,7 +8,7 @@ import { ExitCode, UserError } from '../../errors.ts';
 import { DEFAULT_KINDS, KIND_NAMES, parseKinds } from '../../probes/k8s/kinds.ts';
 import { resolveKubectl } from '../../probes/k8s/kubectl.ts';
 import { httpProbeCommand } from './probe-http.ts';
-import { PROBE_EXIT_CODES, deliveryFor, deliveryLines, intFlag, secondsFlag, withAbort } from './probe-shared.ts';
+import { PROBE_EXIT_CODES, deliveryFor, finishProbes, intFlag, secondsFlag, withAbort } from './probe-shared.ts';
 
 const info = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -73,11 +73,7 @@ export async function probeK8sCommand(what: string[], flags: K8sFlags): Promise<
     runK8sProbes({ target, latency, terminating, kinds, count, sleepMs, timeoutMs, concurrency, via: flags.via, kubectl, deliver, log: info, signal }),
   );
   info(k8sSummary(report));
-  const lines = deliveryLines(report.deliveries);
-  if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
-  if (aborted) return ExitCode.aborted;
-  if (report.deliveries.some((d) => !d.ok)) return ExitCode.notDelivered;
-  return report.failures ? ExitCode.journeyFailed : ExitCode.ok;
+  return finishProbes(report, aborted);
 }
 
 function k8sCommand(): Command {
