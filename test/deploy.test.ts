@@ -289,7 +289,9 @@ describe('Prometheus rules (deploy/prometheus)', () => {
 });
 
 describe('metric names in the dashboard and the alerts', () => {
-  const known = new Set([...allMetrics().map((m) => m.name), ...PUSHGATEWAY_METRICS]);
+  // A histogram is queried through its _bucket, _sum and _count series.
+  const seriesOf = (m: { name: string; type: string }) => (m.type === 'histogram' ? ['_bucket', '_sum', '_count'].map((s) => m.name + s) : [m.name]);
+  const known = new Set([...allMetrics().flatMap(seriesOf), ...PUSHGATEWAY_METRICS]);
   const dashboard = join(DEPLOY, 'grafana', 'perfpulse-journeys.json');
 
   it("the dashboard matches Grafana's dashboard schema (@grafana/schema types, no unknown fields)", () => {
@@ -315,13 +317,20 @@ describe('metric names in the dashboard and the alerts', () => {
     }
   });
 
-  it('every panel query is filtered by $env, and by $journey wherever its metrics carry a journey label', () => {
-    const labelsOf = new Map(allMetrics().map((m) => [m.name, m.labels as readonly string[]]));
+  it('every panel query is filtered by the variables of the labels its metrics carry ($env, $journey, $cluster, $namespace)', () => {
+    const labelsOf = new Map(allMetrics().flatMap((m) => seriesOf(m).map((n) => [n, m.labels as readonly string[]] as const)));
+    const filtered = new Set<string>();
     for (const q of dashboardQueries(JSON.parse(readFileSync(dashboard, 'utf8'))).filter((q) => q.panel)) {
-      assert.match(q.expr, /env=~"\$env"/, q.where);
-      const perJourney = metricNamesIn(q.expr).some((n) => labelsOf.get(n)?.includes('journey') ?? true);
-      if (perJourney) assert.match(q.expr, /journey=~"\$journey"/, q.where);
+      const names = metricNamesIn(q.expr).filter((n) => !(PUSHGATEWAY_METRICS as readonly string[]).includes(n));
+      const carried = new Set(names.flatMap((n) => labelsOf.get(n) ?? []));
+      if (!names.length) carried.add('env').add('journey'); // the gateway's own metrics carry the pushed labels
+      for (const label of ['env', 'journey', 'cluster', 'namespace']) {
+        if (!carried.has(label)) continue;
+        assert.match(q.expr, new RegExp(`${label}=~"\\$${label}"`), `${q.where}: filtered by $${label}`);
+        filtered.add(label);
+      }
     }
+    assert.deepEqual([...filtered].sort(), ['cluster', 'env', 'journey', 'namespace'], 'the dashboard covers journeys, services and the Kubernetes API');
   });
 
   it('every alert names only metrics from the catalog (or the Pushgateway own ones)', () => {

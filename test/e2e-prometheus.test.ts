@@ -7,7 +7,10 @@
  * (or not) as the runs deserve.
  *
  * Two runs: env `lab` with the right password (passes) and env `badpw` with a wrong one (fails at
- * submit_credentials), so the failure panels and alerts have something to show.
+ * submit_credentials), so the failure panels and alerts have something to show. The service probes
+ * run once on the replica, and the Kubernetes probes against the fake HTTPS API (the one stand-in
+ * allowed): a single shot in namespace `perfpulse` with configmaps forbidden, and a two-round loop
+ * (which pushes the latency histogram) in namespace `loop`.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -18,12 +21,15 @@ import { startReplica, type Replica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
 import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
 import { dashboardQueries, metricNamesIn } from './support/deploy.ts';
-import { profilePointingAt, runCli } from './support/helpers.ts';
+import { profilePointingAt, runCli, tmpDir } from './support/helpers.ts';
 import { eventually, startPrometheus, type LocalPrometheus } from './support/prometheus.ts';
+import { startFakeK8s, type FakeK8s } from './support/fake-k8s.ts';
 
 const DASHBOARD = join(PROJECT_ROOT, 'deploy', 'grafana', 'perfpulse-journeys.json');
 const RULES = join(PROJECT_ROOT, 'deploy', 'prometheus', 'perfpulse-rules.yaml');
 const ENVS = ['lab', 'badpw'];
+const CLUSTER = 'lab-cluster';
+const NAMESPACES = ['loop', 'perfpulse'];
 
 interface Sample {
   metric: Record<string, string>;
@@ -43,6 +49,8 @@ function substitute(expr: string): string {
   return expr
     .replaceAll('$env', ENVS.join('|'))
     .replaceAll('$journey', '.+')
+    .replaceAll('$cluster', CLUSTER)
+    .replaceAll('$namespace', NAMESPACES.join('|'))
     .replaceAll('$__range', '1h')
     .replaceAll('$__rate_interval', '1m')
     .replaceAll('$__interval', '15s');
@@ -52,6 +60,7 @@ describe('dashboard and alert rules on a real Prometheus scraping a real Pushgat
   let gw: LocalGateway;
   let replica: Replica;
   let prom: LocalPrometheus;
+  let k8s: FakeK8s;
   const query = (expr: string) => prom.api<{ resultType: string; result: Sample[] }>('query', { query: expr });
 
   before(async () => {
@@ -73,6 +82,15 @@ describe('dashboard and alert rules on a real Prometheus scraping a real Pushgat
       PERFPULSE_PASSWORD: DEMO_USER.password,
     });
     assert.equal(probes.code, 0, probes.stderr);
+    // the Kubernetes panels: a single shot (gauges) with one kind forbidden, and a loop (histogram)
+    k8s = await startFakeK8s();
+    k8s.faults.set('configmaps', { status: 403 });
+    const home = { HOME: tmpDir('perfpulse-home-') };
+    for (const [namespace, loop] of [['perfpulse', []], ['loop', ['--count', '2', '--sleep', '0']]] as const) {
+      const kubeconfig = k8s.kubeconfig({ cluster: CLUSTER, namespace });
+      const r = await runCli(['probe', 'k8s', '--kubeconfig', kubeconfig, '--pushgateway', gw.url, ...loop], home);
+      assert.equal(r.code, 1, `configmaps answer 403, so the probe reports a failed call: ${r.stderr}`);
+    }
     prom = await startPrometheus({ gatewayHostPort: new URL(gw.url).host, ruleFiles: [RULES] });
     // scraped once both groups are in: the gateway's own labels are replaced by the pushed ones
     await eventually('Prometheus has scraped both runs', 60_000, async () => {
@@ -82,6 +100,7 @@ describe('dashboard and alert rules on a real Prometheus scraping a real Pushgat
   });
   after(async () => {
     await prom?.stop();
+    await k8s?.stop();
     await replica?.stop();
     await gw?.stop();
   });
@@ -118,12 +137,21 @@ describe('dashboard and alert rules on a real Prometheus scraping a real Pushgat
     assert.deepEqual(byEnv, { lab: 1, badpw: 0 });
     const failed = await query('perfpulse_usersim_step_failed{env="badpw"} == 1');
     assert.deepEqual(failed.result.map((s) => s.metric.step), ['submit_credentials']);
-    const sinceOk = await query(
-      substitute(
-        'time() - max by (env, journey) (max_over_time((perfpulse_usersim_journey_run_timestamp_seconds{env=~"$env"} and perfpulse_usersim_journey_success{env=~"$env"} == 1)[6h:1m]))',
-      ),
-    );
+    const sinceOk = await query(substitute('time() - max by (env, journey) (perfpulse_usersim_journey_last_success_timestamp_seconds{env=~"$env"})'));
     assert.deepEqual(sinceOk.result.map((s) => s.metric.env), ['lab'], 'only lab ever passed');
+  });
+
+  it('the Kubernetes panels show latency per kind, the loop histogram, and the forbidden kind', async () => {
+    const last = await query(`perfpulse_k8s_kubectl_last_latency_seconds{cluster="${CLUSTER}"}`);
+    assert.deepEqual([...new Set(last.result.map((s) => s.metric.namespace))], ['perfpulse'], 'a single shot pushes gauges');
+    assert.ok(last.result.some((s) => s.metric.kind === 'get_pods' && Number(s.value[1]) > 0));
+    const p95 = await query(`histogram_quantile(0.95, sum by (namespace, kind, le) (perfpulse_k8s_kubectl_latency_seconds_bucket{cluster="${CLUSTER}"}))`);
+    assert.deepEqual([...new Set(p95.result.map((s) => s.metric.namespace))], ['loop'], 'a loop pushes the histogram');
+    const failed = await query(`perfpulse_k8s_kubectl_requests_total{cluster="${CLUSTER}", result!="ok"}`);
+    assert.deepEqual(failed.result.map((s) => `${s.metric.namespace} ${s.metric.kind} ${s.metric.result}`).sort(), [
+      'loop get_configmaps forbidden',
+      'perfpulse get_configmaps forbidden',
+    ]);
   });
 
   it("the dashboard's env and journey variables list the pushed values", async () => {
@@ -134,7 +162,8 @@ describe('dashboard and alert rules on a real Prometheus scraping a real Pushgat
       const [selector, label] = [substitute(m[1] as string), m[2] as string];
       assert.deepEqual(metricNamesIn(selector).length, 1);
       const values = await prom.api<string[]>(`label/${label}/values`, { 'match[]': selector });
-      const expected = label === 'env' ? ENVS : ['login'];
+      const expected = ({ env: ENVS, journey: ['login'], cluster: [CLUSTER], namespace: NAMESPACES } as Record<string, string[]>)[label] ?? [];
+      assert.ok(expected.length, `${v.where}: a variable this test knows`);
       for (const e of expected) assert.ok(values.includes(e), `${v.where}: ${values} has ${e}`);
     }
   });
