@@ -195,6 +195,10 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     const profile = loadProfile(file);
     assert.equal(profile.name, 'prod');
     assert.equal(profile.replica, false);
+    // each run also probes the services and the cluster's API, which is what the RBAC is for
+    assert.ok(profile.probes?.http, 'service probes enabled');
+    assert.equal(profile.probes?.k8s?.kubeconfig, undefined, 'the in-cluster service account, no kubeconfig file');
+    assert.ok(profile.probes?.k8s?.namespace && profile.probes.k8s.cluster, 'a namespace to probe and a cluster label');
   });
 
   it('RBAC lets the probes read pods, jobs, deployments, services, configmaps and events, and nothing more', () => {
