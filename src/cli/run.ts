@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { credentialsFromEnv } from '../config/credentials.ts';
-import { loadProfile, withReplicaOrigin, withSessionLaunch } from '../config/profile.ts';
+import { credentialsFromEnv, type Credentials } from '../config/credentials.ts';
+import { loadProfile, withReplicaOrigin, withSessionLaunch, type EnvProfile } from '../config/profile.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { METRICS, USERSIM_JOB } from '../metrics/catalog.ts';
 import { expositionFor } from '../metrics/exposition.ts';
@@ -15,6 +15,7 @@ import { gatewayAccess } from '../push/access.ts';
 import { DEFAULT_DELIVERY_BUDGET_MS, deliverHealth, deliverRun, type JourneyDelivery } from '../push/deliver.ts';
 import type { GatewayAccess } from '../push/http.ts';
 import { noJourneys, parseOnly, prepareRunProbes, runProbesInRun } from '../probes/in-run.ts';
+import type { PreparedProbes } from '../probes/run-profile.ts';
 import { startLocalPushgateway } from '../push/local-gateway.ts';
 import { checkGatewayUrl, groupUrl, redactUrl } from '../push/pushgateway.ts';
 import { replaySpool } from '../push/replay.ts';
@@ -118,50 +119,80 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
       if (r.delivered || r.superseded || r.kept) info(`spool: ${r.delivered} delivered, ${r.superseded} already held, ${r.kept} still spooled`);
     }
 
-    // 4. Run the journeys (none with --only probes).
-    if (journeys.length) info(`running ${journeys.join(', ')} on env ${profile.name}`);
-    let results: RunResults;
-    try {
-      results = !journeys.length ? noJourneys(profile.name) : await runJourneys({
-        handoff: {
-          profile,
-          browserPath,
-          resultsFile: join(workDir, 'results.json'),
-          outputDir: resolve(flags.output ?? 'test-results'),
-        },
-        journeys,
-        credentials,
-        signal: abort.signal,
-      });
-    } catch (err) {
-      if (!abort.signal.aborted) throw err;
-      info('aborted before any journey reported: nothing was measured, nothing to deliver');
-      return ExitCode.aborted;
-    }
-
-    if (flags.report && journeys.length) info(`report: ${writeReport(resolve(flags.report), results).html}`);
-
-    // 5. Metrics: stdout for --dry-run, else the gateway (what fails goes to the spool).
-    const table = summaryTable(results, journeys);
-    const probeRun = { profile, prepared: probes, credentials, replicaRouteKeys, signal: abort.signal };
-    if (flags.dryRun) {
-      if (journeys.length) process.stdout.write(await expositionFor(results.env, results.journeys));
-      if (journeys.length) info(table);
-      return await runProbesInRun({ ...probeRun, code: exitCodeFor(results, journeys, [], abort.signal.aborted) });
-    }
-    const deadlineAt = Math.min(Date.now() + DEFAULT_DELIVERY_BUDGET_MS, signalAt === undefined ? Infinity : signalAt + SIGNAL_DELIVERY_DEADLINE_MS);
-    const deliveries = await deliverRun(results, gateway as string, { access, spool, deadlineAt, log: info });
-    if (spool && deliveries.some((d) => d.ok)) {
-      await deliverHealth(gateway as string, [results.env], spool, { access, deadlineAt: Math.max(deadlineAt, Date.now() + 1000), log: info });
-    }
-    if (journeys.length) process.stdout.write(`${table}\n\n${await deliveryReport(deliveries, gateway as string, results, localGateway)}\n`);
-    return await runProbesInRun({ ...probeRun, gateway, delivery: { access, spool, log: info }, code: exitCodeFor(results, journeys, deliveries, abort.signal.aborted) });
+    // 4.-5. Measure, deliver, summarize.
+    const ctx: RunContext = { flags, profile, journeys, probes, credentials, browserPath, replicaRouteKeys, gateway, localGateway, access, spool, workDir, signal: abort.signal, signalAt: () => signalAt };
+    return await runIteration(ctx);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     for (const stop of cleanups.reverse()) await stop().catch(() => undefined);
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** What one pass over the journeys needs: the validated flags and what set-up started. */
+interface RunContext {
+  flags: RunFlags;
+  /** The env profile, pointing at the replica when one was started. */
+  profile: EnvProfile;
+  journeys: string[];
+  probes: PreparedProbes | undefined;
+  credentials: Credentials | undefined;
+  browserPath: string;
+  replicaRouteKeys: string[] | undefined;
+  /** The user's gateway or the local one; undefined for --dry-run. */
+  gateway: string | undefined;
+  localGateway: boolean;
+  access: GatewayAccess | undefined;
+  spool: Spool | undefined;
+  workDir: string;
+  signal: AbortSignal;
+  /** When the first SIGINT/SIGTERM came, if one did. */
+  signalAt: () => number | undefined;
+}
+
+/** One pass: journeys → results → metrics → push (or stdout) → summary → probes. */
+async function runIteration(ctx: RunContext): Promise<ExitCode> {
+  const { flags, profile, journeys, probes, credentials, browserPath, replicaRouteKeys, gateway, access, spool, workDir } = ctx;
+  // 4. Run the journeys (none with --only probes).
+  if (journeys.length) info(`running ${journeys.join(', ')} on env ${profile.name}`);
+  let results: RunResults;
+  try {
+    results = !journeys.length ? noJourneys(profile.name) : await runJourneys({
+      handoff: {
+        profile,
+        browserPath,
+        resultsFile: join(workDir, 'results.json'),
+        outputDir: resolve(flags.output ?? 'test-results'),
+      },
+      journeys,
+      credentials,
+      signal: ctx.signal,
+    });
+  } catch (err) {
+    if (!ctx.signal.aborted) throw err;
+    info('aborted before any journey reported: nothing was measured, nothing to deliver');
+    return ExitCode.aborted;
+  }
+
+  if (flags.report && journeys.length) info(`report: ${writeReport(resolve(flags.report), results).html}`);
+
+  // 5. Metrics: stdout for --dry-run, else the gateway (what fails goes to the spool).
+  const table = summaryTable(results, journeys);
+  const probeRun = { profile, prepared: probes, credentials, replicaRouteKeys, signal: ctx.signal };
+  if (flags.dryRun) {
+    if (journeys.length) process.stdout.write(await expositionFor(results.env, results.journeys));
+    if (journeys.length) info(table);
+    return await runProbesInRun({ ...probeRun, code: exitCodeFor(results, journeys, [], ctx.signal.aborted) });
+  }
+  const signalAt = ctx.signalAt();
+  const deadlineAt = Math.min(Date.now() + DEFAULT_DELIVERY_BUDGET_MS, signalAt === undefined ? Infinity : signalAt + SIGNAL_DELIVERY_DEADLINE_MS);
+  const deliveries = await deliverRun(results, gateway as string, { access, spool, deadlineAt, log: info });
+  if (spool && deliveries.some((d) => d.ok)) {
+    await deliverHealth(gateway as string, [results.env], spool, { access, deadlineAt: Math.max(deadlineAt, Date.now() + 1000), log: info });
+  }
+  if (journeys.length) process.stdout.write(`${table}\n\n${await deliveryReport(deliveries, gateway as string, results, ctx.localGateway)}\n`);
+  return await runProbesInRun({ ...probeRun, gateway, delivery: { access, spool, log: info }, code: exitCodeFor(results, journeys, deliveries, ctx.signal.aborted) });
 }
 
 /** Where the metrics went, and for a gateway we started, proof that it holds them. */
