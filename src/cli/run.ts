@@ -203,6 +203,7 @@ async function runIteration(ctx: RunContext, record: IterationRecord): Promise<E
     const r = await replaySpool(spool, gateway, { access, deadlineAt: Date.now() + STARTUP_REPLAY_BUDGET_MS, signal: ctx.signal, log: info });
     if (r.delivered || r.superseded || r.kept) info(`spool: ${r.delivered} delivered, ${r.superseded} already held, ${r.kept} still spooled`);
   }
+  if (ctx.signal.aborted) return ExitCode.aborted; // stopped before measuring: nothing to deliver
 
   // 4. Run the journeys (none with --only probes).
   if (journeys.length) info(`running ${journeys.join(', ')} on env ${profile.name}`);
