@@ -24,6 +24,16 @@ export function buildProgram(): Command {
         'and pushes the timings as labeled Prometheus metrics to a Pushgateway.',
     )
     .version(pkg.version)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ perfpulse-journeys --env local
+      every journey on the bundled replica, pushed to a Pushgateway started for the run
+  $ perfpulse-journeys --env prod --pushgateway http://pushgateway:9091
+  $ perfpulse-journeys journeys
+      the journeys and their steps; \`perfpulse-journeys <command> --help\` explains each command`,
+    )
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`perfpulse-journeys: ${text.replace(/^error: /, '')}`) });
 

@@ -4,9 +4,10 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join, resolve } from 'node:path';
-import { credentialsFromEnv } from '../config/credentials.ts';
-import { loadProfile, withReplicaOrigin, withSessionLaunch } from '../config/profile.ts';
+import { credentialsFromEnv, type Credentials } from '../config/credentials.ts';
+import { loadProfile, withReplicaOrigin, withSessionLaunch, type EnvProfile } from '../config/profile.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { METRICS, USERSIM_JOB } from '../metrics/catalog.ts';
 import { expositionFor } from '../metrics/exposition.ts';
@@ -15,6 +16,7 @@ import { gatewayAccess } from '../push/access.ts';
 import { DEFAULT_DELIVERY_BUDGET_MS, deliverHealth, deliverRun, type JourneyDelivery } from '../push/deliver.ts';
 import type { GatewayAccess } from '../push/http.ts';
 import { noJourneys, parseOnly, prepareRunProbes, runProbesInRun } from '../probes/in-run.ts';
+import type { PreparedProbes, ProfileProbesResult } from '../probes/run-profile.ts';
 import { startLocalPushgateway } from '../push/local-gateway.ts';
 import { checkGatewayUrl, groupUrl, redactUrl } from '../push/pushgateway.ts';
 import { replaySpool } from '../push/replay.ts';
@@ -28,6 +30,9 @@ import { selectJourneys } from '../runtime/journeys.ts';
 import { runJourneys } from '../runtime/launch.ts';
 import type { RunResults } from '../runtime/results.ts';
 import { spoolFromFlags, type DeliveryFlags } from './commands/push.ts';
+import { iterationLine, parseLoop, worstExit } from './loop.ts';
+import { iterationJson, type IterationRecord, type JsonContext } from './run-json.ts';
+import { resolveShard, shardJourneys, shardName, shardRunsProbes } from './shard.ts';
 import { summaryTable } from './summary.ts';
 
 /**
@@ -36,7 +41,7 @@ import { summaryTable } from './summary.ts';
  * after the signal.
  */
 const SIGNAL_DELIVERY_DEADLINE_MS = 25_000;
-/** Replay of an earlier run's spool before the journeys start: bounded so the run is not held up. */
+/** Replay of an earlier run's spool before the journeys start (every iteration): bounded so the run is not held up. */
 const STARTUP_REPLAY_BUDGET_MS = 15_000;
 
 export interface RunFlags extends DeliveryFlags {
@@ -51,6 +56,14 @@ export interface RunFlags extends DeliveryFlags {
   launchSessions?: boolean;
   only?: string;
   report?: string;
+  /** `i/n`, 1-based (src/cli/shard.ts). */
+  shard?: string;
+  shardCount?: string;
+  /** Iterations (-1 = until stopped) and the pause between them, seconds (src/cli/loop.ts). */
+  count?: string;
+  sleep?: string;
+  /** One JSON document per iteration on stdout instead of the summary table. */
+  json?: boolean;
 }
 
 const info = (line: string) => process.stderr.write(`${line}\n`);
@@ -60,8 +73,13 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
   const loaded = loadProfile(flags.env);
   const baseProfile = flags.launchSessions ? withSessionLaunch(loaded) : loaded;
   const only = parseOnly(flags.only);
-  const journeys = only === 'probes' ? [] : selectJourneys(flags.journeys);
-  const probes = await prepareRunProbes(baseProfile, only);
+  if (flags.json && flags.dryRun) throw new UserError('--json and --dry-run do not go together: --dry-run prints the exposition text on stdout');
+  const loop = parseLoop(flags);
+  const shard = resolveShard(flags, process.env, info);
+  const selected = only === 'probes' ? [] : selectJourneys(flags.journeys);
+  const journeys = shard ? shardJourneys(selected, shard) : selected;
+  const profileProbes = await prepareRunProbes(baseProfile, only);
+  const probes = shardRunsProbes(shard) ? profileProbes : undefined;
   const faults = faultTable([...baseProfile.replicaFaults, ...(flags.replicaFault ?? [])]);
   if (faults.size && !baseProfile.replica) throw new UserError(`--replica-fault needs an env with the bundled replica (env ${baseProfile.name} has none)`);
   const gatewayArg = flags.pushgateway ?? process.env.PERFPULSE_PUSHGATEWAY;
@@ -70,20 +88,32 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
     throw new UserError(`no Pushgateway for env ${baseProfile.name}: pass --pushgateway <url> or set PERFPULSE_PUSHGATEWAY (or use --dry-run)`);
   }
   const credentials = credentialsFromEnv(process.env, baseProfile.replica ? DEMO_USER : undefined);
-  const browserPath = only === 'probes' ? '' : resolveBrowserPath(flags.browser ?? process.env.PERFPULSE_BROWSER);
+  const browserPath = !journeys.length ? '' : resolveBrowserPath(flags.browser ?? process.env.PERFPULSE_BROWSER);
   // Gateway credentials, TLS and the spool: checked now, used only with a gateway of the user's.
   const access: GatewayAccess | undefined = gatewayArg && !flags.dryRun ? gatewayAccess(gatewayArg, flags) : undefined;
   const spool: Spool | undefined = gatewayArg && !flags.dryRun ? spoolFromFlags(flags) : undefined;
   const warning = browserPath ? versionWarning(browserVersion(browserPath), expectedChromiumVersion()) : undefined;
   if (warning) info(`warning: ${warning}`);
+  const json: JsonContext = { env: baseProfile.name, journeys, count: loop.count, shard: shard && shardName(shard), localGateway: false };
+  if (shard) {
+    const what = [journeys.length ? journeys.join(', ') : 'no journey', profileProbes ? (probes ? 'the probes' : 'no probes (shard 1 runs them)') : ''];
+    info(`shard ${shardName(shard)}: ${what.filter(Boolean).join(' and ')}, of ${selected.length} selected journey${selected.length === 1 ? '' : 's'}`);
+    if (!journeys.length && !probes) {
+      info(`shard ${shardName(shard)}: nothing to run, exiting 0`);
+      if (flags.json) process.stdout.write(iterationJson(json, { iteration: 1, startedAtMs: Date.now() }, ExitCode.ok));
+      return ExitCode.ok;
+    }
+  }
 
   const cleanups: Array<() => Promise<void>> = [];
   const abort = new AbortController();
   let signalAt: number | undefined;
+  let pausing = false;
   const onSignal = (sig: NodeJS.Signals) => {
     if (signalAt !== undefined) return info(`received ${sig} again: already stopping, delivering what was measured`);
     signalAt = Date.now();
-    info(`received ${sig}: stopping the journeys, then delivering what was measured`);
+    if (pausing) info(`received ${sig} between iterations: stopping; everything measured was delivered or spooled`);
+    else info(`received ${sig}: stopping the journeys, then delivering what was measured`);
     abort.abort();
   };
   process.on('SIGINT', onSignal);
@@ -112,50 +142,28 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
       info(`pushgateway: started ${gw.url} (persistence off)`);
     }
 
-    // 3. Deliver what earlier runs spooled, oldest first, before measuring anew.
-    if (spool && gateway && !abort.signal.aborted) {
-      const r = await replaySpool(spool, gateway, { access, deadlineAt: Date.now() + STARTUP_REPLAY_BUDGET_MS, signal: abort.signal, log: info });
-      if (r.delivered || r.superseded || r.kept) info(`spool: ${r.delivered} delivered, ${r.superseded} already held, ${r.kept} still spooled`);
+    // 3.-5. Per iteration: replay the spool, measure, deliver, summarize; pause; again.
+    const ctx: RunContext = { flags, profile, journeys, probes, credentials, browserPath, replicaRouteKeys, gateway, localGateway, access, spool, workDir, signal: abort.signal, signalAt: () => signalAt, looping: loop.count !== 1 };
+    Object.assign(json, { gateway, localGateway });
+    let worst: ExitCode | undefined;
+    for (let n = 1; ; n++) {
+      if (ctx.looping) info(iterationLine(n, loop.count));
+      const record: IterationRecord = { iteration: n, startedAtMs: Date.now() };
+      const code = await runIteration(ctx, record);
+      if (flags.json) process.stdout.write(iterationJson(json, record, code));
+      worst = worstExit(worst, code);
+      if (abort.signal.aborted || n === loop.count) break;
+      pausing = true;
+      info(`iteration ${n} ended with exit code ${code}; next in ${loop.sleepMs / 1000} s`);
+      await sleep(loop.sleepMs, undefined, { signal: abort.signal }).catch(() => undefined);
+      pausing = false;
+      if (abort.signal.aborted) {
+        worst = worstExit(worst, ExitCode.aborted);
+        break;
+      }
     }
-
-    // 4. Run the journeys (none with --only probes).
-    if (journeys.length) info(`running ${journeys.join(', ')} on env ${profile.name}`);
-    let results: RunResults;
-    try {
-      results = !journeys.length ? noJourneys(profile.name) : await runJourneys({
-        handoff: {
-          profile,
-          browserPath,
-          resultsFile: join(workDir, 'results.json'),
-          outputDir: resolve(flags.output ?? 'test-results'),
-        },
-        journeys,
-        credentials,
-        signal: abort.signal,
-      });
-    } catch (err) {
-      if (!abort.signal.aborted) throw err;
-      info('aborted before any journey reported: nothing was measured, nothing to deliver');
-      return ExitCode.aborted;
-    }
-
-    if (flags.report && journeys.length) info(`report: ${writeReport(resolve(flags.report), results).html}`);
-
-    // 5. Metrics: stdout for --dry-run, else the gateway (what fails goes to the spool).
-    const table = summaryTable(results, journeys);
-    const probeRun = { profile, prepared: probes, credentials, replicaRouteKeys, signal: abort.signal };
-    if (flags.dryRun) {
-      if (journeys.length) process.stdout.write(await expositionFor(results.env, results.journeys));
-      if (journeys.length) info(table);
-      return await runProbesInRun({ ...probeRun, code: exitCodeFor(results, journeys, [], abort.signal.aborted) });
-    }
-    const deadlineAt = Math.min(Date.now() + DEFAULT_DELIVERY_BUDGET_MS, signalAt === undefined ? Infinity : signalAt + SIGNAL_DELIVERY_DEADLINE_MS);
-    const deliveries = await deliverRun(results, gateway as string, { access, spool, deadlineAt, log: info });
-    if (spool && deliveries.some((d) => d.ok)) {
-      await deliverHealth(gateway as string, [results.env], spool, { access, deadlineAt: Math.max(deadlineAt, Date.now() + 1000), log: info });
-    }
-    if (journeys.length) process.stdout.write(`${table}\n\n${await deliveryReport(deliveries, gateway as string, results, localGateway)}\n`);
-    return await runProbesInRun({ ...probeRun, gateway, delivery: { access, spool, log: info }, code: exitCodeFor(results, journeys, deliveries, abort.signal.aborted) });
+    if (ctx.looping) info(`loop ended: exit code ${worst} (the worst of its iterations)`);
+    return worst;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -164,23 +172,103 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
   }
 }
 
+/** What one pass over the journeys needs: the validated flags and what set-up started. */
+interface RunContext {
+  flags: RunFlags;
+  /** The env profile, pointing at the replica when one was started. */
+  profile: EnvProfile;
+  journeys: string[];
+  probes: PreparedProbes | undefined;
+  credentials: Credentials | undefined;
+  browserPath: string;
+  replicaRouteKeys: string[] | undefined;
+  /** The user's gateway or the local one; undefined for --dry-run. */
+  gateway: string | undefined;
+  localGateway: boolean;
+  access: GatewayAccess | undefined;
+  spool: Spool | undefined;
+  workDir: string;
+  signal: AbortSignal;
+  /** When the first SIGINT/SIGTERM came, if one did. */
+  signalAt: () => number | undefined;
+  /** --count other than 1: the local gateway outlives one iteration. */
+  looping: boolean;
+}
+
+/** One pass: replay → journeys → results → metrics → push (or stdout) → summary → probes; `record` gets what it produced. */
+async function runIteration(ctx: RunContext, record: IterationRecord): Promise<ExitCode> {
+  const { flags, profile, journeys, probes, credentials, browserPath, replicaRouteKeys, gateway, access, spool, workDir } = ctx;
+  // 3. Deliver what earlier runs (or iterations) spooled, oldest first, before measuring anew.
+  if (spool && gateway && !ctx.signal.aborted) {
+    const r = await replaySpool(spool, gateway, { access, deadlineAt: Date.now() + STARTUP_REPLAY_BUDGET_MS, signal: ctx.signal, log: info });
+    if (r.delivered || r.superseded || r.kept) info(`spool: ${r.delivered} delivered, ${r.superseded} already held, ${r.kept} still spooled`);
+  }
+  if (ctx.signal.aborted) return ExitCode.aborted; // stopped before measuring: nothing to deliver
+
+  // 4. Run the journeys (none with --only probes).
+  if (journeys.length) info(`running ${journeys.join(', ')} on env ${profile.name}`);
+  let results: RunResults;
+  try {
+    results = !journeys.length ? noJourneys(profile.name) : await runJourneys({
+      handoff: {
+        profile,
+        browserPath,
+        resultsFile: join(workDir, `results-${record.iteration}.json`),
+        outputDir: resolve(flags.output ?? 'test-results'),
+      },
+      journeys,
+      credentials,
+      signal: ctx.signal,
+    });
+  } catch (err) {
+    if (!ctx.signal.aborted) throw err;
+    info('aborted before any journey reported: nothing was measured, nothing to deliver');
+    return ExitCode.aborted;
+  }
+  record.results = results;
+  rmSync(join(workDir, `results-${record.iteration}.json`), { force: true });
+
+  if (flags.report && journeys.length) info(`report: ${writeReport(resolve(flags.report), results).html}`);
+
+  // 5. Metrics: stdout for --dry-run, else the gateway (what fails goes to the spool).
+  const table = summaryTable(results, journeys);
+  const probeRun = { profile, prepared: probes, credentials, replicaRouteKeys, signal: ctx.signal, json: flags.json ? (r: ProfileProbesResult) => (record.probes = r) : undefined };
+  if (flags.dryRun) {
+    if (journeys.length) process.stdout.write(await expositionFor(results.env, results.journeys));
+    if (journeys.length) info(table);
+    return await runProbesInRun({ ...probeRun, code: exitCodeFor(results, journeys, [], ctx.signal.aborted) });
+  }
+  const signalAt = ctx.signalAt();
+  const deadlineAt = Math.min(Date.now() + DEFAULT_DELIVERY_BUDGET_MS, signalAt === undefined ? Infinity : signalAt + SIGNAL_DELIVERY_DEADLINE_MS);
+  const deliveries = await deliverRun(results, gateway as string, { access, spool, deadlineAt, log: info });
+  record.deliveries = deliveries;
+  if (spool && deliveries.some((d) => d.ok)) {
+    await deliverHealth(gateway as string, [results.env], spool, { access, deadlineAt: Math.max(deadlineAt, Date.now() + 1000), log: info });
+  }
+  if (journeys.length) {
+    const held = ctx.localGateway ? await heldSeries(gateway as string, results.env).catch((err: Error) => err) : undefined;
+    if (held instanceof Map) record.held = held;
+    const report = `${table}\n\n${deliveryReport(deliveries, gateway as string, results, held, ctx.looping)}`;
+    if (flags.json) info(report);
+    else process.stdout.write(`${report}\n`);
+  }
+  return await runProbesInRun({ ...probeRun, gateway, delivery: { access, spool, log: info }, code: exitCodeFor(results, journeys, deliveries, ctx.signal.aborted) });
+}
+
 /** Where the metrics went, and for a gateway we started, proof that it holds them. */
-async function deliveryReport(deliveries: JourneyDelivery[], gateway: string, results: RunResults, local: boolean): Promise<string> {
+function deliveryReport(deliveries: JourneyDelivery[], gateway: string, results: RunResults, held: Map<string, number> | Error | undefined, looping: boolean): string {
   const where = redactUrl(gateway);
   const lines = deliveries.map((d) =>
     d.ok
       ? `pushed ${d.journey} to ${groupUrl(gateway, USERSIM_JOB, { env: results.env, journey: d.journey })}`
       : `NOT DELIVERED ${d.journey} to ${where}: ${d.message}${d.spooled ? '; spooled for `perfpulse-journeys push --replay`' : ''}`,
   );
-  if (local) {
-    const held = await heldSeries(gateway, results.env).catch((err: Error) => `could not read back: ${err.message}`);
-    lines.push(`the local Pushgateway (stopped now) held: ${held}`);
-  }
+  if (held) lines.push(`the local Pushgateway (${looping ? 'stopped when the loop ends' : 'stopped now'}) held: ${heldText(held)}`);
   return lines.join('\n');
 }
 
 /** Counts the step-duration series the gateway exposes for this env, per journey. */
-async function heldSeries(gateway: string, env: string): Promise<string> {
+async function heldSeries(gateway: string, env: string): Promise<Map<string, number>> {
   const text = await (await fetch(`${gateway}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
   const counts = new Map<string, number>();
   for (const s of samplesOf(parseExposition(text), METRICS.stepDuration.name)) {
@@ -188,8 +276,13 @@ async function heldSeries(gateway: string, env: string): Promise<string> {
     const journey = s.labels.journey ?? '?';
     counts.set(journey, (counts.get(journey) ?? 0) + 1);
   }
-  if (!counts.size) return `no ${METRICS.stepDuration.name} series`;
-  return [...counts].map(([j, n]) => `${n} ${METRICS.stepDuration.name} series for journey ${j}`).join(', ');
+  return counts;
+}
+
+function heldText(held: Map<string, number> | Error): string {
+  if (held instanceof Error) return `could not read back: ${held.message}`;
+  if (!held.size) return `no ${METRICS.stepDuration.name} series`;
+  return [...held].map(([j, n]) => `${n} ${METRICS.stepDuration.name} series for journey ${j}`).join(', ');
 }
 
 function exitCodeFor(results: RunResults, selected: string[], deliveries: JourneyDelivery[], aborted: boolean): ExitCode {

@@ -9,7 +9,7 @@ import { ExitCode, UserError } from '../errors.ts';
 import type { RunResults } from '../runtime/results.ts';
 import type { DeliverOptions } from '../push/deliver.ts';
 import { gatewayDelivery, stdoutDelivery } from './deliver.ts';
-import { prepareProfileProbes, runProfileProbes, type PreparedProbes } from './run-profile.ts';
+import { prepareProfileProbes, runProfileProbes, type PreparedProbes, type ProfileProbesResult } from './run-profile.ts';
 
 export type Only = 'journeys' | 'probes';
 
@@ -46,6 +46,8 @@ export async function runProbesInRun(o: {
   signal?: AbortSignal;
   /** Gateway credentials, TLS and spool of the run (src/push). */
   delivery?: DeliverOptions;
+  /** `run --json`: the table and delivery lines go to stderr (stdout is the JSON), the outcome to this. */
+  json?: (r: ProfileProbesResult) => void;
 }): Promise<ExitCode> {
   if (!o.prepared || o.signal?.aborted) return o.code;
   const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -60,8 +62,9 @@ export async function runProbesInRun(o: {
     signal: o.signal,
   });
   const lines = r.deliveries.filter((d) => d.where !== 'stdout').map((d) => (d.ok ? `pushed probes to ${d.where}` : `NOT DELIVERED probes to ${d.where}: ${d.message}`));
-  if (o.gateway) process.stdout.write(`\n${r.summary}\n\n${lines.join('\n')}\n`);
-  else log(r.summary);
+  if (o.gateway && !o.json) process.stdout.write(`\n${r.summary}\n\n${lines.join('\n')}\n`);
+  else log(o.json ? `${r.summary}\n\n${lines.join('\n')}` : r.summary);
+  o.json?.(r);
   if (o.code === ExitCode.aborted || o.code === ExitCode.notDelivered) return o.code;
   if (r.deliveries.some((d) => !d.ok)) return ExitCode.notDelivered;
   return r.failures && o.code === ExitCode.ok ? ExitCode.journeyFailed : o.code;

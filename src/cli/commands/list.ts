@@ -1,12 +1,16 @@
 /** `perfpulse-journeys envs` and `perfpulse-journeys journeys`: what this installation has. */
 import { Command } from 'commander';
 import { URL_ROLES, builtinEnvNames, loadProfile } from '../../config/profile.ts';
+import { journeySteps } from '../../runtime/journey-steps.ts';
 import { availableJourneys } from '../../runtime/journeys.ts';
 
 export function envsCommand(): Command {
   return new Command('envs')
     .description('list the built-in env profiles and their base URLs')
-    .addHelpText('after', '\nExample:\n  $ perfpulse-journeys envs\n\nA custom profile is a .yaml file with the same fields (docs/environments.md).')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ perfpulse-journeys envs\n  $ perfpulse-journeys --env staging --dry-run\n      then measure one of them, printing instead of pushing\n\nA custom profile is a .yaml file with the same fields (docs/environments.md).',
+    )
     .action(() => {
       for (const name of builtinEnvNames()) {
         const p = loadProfile(name);
@@ -16,11 +20,43 @@ export function envsCommand(): Command {
     });
 }
 
+/** How a journey option that gates steps is switched on. */
+const OPTION_HINTS: Record<string, string> = { launch: '--launch-sessions' };
+
 export function journeysCommand(): Command {
   return new Command('journeys')
-    .description('list the journeys this installation has')
-    .addHelpText('after', '\nExample:\n  $ perfpulse-journeys journeys\n\nEach is journeys/<name>.journey.ts; docs/journeys.md lists their steps.')
-    .action(() => {
-      for (const j of availableJourneys()) process.stdout.write(`${j}\n`);
+    .description('list the journeys this installation has, each with its steps (the step label values)')
+    .option('--json', 'one JSON document: [{journey, steps: [{step, optional, when?}]}]', false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ perfpulse-journeys journeys
+  $ perfpulse-journeys journeys --json | jq -r '.[] | .journey'
+  $ perfpulse-journeys --journeys login,search
+      then run two of them
+
+Each is journeys/<name>.journey.ts; the steps are read from its step('<name>', …) calls. A step
+marked "only with --launch-sessions" runs only when that option is on. docs/journeys.md says what
+each step does.`,
+    )
+    .action((flags: { json?: boolean }) => {
+      const all = availableJourneys().map((journey) => ({ journey, steps: journeySteps(journey) }));
+      if (flags.json) {
+        const doc = all.map(({ journey, steps }) => ({
+          journey,
+          steps: steps.map((s) => ({ step: s.name, optional: s.optionalOn !== undefined, ...(s.optionalOn ? { when: OPTION_HINTS[s.optionalOn] ?? s.optionalOn } : {}) })),
+        }));
+        process.stdout.write(`${JSON.stringify(doc)}\n`);
+        return;
+      }
+      for (const { journey, steps } of all) {
+        process.stdout.write(`${journey}\n`);
+        const width = Math.max(...steps.map((s) => s.name.length));
+        for (const s of steps) {
+          const note = s.optionalOn ? `  only with ${OPTION_HINTS[s.optionalOn] ?? `the journey option ${s.optionalOn}`}` : '';
+          process.stdout.write(`  ${(s.name.padEnd(width) + note).trimEnd()}\n`);
+        }
+      }
     });
 }

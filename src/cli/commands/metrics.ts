@@ -42,7 +42,9 @@ async function readInput(source: string): Promise<string> {
 }
 
 export function metricsCommand(): Command {
-  const metrics = new Command('metrics').description('work with Prometheus metrics: `metrics lint` checks names and labels');
+  const metrics = new Command('metrics')
+    .description('work with Prometheus metrics: `metrics lint` checks names and labels')
+    .addHelpText('after', '\nExamples:\n  $ perfpulse-journeys --env local --dry-run | perfpulse-journeys metrics lint\n  $ perfpulse-journeys metrics lint --help');
   metrics.addCommand(
     new Command('lint')
       .description('check Prometheus exposition text against the perfPulse naming guide')

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { builtinEnvNames } from '../../config/profile.ts';
 import { availableJourneys } from '../../runtime/journeys.ts';
 import { EXIT_CODES_HELP, collect } from '../help.ts';
+import { DEFAULT_SLEEP_SECONDS } from '../loop.ts';
 import { runCommand, type RunFlags } from '../run.ts';
 import { addDeliveryOptions } from './push.ts';
 
@@ -23,6 +24,21 @@ Examples:
       also launch a notebook session, wait until it is Running, and delete it
   $ perfpulse-journeys --env prod --only probes --pushgateway http://pushgateway:9091
       only the API probes the profile enables (its probes: section); see perfpulse-journeys probe --help
+  $ perfpulse-journeys --env prod --count -1 --sleep 300 --pushgateway http://pushgateway:9091
+      measure every 5 minutes until SIGINT/SIGTERM (the replica and a local gateway start once)
+  $ perfpulse-journeys --env local --journeys login --count 3 --sleep 10 --json | jq .exitCode
+      three iterations, one JSON document each on stdout (JSON Lines)
+  $ perfpulse-journeys --env prod --shard 2/4 --pushgateway http://pushgateway:9091
+      the second quarter of the journeys (an Indexed Job pod needs no flag: JOB_COMPLETION_INDEX
+      and PERFPULSE_SHARD_COUNT say which shard it is)
+
+Shards count from 1 (as Playwright's --shard): the selected journeys, sorted by name, are dealt
+round-robin, so each is measured by exactly one shard; the profile's probes run in shard 1 only.
+In an Indexed Job the shard is JOB_COMPLETION_INDEX + 1 of --shard-count (else
+PERFPULSE_SHARD_COUNT). A shard left without journeys says so and exits 0.
+
+A loop's exit code is the worst of its iterations: 4 (stopped by a signal) over 3 (not delivered)
+over 1 (a journey or probe failed) over 0. A signal during --sleep ends the loop at once.
 
 Credentials come only from the environment: PERFPULSE_USERNAME plus PERFPULSE_PASSWORD_FILE
 (preferred) or PERFPULSE_PASSWORD. --env local defaults to the replica's demo user.
@@ -48,6 +64,11 @@ export function runCommandDefinition(): Command {
     .option('--launch-sessions', 'let science_portal launch a real session, wait until it is Running and delete it', false)
     .addOption(new Option('--only <what>', "run only the journeys, or only the probes the env profile enables (probes: section)").choices(['journeys', 'probes']))
     .option('--report <dir>', 'write report.json and a self-contained report.html (steps, Web Vitals, failures) into <dir>')
+    .option('--shard <i/n>', 'run shard i of n (1-based): every selected journey is run by exactly one shard (default: from JOB_COMPLETION_INDEX)')
+    .option('--shard-count <n>', 'with JOB_COMPLETION_INDEX (an Indexed Job, 0-based): run shard JOB_COMPLETION_INDEX+1 of n (default: $PERFPULSE_SHARD_COUNT)')
+    .option('--count <n>', 'run everything n times; -1 = until SIGINT/SIGTERM', '1')
+    .option('--sleep <seconds>', 'pause between iterations of --count', String(DEFAULT_SLEEP_SECONDS))
+    .option('--json', 'one JSON document per iteration on stdout (JSON Lines) instead of the summary table; not with --dry-run', false)
     .addHelpText('after', RUN_EXAMPLES)
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);

@@ -1,0 +1,38 @@
+/**
+ * `run --count N --sleep <seconds>`: the whole run (journeys → push → summary → probes) N times,
+ * or until SIGINT/SIGTERM with `--count -1`, pausing between iterations. The replica and a local
+ * Pushgateway are started once for the loop (src/cli/run.ts).
+ */
+import { ExitCode, UserError } from '../errors.ts';
+import { intFlag, secondsFlag } from './commands/probe-shared.ts';
+
+export interface Loop {
+  /** Iterations; -1 = until stopped. */
+  count: number;
+  /** Pause after one iteration ends and before the next starts. */
+  sleepMs: number;
+}
+
+export const DEFAULT_SLEEP_SECONDS = 60;
+
+export function parseLoop(flags: { count?: string; sleep?: string }): Loop {
+  const count = intFlag('--count', flags.count ?? '1', -1, 1_000_000);
+  if (count === 0) throw new UserError('--count must be -1 (until stopped) or at least 1 (got "0")');
+  const sleepMs = secondsFlag('--sleep', flags.sleep ?? String(DEFAULT_SLEEP_SECONDS), 0, 86_400);
+  return { count, sleepMs };
+}
+
+/** The progress line that starts an iteration. */
+export const iterationLine = (n: number, count: number) => (count === -1 ? `iteration ${n} (until stopped)` : `iteration ${n}/${count}`);
+
+/**
+ * The loop's exit code is its iterations' worst, in this order (worst first): 4 aborted (the loop
+ * did not finish), 3 not delivered (something is only in the spool), 1 a journey or probe failed,
+ * 0 ok. Other codes end the loop where they happen and rank above all of these.
+ */
+const RANK: Record<number, number> = { [ExitCode.ok]: 0, [ExitCode.journeyFailed]: 1, [ExitCode.notDelivered]: 2, [ExitCode.aborted]: 3 };
+
+export function worstExit(a: ExitCode | undefined, b: ExitCode): ExitCode {
+  if (a === undefined) return b;
+  return (RANK[b] ?? 9) > (RANK[a] ?? 9) ? b : a;
+}

@@ -1,0 +1,86 @@
+/**
+ * `run --json`: one JSON document per iteration on stdout (JSON Lines when looping) instead of the
+ * summary table, for machines. Only what the summary and the delivery lines already say: no
+ * secrets (the gateway's user-info is removed), no ANSI escapes, seconds rather than ms.
+ */
+import { USERSIM_JOB } from '../metrics/catalog.ts';
+import type { ProfileProbesResult } from '../probes/run-profile.ts';
+import type { JourneyDelivery } from '../push/deliver.ts';
+import { groupUrl, redactUrl } from '../push/pushgateway.ts';
+import type { RunResults } from '../runtime/results.ts';
+
+/** What one iteration produced, filled in as it goes (an aborted iteration leaves parts out). */
+export interface IterationRecord {
+  iteration: number;
+  startedAtMs: number;
+  results?: RunResults;
+  deliveries?: JourneyDelivery[];
+  /** For the gateway the run started itself: step-duration series it held, per journey. */
+  held?: Map<string, number>;
+  probes?: ProfileProbesResult;
+}
+
+export interface JsonContext {
+  env: string;
+  /** The journeys this process was to run (after --journeys and --shard). */
+  journeys: readonly string[];
+  /** -1 = until stopped. */
+  count: number;
+  shard?: string;
+  gateway?: string;
+  localGateway: boolean;
+}
+
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]/g;
+const text = (s: string | undefined) => (s === undefined ? undefined : s.replace(ANSI, ''));
+const seconds = (ms: number | undefined) => (ms === undefined ? null : Math.round(ms) / 1000);
+
+export function iterationJson(ctx: JsonContext, rec: IterationRecord, exitCode: number): string {
+  const results = rec.results;
+  const journeys = ctx.journeys.map((name) => {
+    const j = results?.journeys.find((x) => x.journey === name);
+    if (!j) return { journey: name, status: 'not run', seconds: null, steps: [] };
+    return {
+      journey: j.journey,
+      status: j.status,
+      seconds: seconds(j.durationMs),
+      ...(j.error ? { error: text(j.error) } : {}),
+      steps: j.steps.map((s) => ({ step: s.name, ok: s.ok, seconds: seconds(s.durationMs), ...(s.error ? { error: text(s.error) } : {}) })),
+    };
+  });
+  const gateway = ctx.gateway;
+  const delivery =
+    gateway && rec.deliveries
+      ? {
+          pushgateway: redactUrl(gateway),
+          local: ctx.localGateway,
+          pushes: rec.deliveries.map((d) => ({
+            journey: d.journey,
+            delivered: d.ok,
+            url: groupUrl(gateway, USERSIM_JOB, { env: results?.env ?? ctx.env, journey: d.journey }),
+            spooled: d.spooled,
+            ...(d.ok ? {} : { message: text(d.message) }),
+          })),
+          ...(rec.held ? { held: Object.fromEntries(rec.held) } : {}),
+        }
+      : null;
+  const probes = rec.probes
+    ? {
+        failures: rec.probes.failures,
+        pushes: rec.probes.deliveries.map((d) => ({ where: d.where, delivered: d.ok, ...(d.ok ? {} : { message: text(d.message) }) })),
+      }
+    : null;
+  const doc = {
+    iteration: rec.iteration,
+    iterations: ctx.count === -1 ? null : ctx.count,
+    env: results?.env ?? ctx.env,
+    shard: ctx.shard ?? null,
+    startedAt: new Date(rec.startedAtMs).toISOString(),
+    finishedAt: new Date().toISOString(),
+    journeys,
+    delivery,
+    probes,
+    exitCode,
+  };
+  return `${JSON.stringify(doc)}\n`;
+}
