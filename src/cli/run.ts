@@ -27,6 +27,7 @@ import { browserVersion, expectedChromiumVersion, resolveBrowserPath, versionWar
 import { selectJourneys } from '../runtime/journeys.ts';
 import { runJourneys } from '../runtime/launch.ts';
 import type { RunResults } from '../runtime/results.ts';
+import { browserOptionsFrom, type BrowserFlags } from './browser-flags.ts';
 import { spoolFromFlags, type DeliveryFlags } from './commands/push.ts';
 import { summaryTable } from './summary.ts';
 
@@ -39,7 +40,7 @@ const SIGNAL_DELIVERY_DEADLINE_MS = 25_000;
 /** Replay of an earlier run's spool before the journeys start: bounded so the run is not held up. */
 const STARTUP_REPLAY_BUDGET_MS = 15_000;
 
-export interface RunFlags extends DeliveryFlags {
+export interface RunFlags extends DeliveryFlags, BrowserFlags {
   env: string;
   journeys?: string;
   pushgateway?: string;
@@ -60,6 +61,7 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
   const loaded = loadProfile(flags.env);
   const baseProfile = flags.launchSessions ? withSessionLaunch(loaded) : loaded;
   const only = parseOnly(flags.only);
+  const browserOptions = browserOptionsFrom(flags); // --retries --trace --headed --throttle --device
   const journeys = only === 'probes' ? [] : selectJourneys(flags.journeys);
   const probes = await prepareRunProbes(baseProfile, only);
   const faults = faultTable([...baseProfile.replicaFaults, ...(flags.replicaFault ?? [])]);
@@ -128,6 +130,7 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
           browserPath,
           resultsFile: join(workDir, 'results.json'),
           outputDir: resolve(flags.output ?? 'test-results'),
+          browserOptions,
         },
         journeys,
         credentials,
@@ -145,7 +148,7 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
     const table = summaryTable(results, journeys);
     const probeRun = { profile, prepared: probes, credentials, replicaRouteKeys, signal: abort.signal };
     if (flags.dryRun) {
-      if (journeys.length) process.stdout.write(await expositionFor(results.env, results.journeys));
+      if (journeys.length) process.stdout.write(await expositionFor(results.env, results.journeys, results.conditions));
       if (journeys.length) info(table);
       return await runProbesInRun({ ...probeRun, code: exitCodeFor(results, journeys, [], abort.signal.aborted) });
     }
@@ -169,7 +172,7 @@ async function deliveryReport(deliveries: JourneyDelivery[], gateway: string, re
   const where = redactUrl(gateway);
   const lines = deliveries.map((d) =>
     d.ok
-      ? `pushed ${d.journey} to ${groupUrl(gateway, USERSIM_JOB, { env: results.env, journey: d.journey })}`
+      ? `pushed ${d.journey} to ${groupUrl(gateway, USERSIM_JOB, { env: results.env, journey: d.journey, ...results.conditions })}`
       : `NOT DELIVERED ${d.journey} to ${where}: ${d.message}${d.spooled ? '; spooled for `perfpulse-journeys push --replay`' : ''}`,
   );
   if (local) {

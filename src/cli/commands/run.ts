@@ -5,6 +5,8 @@ import { availableJourneys } from '../../runtime/journeys.ts';
 import { EXIT_CODES_HELP, collect } from '../help.ts';
 import { runCommand, type RunFlags } from '../run.ts';
 import { addDeliveryOptions } from './push.ts';
+import { MAX_RETRIES } from '../browser-flags.ts';
+import { TRACE_MODES, throttleNames } from '../../runtime/emulation.ts';
 
 const RUN_EXAMPLES = `
 Examples:
@@ -23,6 +25,18 @@ Examples:
       also launch a notebook session, wait until it is Running, and delete it
   $ perfpulse-journeys --env prod --only probes --pushgateway http://pushgateway:9091
       only the API probes the profile enables (its probes: section); see perfpulse-journeys probe --help
+  $ perfpulse-journeys --env prod --retries 2 --pushgateway http://pushgateway:9091
+      retry a failed journey up to twice; one that then passes is "flaky (passed on attempt 2)", exit 0
+  $ perfpulse-journeys --env local --journeys login --trace on --output traces
+      keep every journey's redacted trace in traces/ (open with npx playwright show-trace)
+  $ perfpulse-journeys --env local --trace off
+      never trace: no tracing cost in the step times, no trace even of a failed journey
+  $ xvfb-run -a perfpulse-journeys --env local --journeys login --headed
+      a visible browser window (here on a virtual display: Debian package xvfb)
+  $ perfpulse-journeys --env prod --throttle slow-3g --pushgateway http://pushgateway:9091
+      throttle the browser's network like Chrome DevTools' Slow 3G; series get network="slow-3g"
+  $ perfpulse-journeys --env prod --device "Pixel 7" --dry-run
+      emulate a Pixel 7 (viewport, user agent, pixel ratio, touch) in Chromium; series get device="pixel_7"
 
 Credentials come only from the environment: PERFPULSE_USERNAME plus PERFPULSE_PASSWORD_FILE
 (preferred) or PERFPULSE_PASSWORD. --env local defaults to the replica's demo user.
@@ -48,6 +62,12 @@ export function runCommandDefinition(): Command {
     .option('--launch-sessions', 'let science_portal launch a real session, wait until it is Running and delete it', false)
     .addOption(new Option('--only <what>', "run only the journeys, or only the probes the env profile enables (probes: section)").choices(['journeys', 'probes']))
     .option('--report <dir>', 'write report.json and a self-contained report.html (steps, Web Vitals, failures) into <dir>')
+    // browser options (src/cli/browser-flags.ts): checked before anything starts
+    .option('--retries <n>', `retry a failed journey up to n times (0-${MAX_RETRIES}); passing on a retry is reported as flaky, journey_success 1, exit 0`, '0')
+    .option('--trace <mode>', `${TRACE_MODES.join('|')}: keep the redacted trace of failed journeys, of every journey, or never trace (no tracing cost in step times)`, 'on-failure')
+    .option('--headed', 'show the browser window (needs a display; without one use xvfb-run -a)', false)
+    .option('--throttle <profile>', `throttle the browser's network (Chromium DevTools protocol): ${throttleNames().join(', ')}; adds the label network="<profile>"`)
+    .option('--device <name>', 'emulate a Playwright device in Chromium ("Pixel 7", "iPhone 15", "iPad Mini"...); adds the label device="<slug>"')
     .addHelpText('after', RUN_EXAMPLES)
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);
