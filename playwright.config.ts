@@ -6,9 +6,12 @@
  */
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, browserEnv } from './src/runtime/browser.ts';
+import { DEFAULT_BROWSER_OPTIONS, deviceUse } from './src/runtime/emulation.ts';
 import { readHandoff } from './src/runtime/handoff.ts';
 
 const handoff = readHandoff();
+// --retries, --headed, --device (--trace and --throttle are applied by the journey fixtures)
+const browserOptions = handoff.browserOptions ?? DEFAULT_BROWSER_OPTIONS;
 
 export default defineConfig({
   testDir: './journeys',
@@ -16,14 +19,16 @@ export default defineConfig({
   outputDir: handoff.outputDir,
   workers: 1,
   fullyParallel: false,
-  retries: 0,
+  retries: browserOptions.retries,
   forbidOnly: true,
   timeout: 90_000,
   expect: { timeout: 15_000 },
   reporter: [['./src/runtime/progress-reporter.ts'], ['./src/runtime/results-reporter.ts']],
   use: {
+    // a device brings viewport, screen, user agent, pixel ratio, mobile and touch; never its engine
+    ...(browserOptions.device ? deviceUse(browserOptions.device) : {}),
     browserName: 'chromium',
-    headless: true,
+    headless: !browserOptions.headed,
     actionTimeout: 20_000,
     navigationTimeout: 30_000,
     screenshot: 'only-on-failure',

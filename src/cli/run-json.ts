@@ -57,7 +57,7 @@ export function iterationJson(ctx: JsonContext, rec: IterationRecord, exitCode: 
           pushes: rec.deliveries.map((d) => ({
             journey: d.journey,
             delivered: d.ok,
-            url: groupUrl(gateway, USERSIM_JOB, { env: results?.env ?? ctx.env, journey: d.journey }),
+            url: groupUrl(gateway, USERSIM_JOB, { env: results?.env ?? ctx.env, journey: d.journey, ...results?.conditions }),
             spooled: d.spooled,
             ...(d.ok ? {} : { message: text(d.message) }),
           })),

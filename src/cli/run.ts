@@ -29,6 +29,8 @@ import { browserVersion, expectedChromiumVersion, resolveBrowserPath, versionWar
 import { selectJourneys } from '../runtime/journeys.ts';
 import { runJourneys } from '../runtime/launch.ts';
 import type { RunResults } from '../runtime/results.ts';
+import { browserOptionsFrom, type BrowserFlags } from './browser-flags.ts';
+import type { BrowserOptions } from '../runtime/emulation.ts';
 import { spoolFromFlags, type DeliveryFlags } from './commands/push.ts';
 import { iterationLine, parseLoop, worstExit } from './loop.ts';
 import { iterationJson, type IterationRecord, type JsonContext } from './run-json.ts';
@@ -44,7 +46,7 @@ const SIGNAL_DELIVERY_DEADLINE_MS = 25_000;
 /** Replay of an earlier run's spool before the journeys start (every iteration): bounded so the run is not held up. */
 const STARTUP_REPLAY_BUDGET_MS = 15_000;
 
-export interface RunFlags extends DeliveryFlags {
+export interface RunFlags extends DeliveryFlags, BrowserFlags {
   env: string;
   journeys?: string;
   pushgateway?: string;
@@ -73,6 +75,7 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
   const loaded = loadProfile(flags.env);
   const baseProfile = flags.launchSessions ? withSessionLaunch(loaded) : loaded;
   const only = parseOnly(flags.only);
+  const browserOptions = browserOptionsFrom(flags); // --retries --trace --headed --throttle --device
   if (flags.json && flags.dryRun) throw new UserError('--json and --dry-run do not go together: --dry-run prints the exposition text on stdout');
   const loop = parseLoop(flags);
   const shard = resolveShard(flags, process.env, info);
@@ -143,7 +146,7 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
     }
 
     // 3.-5. Per iteration: replay the spool, measure, deliver, summarize; pause; again.
-    const ctx: RunContext = { flags, profile, journeys, probes, credentials, browserPath, replicaRouteKeys, gateway, localGateway, access, spool, workDir, signal: abort.signal, signalAt: () => signalAt, looping: loop.count !== 1 };
+    const ctx: RunContext = { flags, profile, journeys, probes, credentials, browserPath, browserOptions, replicaRouteKeys, gateway, localGateway, access, spool, workDir, signal: abort.signal, signalAt: () => signalAt, looping: loop.count !== 1 };
     Object.assign(json, { gateway, localGateway });
     let worst: ExitCode | undefined;
     for (let n = 1; ; n++) {
@@ -181,6 +184,8 @@ interface RunContext {
   probes: PreparedProbes | undefined;
   credentials: Credentials | undefined;
   browserPath: string;
+  /** --retries --trace --headed --throttle --device, checked (src/cli/browser-flags.ts). */
+  browserOptions: BrowserOptions;
   replicaRouteKeys: string[] | undefined;
   /** The user's gateway or the local one; undefined for --dry-run. */
   gateway: string | undefined;
@@ -197,7 +202,7 @@ interface RunContext {
 
 /** One pass: replay → journeys → results → metrics → push (or stdout) → summary → probes; `record` gets what it produced. */
 async function runIteration(ctx: RunContext, record: IterationRecord): Promise<ExitCode> {
-  const { flags, profile, journeys, probes, credentials, browserPath, replicaRouteKeys, gateway, access, spool, workDir } = ctx;
+  const { flags, profile, journeys, probes, credentials, browserPath, browserOptions, replicaRouteKeys, gateway, access, spool, workDir } = ctx;
   // 3. Deliver what earlier runs (or iterations) spooled, oldest first, before measuring anew.
   if (spool && gateway && !ctx.signal.aborted) {
     const r = await replaySpool(spool, gateway, { access, deadlineAt: Date.now() + STARTUP_REPLAY_BUDGET_MS, signal: ctx.signal, log: info });
@@ -215,6 +220,7 @@ async function runIteration(ctx: RunContext, record: IterationRecord): Promise<E
         browserPath,
         resultsFile: join(workDir, `results-${record.iteration}.json`),
         outputDir: resolve(flags.output ?? 'test-results'),
+        browserOptions,
       },
       journeys,
       credentials,
@@ -234,7 +240,7 @@ async function runIteration(ctx: RunContext, record: IterationRecord): Promise<E
   const table = summaryTable(results, journeys);
   const probeRun = { profile, prepared: probes, credentials, replicaRouteKeys, signal: ctx.signal, json: flags.json ? (r: ProfileProbesResult) => (record.probes = r) : undefined };
   if (flags.dryRun) {
-    if (journeys.length) process.stdout.write(await expositionFor(results.env, results.journeys));
+    if (journeys.length) process.stdout.write(await expositionFor(results.env, results.journeys, results.conditions));
     if (journeys.length) info(table);
     return await runProbesInRun({ ...probeRun, code: exitCodeFor(results, journeys, [], ctx.signal.aborted) });
   }
@@ -260,7 +266,7 @@ function deliveryReport(deliveries: JourneyDelivery[], gateway: string, results:
   const where = redactUrl(gateway);
   const lines = deliveries.map((d) =>
     d.ok
-      ? `pushed ${d.journey} to ${groupUrl(gateway, USERSIM_JOB, { env: results.env, journey: d.journey })}`
+      ? `pushed ${d.journey} to ${groupUrl(gateway, USERSIM_JOB, { env: results.env, journey: d.journey, ...results.conditions })}`
       : `NOT DELIVERED ${d.journey} to ${where}: ${d.message}${d.spooled ? '; spooled for `perfpulse-journeys push --replay`' : ''}`,
   );
   if (held) lines.push(`the local Pushgateway (${looping ? 'stopped when the loop ends' : 'stopped now'}) held: ${heldText(held)}`);

@@ -1,5 +1,5 @@
 /** The table a person reads at the end of a run. */
-import type { RunResults } from '../runtime/results.ts';
+import { journeyOutcome, type RunResults } from '../runtime/results.ts';
 
 export function formatTable(rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
@@ -20,7 +20,7 @@ export function summaryTable(results: RunResults, selected: readonly string[]): 
       continue;
     }
     for (const s of j.steps) rows.push([j.journey, s.name, s.ok ? 'ok' : 'FAILED', seconds(s.durationMs)]);
-    rows.push([j.journey, '(journey)', j.status === 'passed' ? 'passed' : j.status.toUpperCase(), seconds(j.durationMs)]);
+    rows.push([j.journey, '(journey)', j.status === 'passed' ? journeyOutcome(j) : journeyOutcome(j).replace(j.status, j.status.toUpperCase()), seconds(j.durationMs)]);
   }
   const failures = results.journeys
     .filter((j) => j.status !== 'passed' && j.error)

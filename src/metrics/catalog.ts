@@ -10,7 +10,15 @@
 import { PROBE_METRICS, type ProbeLabelName } from './catalog-probes.ts';
 
 export type MetricType = 'gauge' | 'counter' | 'histogram';
-export type LabelName = 'env' | 'journey' | 'step' | 'page' | 'version' | 'playwright' | 'chromium' | ProbeLabelName;
+export type LabelName = 'env' | 'journey' | 'step' | 'page' | 'version' | 'playwright' | 'chromium' | ConditionLabel | ProbeLabelName;
+
+/**
+ * Labels a run adds to every series it pushes, and to its Pushgateway grouping key, only when it
+ * ran under an emulated condition: `network` (--throttle profile name) and `device` (--device,
+ * slugged). Absent on plain runs, so a throttled run never mixes with a plain one (decision 19).
+ */
+export const CONDITION_LABELS = ['network', 'device'] as const;
+export type ConditionLabel = (typeof CONDITION_LABELS)[number];
 
 export interface MetricDef {
   readonly name: string;
@@ -59,6 +67,12 @@ export const METRICS = {
     name: 'perfpulse_usersim_journey_success',
     type: 'gauge',
     help: '1 when the journey passed in this run, 0 when it failed, timed out or was skipped for missing credentials (a state, neither wall nor browser time).',
+    labels: ['env', 'journey'],
+  },
+  journeyAttempts: {
+    name: 'perfpulse_usersim_journey_attempts_count',
+    type: 'gauge',
+    help: 'Attempts this run made at the journey: 1 when the first try decided it; more only with --retries, and with journey_success 1 that means it was flaky (failed, then passed on a retry), not an outage.',
     labels: ['env', 'journey'],
   },
   journeyRunTimestamp: {

@@ -3,7 +3,7 @@
  * test/docs.test.ts fails when the committed file differs from what the catalog says.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { allMetrics, USERSIM_JOB } from './catalog.ts';
+import { allMetrics, CONDITION_LABELS, USERSIM_JOB } from './catalog.ts';
 import { LINT_RULES } from './lint.ts';
 import { MAX_PAGES_PER_JOURNEY, MAX_STEPS_PER_JOURNEY } from './labels.ts';
 
@@ -29,6 +29,8 @@ journeys push to job \`${USERSIM_JOB}\`, one group per \`{env, journey}\`, repla
 - Labels: \`env\` (env profile), \`journey\` and \`step\` (validated slugs, at most ${MAX_STEPS_PER_JOURNEY} steps per
   journey), \`page\` (a slug of the first two path segments of the document, ids dropped, at most
   ${MAX_PAGES_PER_JOURNEY} per journey, further pages are \`other\`). Never URLs, users, error texts or ids.
+- A run with \`--throttle\` or \`--device\` adds ${CONDITION_LABELS.map((l) => `\`${l}\``).join(' and ')} to every series it pushes and to
+  its grouping key, only when set, so emulated runs never mix with plain ones (docs/decisions.md 17).
 
 | metric | type | clock | labels | help |
 |---|---|---|---|---|

@@ -27,14 +27,19 @@ const PAGE_GAUGES: Array<[keyof typeof METRICS, keyof PageTiming, number]> = [
 /** Browser clocks give sub-microsecond noise (0.41600000000000004): keep microseconds. */
 const micro = (v: number) => Math.round(v * 1e6) / 1e6;
 
-/** A registry holding the metrics of the given journeys, all under the same env label. */
-export function registryFor(env: string, journeys: readonly JourneyResult[]): Registry {
+/**
+ * A registry holding the metrics of the given journeys, all under the same env label, and under
+ * the run's condition labels (network, device) when it had any.
+ */
+export function registryFor(env: string, journeys: readonly JourneyResult[], conditions: Record<string, string> = {}): Registry {
   const registry = new Registry();
+  if (Object.keys(conditions).length) registry.setDefaultLabels(conditions);
   const stepDuration = gaugeOf(registry, METRICS.stepDuration);
   const stepFailed = gaugeOf(registry, METRICS.stepFailed);
   const journeyDuration = gaugeOf(registry, METRICS.journeyDuration);
   const journeySuccess = gaugeOf(registry, METRICS.journeySuccess);
   const runTimestamp = gaugeOf(registry, METRICS.journeyRunTimestamp);
+  const attempts = gaugeOf(registry, METRICS.journeyAttempts);
   const measured = JOURNEY_MEASURES.filter((k) => journeys.some((j) => j.measures?.[k] !== undefined));
   const measureGauges = new Map(measured.map((k) => [k, gaugeOf(registry, METRICS[k])]));
   const pageGauges = PAGE_GAUGES.map(([key, field, scale]) => [gaugeOf(registry, METRICS[key]), field, scale] as const);
@@ -54,6 +59,7 @@ export function registryFor(env: string, journeys: readonly JourneyResult[]): Re
     if (j.durationMs !== undefined) journeyDuration.set(labels, j.durationMs / 1000);
     journeySuccess.set(labels, j.status === 'passed' ? 1 : 0);
     runTimestamp.set(labels, j.startedAtMs / 1000);
+    if (j.attempts !== undefined) attempts.set(labels, j.attempts);
     for (const [k, g] of measureGauges) {
       const v = j.measures?.[k];
       if (v !== undefined && Number.isFinite(v)) g.set(labels, v);
@@ -78,6 +84,6 @@ export function registryFor(env: string, journeys: readonly JourneyResult[]): Re
 }
 
 /** Prometheus text exposition of the given journeys. */
-export async function expositionFor(env: string, journeys: readonly JourneyResult[]): Promise<string> {
-  return registryFor(env, journeys).metrics();
+export async function expositionFor(env: string, journeys: readonly JourneyResult[], conditions?: Record<string, string>): Promise<string> {
+  return registryFor(env, journeys, conditions).metrics();
 }

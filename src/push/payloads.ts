@@ -19,22 +19,24 @@ export async function usersimItems(results: RunResults): Promise<Array<PushItem 
   const items: Array<PushItem & { journey: string }> = [];
   for (const j of results.journeys.map(measuredPart)) {
     const grouping = { env: results.env, journey: j.journey };
+    const conditions = results.conditions ?? {}; // network/device: their own groups (decision 19)
     items.push({
       journey: j.journey,
       job: USERSIM_JOB,
-      grouping,
+      grouping: { ...grouping, ...conditions },
       method: 'PUT',
-      body: await expositionFor(results.env, [j]),
+      body: await expositionFor(results.env, [j], conditions),
       runTimestampMs: j.startedAtMs,
       freshnessMetric: METRICS.journeyRunTimestamp.name,
     });
     if (j.status === 'passed') {
       const registry = new Registry();
+      registry.setDefaultLabels(conditions);
       gaugeOf(registry, METRICS.journeyLastSuccess).set(grouping, j.startedAtMs / 1000);
       items.push({
         journey: j.journey,
         job: USERSIM_LAST_SUCCESS_JOB,
-        grouping,
+        grouping: { ...grouping, ...conditions },
         method: 'PUT',
         body: await registry.metrics(),
         runTimestampMs: j.startedAtMs,

@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JourneyResult, PageTiming, RunResults } from '../runtime/results.ts';
+import { journeyOutcome, type JourneyResult, type PageTiming, type RunResults } from '../runtime/results.ts';
 import { VITALS, rate, type Rating } from './vitals.ts';
 
 export interface ReportVital {
@@ -22,6 +22,8 @@ export interface ReportVital {
 }
 
 export interface ReportJourney extends JourneyResult {
+  /** For people: `passed`, `flaky (passed on attempt 2)`, `failed (3 attempts)`… */
+  outcome: string;
   /** Largest calibration step, wall ms: what the harness adds to each step. */
   harnessOverheadMs?: number;
   vitals: ReportVital[];
@@ -35,6 +37,8 @@ export interface Report {
   status: RunResults['status'];
   startedAtMs: number;
   finishedAtMs: number;
+  /** `network` / `device` the run emulated (--throttle, --device), when any. */
+  conditions?: Record<string, string>;
   journeys: ReportJourney[];
 }
 
@@ -47,6 +51,7 @@ export function buildReport(results: RunResults, now = Date.now()): Report {
     status: results.status,
     startedAtMs: results.startedAtMs,
     finishedAtMs: results.finishedAtMs,
+    ...(results.conditions ? { conditions: results.conditions } : {}),
     journeys: results.journeys.map((j) => {
       const vitals: ReportVital[] = [];
       for (const p of j.measured?.pages ?? []) {
@@ -64,7 +69,7 @@ export function buildReport(results: RunResults, now = Date.now()): Report {
           });
         }
       }
-      const out: ReportJourney = { ...j, vitals };
+      const out: ReportJourney = { ...j, outcome: journeyOutcome(j), vitals };
       const cal = j.measured?.calibrationMs;
       if (cal?.length) out.harnessOverheadMs = Math.max(...cal);
       if (j.screenshot && existsSync(j.screenshot)) out.screenshotDataUri = `data:image/png;base64,${readFileSync(j.screenshot).toString('base64')}`;
@@ -132,7 +137,7 @@ function journeySection(j: ReportJourney): string {
           j.screenshotDataUri ? `<img class="shot" alt="screenshot of ${esc(j.journey)} when it failed" src="${j.screenshotDataUri}">` : '<p class="muted">No screenshot.</p>'
         }</div>`;
   return `<section class="journey ${j.status === 'passed' ? 'passed' : 'failed'}" id="journey-${esc(j.journey)}">
-<h2><span class="status">${j.status === 'passed' ? '✓ passed' : `✗ ${esc(j.status)}`}</span> ${esc(j.journey)}</h2>
+<h2><span class="status">${j.status === 'passed' ? `✓ ${esc(j.outcome)}` : `✗ ${esc(j.outcome)}`}</span> ${esc(j.journey)}</h2>
 <p class="facts">${facts.map(esc).join(' · ')}</p>
 <h3>Steps</h3>
 ${waterfall(j)}
@@ -165,7 +170,9 @@ export function reportHtml(r: Report): string {
 <html lang="en"><head><meta charset="utf-8"><title>perfpulse-journeys report: ${esc(r.env)}</title>
 <meta name="viewport" content="width=device-width,initial-scale=1"><style>${CSS}</style></head>
 <body><h1>perfpulse-journeys report — env ${esc(r.env)}</h1>
-<p class="muted">run started ${esc(new Date(r.startedAtMs).toISOString())}, ${passed} of ${r.journeys.length} journeys passed.
+<p class="muted">run started ${esc(new Date(r.startedAtMs).toISOString())}, ${passed} of ${r.journeys.length} journeys passed${
+   r.journeys.some((j) => j.flaky) ? ` (${r.journeys.filter((j) => j.flaky).length} flaky: passed only on a retry)` : ''
+ }${r.conditions ? `; emulated ${Object.entries(r.conditions).map(([k, v]) => `${esc(k)} ${esc(v)}`).join(', ')}` : ''}.
 Wall time is Node's clock around each step (what the user waits for, plus the harness); browser time is the page's own clock.</p>
 ${r.journeys.map(journeySection).join('\n')}
 </body></html>

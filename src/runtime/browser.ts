@@ -62,9 +62,12 @@ export const CHROMIUM_ARGS = [
   '--disable-gpu',
 ];
 
-/** The only environment Chromium gets: no credentials, tokens or gateway URLs. */
+/**
+ * The only environment Chromium gets: no credentials, tokens or gateway URLs. DISPLAY and
+ * XAUTHORITY (the X server's cookie file, set by xvfb-run) let a --headed browser open its window.
+ */
 export function browserEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  const keep = ['HOME', 'PATH', 'TMPDIR', 'LANG', 'LC_ALL', 'TZ', 'DISPLAY', 'XDG_RUNTIME_DIR', 'FONTCONFIG_PATH'];
+  const keep = ['HOME', 'PATH', 'TMPDIR', 'LANG', 'LC_ALL', 'TZ', 'DISPLAY', 'XAUTHORITY', 'XDG_RUNTIME_DIR', 'FONTCONFIG_PATH'];
   const out: Record<string, string> = {};
   for (const k of keep) if (env[k]) out[k] = env[k] as string;
   return out;

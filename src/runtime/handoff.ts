@@ -4,6 +4,7 @@
  * PERFPULSE_USERNAME / PERFPULSE_PASSWORD and never reach Chromium (see browserEnv).
  */
 import { loadProfile, type EnvProfile } from '../config/profile.ts';
+import type { BrowserOptions } from './emulation.ts';
 
 export const HANDOFF_VAR = 'PERFPULSE_RUN';
 
@@ -16,6 +17,8 @@ export interface RunHandoff {
   resultsFile: string;
   /** Playwright's output dir (screenshots of failed journeys). */
   outputDir: string;
+  /** --retries, --trace, --headed, --throttle, --device (./emulation.ts); absent = the defaults. */
+  browserOptions?: BrowserOptions;
 }
 
 export function encodeHandoff(h: RunHandoff): string {

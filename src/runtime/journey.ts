@@ -17,6 +17,7 @@ import type { MeasureKey } from '../metrics/catalog.ts';
 import { MAX_STEPS_PER_JOURNEY, assertSlug } from '../metrics/labels.ts';
 import { authStatePath, discardAuthState, hasAuthState, isLoginUrl, loginAndSave } from './auth-state.ts';
 import { withCollectors } from './collectors/index.ts';
+import { DEFAULT_BROWSER_OPTIONS, THROTTLE_PROFILES, throttleContext } from './emulation.ts';
 import { readHandoff } from './handoff.ts';
 import { redactTrace } from './trace-redact.ts';
 
@@ -44,6 +45,10 @@ const SKIP_NO_CREDENTIALS = 'no credentials: set PERFPULSE_USERNAME and PERFPULS
 let activeStep: string | undefined;
 
 const handoff = readHandoff();
+const browserOptions = handoff.browserOptions ?? DEFAULT_BROWSER_OPTIONS;
+const throttleProfile = browserOptions.throttle ? THROTTLE_PROFILES[browserOptions.throttle] : undefined;
+/** Per context: resolves once a page's network throttling (--throttle) is in force. */
+const throttled = new WeakMap<object, (page: Page) => Promise<void>>();
 
 export const test = base.extend<JourneyFixtures>({
   site: async ({}, use) => {
@@ -68,9 +73,11 @@ export const test = base.extend<JourneyFixtures>({
     }
     await use(authStatePath());
   },
-  // Every journey is traced (screenshots + DOM snapshots); the trace is kept for a failed journey
-  // only, after its secrets are rewritten out of it (./trace-redact.ts).
+  // --trace on-failure (default): every journey is traced (screenshots + DOM snapshots) and the
+  // trace is kept for a failed journey only, after its secrets are rewritten out of it
+  // (./trace-redact.ts); `on` keeps every journey's (redacted) trace; `off` never starts tracing.
   context: async ({ context, loggedIn }, use, testInfo) => {
+    if (throttleProfile) throttled.set(context, throttleContext(context, throttleProfile).ready);
     if (loggedIn) {
       context.on('response', (r) => {
         if ((r.status() === 401 || r.status() === 403) && r.request().resourceType() === 'document') discardAuthState(`a page answered ${r.status()}`);
@@ -78,9 +85,11 @@ export const test = base.extend<JourneyFixtures>({
       context.on('page', (p) => watchLoginLanding(p));
       for (const p of context.pages()) watchLoginLanding(p);
     }
+    if (browserOptions.trace === 'off') return use(context);
     await context.tracing.start({ screenshots: true, snapshots: true, sources: false, title: testInfo.title });
     await use(context);
-    if (testInfo.status === testInfo.expectedStatus) {
+    const keep = browserOptions.trace === 'on' ? testInfo.status !== 'skipped' : testInfo.status !== testInfo.expectedStatus;
+    if (!keep) {
       await context.tracing.stop().catch(() => undefined);
       return;
     }
@@ -92,6 +101,11 @@ export const test = base.extend<JourneyFixtures>({
     } catch {
       rmSync(file, { force: true }); // a trace that could not be cleaned is not kept
     }
+  },
+  // --throttle: no page is used before its network conditions are in force
+  page: async ({ page, context }, use) => {
+    await throttled.get(context)?.(page);
+    await use(page);
   },
   credentials: async ({}, use) => {
     const username = process.env.PERFPULSE_USERNAME;

@@ -21,7 +21,9 @@ export default class ProgressReporter implements Reporter {
 
   onTestEnd(test: TestCase, result: TestResult): void {
     const why = result.status === 'skipped' ? test.annotations.find((a) => a.type === 'skip')?.description : firstLine(result.error?.message);
-    out(`${result.status === 'passed' ? '✓' : '✗'} ${test.title} ${result.status}${why ? `: ${why}` : ''}`);
+    const retrying = result.status !== 'passed' && result.status !== 'skipped' && result.retry < test.retries ? ` (attempt ${result.retry + 1} of ${test.retries + 1}, retrying)` : '';
+    const flaky = result.status === 'passed' && result.retry > 0 ? ` on attempt ${result.retry + 1}: flaky` : '';
+    out(`${result.status === 'passed' ? '✓' : '✗'} ${test.title} ${result.status}${flaky}${retrying}${why ? `: ${why}` : ''}`);
   }
 
   onStdErr(chunk: string | Buffer): void {

@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import type { FullResult, Reporter, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
 import type { MeasureKey } from '../metrics/catalog.ts';
 import { discardAuthState } from './auth-state.ts';
+import { conditionLabels } from './emulation.ts';
 import { readHandoff } from './handoff.ts';
 import { MEASUREMENTS_ATTACHMENT, type JourneyMeasurements, type JourneyResult, type JourneyStatus, type RunResults, type StepResult } from './results.ts';
 
@@ -29,6 +30,11 @@ export default class ResultsReporter implements Reporter {
     status: 'passed',
     journeys: [],
   };
+
+  constructor() {
+    const conditions = conditionLabels(this.handoff.browserOptions);
+    if (Object.keys(conditions).length) this.run.conditions = conditions;
+  }
 
   onBegin(): void {
     this.run.startedAtMs = Date.now();
@@ -77,6 +83,9 @@ export default class ResultsReporter implements Reporter {
     if (measured) entry.measured = measured;
     const shot = result.attachments.find((a) => a.name === 'screenshot' && a.path)?.path;
     if (shot) entry.screenshot = shot;
+    // with --retries this runs once per attempt: the last attempt's entry replaces the earlier ones
+    entry.attempts = result.retry + 1;
+    if (result.status === 'passed' && result.retry > 0) entry.flaky = true;
     this.run.journeys = this.run.journeys.filter((j) => j.journey !== journey).concat(entry);
     this.write();
   }

@@ -39,6 +39,10 @@ export interface JourneyResult {
   measured?: JourneyMeasurements;
   /** Path of Playwright's failure screenshot, when one was taken. */
   screenshot?: string;
+  /** Attempts made (1 = first try; more only with --retries); the steps above are the last attempt's. */
+  attempts?: number;
+  /** Failed, then passed on a retry: reported as flaky, not as an outage (journey_success 1). */
+  flaky?: boolean;
 }
 
 export interface RunResults {
@@ -49,10 +53,18 @@ export interface RunResults {
   /** Playwright's overall status for the run. */
   status: 'passed' | 'failed' | 'timedout' | 'interrupted';
   journeys: JourneyResult[];
+  /** `network` (--throttle) and `device` (--device) labels, only when set: they keep these series apart. */
+  conditions?: Record<string, string>;
 }
 
 export function journeyPassed(j: JourneyResult): boolean {
   return j.status === 'passed';
+}
+
+/** The journey's outcome for people: `passed`, `flaky (passed on attempt 2)`, `failed`, `failed (3 attempts)`… */
+export function journeyOutcome(j: JourneyResult): string {
+  if (j.status === 'passed') return j.flaky ? `flaky (passed on attempt ${j.attempts ?? '?'})` : 'passed';
+  return (j.attempts ?? 1) > 1 ? `${j.status} (${j.attempts} attempts)` : j.status;
 }
 
 /**

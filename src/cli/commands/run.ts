@@ -6,6 +6,8 @@ import { EXIT_CODES_HELP, collect } from '../help.ts';
 import { DEFAULT_SLEEP_SECONDS } from '../loop.ts';
 import { runCommand, type RunFlags } from '../run.ts';
 import { addDeliveryOptions } from './push.ts';
+import { MAX_RETRIES } from '../browser-flags.ts';
+import { TRACE_MODES, throttleNames } from '../../runtime/emulation.ts';
 
 const RUN_EXAMPLES = `
 Examples:
@@ -39,6 +41,18 @@ PERFPULSE_SHARD_COUNT). A shard left without journeys says so and exits 0.
 
 A loop's exit code is the worst of its iterations: 4 (stopped by a signal) over 3 (not delivered)
 over 1 (a journey or probe failed) over 0. A signal during --sleep ends the loop at once.
+  $ perfpulse-journeys --env prod --retries 2 --pushgateway http://pushgateway:9091
+      retry a failed journey up to twice; one that then passes is "flaky (passed on attempt 2)", exit 0
+  $ perfpulse-journeys --env local --journeys login --trace on --output traces
+      keep every journey's redacted trace in traces/ (open with npx playwright show-trace)
+  $ perfpulse-journeys --env local --trace off
+      never trace: no tracing cost in the step times, no trace even of a failed journey
+  $ xvfb-run -a perfpulse-journeys --env local --journeys login --headed
+      a visible browser window (here on a virtual display: Debian package xvfb)
+  $ perfpulse-journeys --env prod --throttle slow-3g --pushgateway http://pushgateway:9091
+      throttle the browser's network like Chrome DevTools' Slow 3G; series get network="slow-3g"
+  $ perfpulse-journeys --env prod --device "Pixel 7" --dry-run
+      emulate a Pixel 7 (viewport, user agent, pixel ratio, touch) in Chromium; series get device="pixel_7"
 
 Credentials come only from the environment: PERFPULSE_USERNAME plus PERFPULSE_PASSWORD_FILE
 (preferred) or PERFPULSE_PASSWORD. --env local defaults to the replica's demo user.
@@ -69,6 +83,12 @@ export function runCommandDefinition(): Command {
     .option('--count <n>', 'run everything n times; -1 = until SIGINT/SIGTERM', '1')
     .option('--sleep <seconds>', 'pause between iterations of --count', String(DEFAULT_SLEEP_SECONDS))
     .option('--json', 'one JSON document per iteration on stdout (JSON Lines) instead of the summary table; not with --dry-run', false)
+    // browser options (src/cli/browser-flags.ts): checked before anything starts
+    .option('--retries <n>', `retry a failed journey up to n times (0-${MAX_RETRIES}); passing on a retry is reported as flaky, journey_success 1, exit 0`, '0')
+    .option('--trace <mode>', `${TRACE_MODES.join('|')}: keep the redacted trace of failed journeys, of every journey, or never trace (no tracing cost in step times)`, 'on-failure')
+    .option('--headed', 'show the browser window (needs a display; without one use xvfb-run -a)', false)
+    .option('--throttle <profile>', `throttle the browser's network (Chromium DevTools protocol): ${throttleNames().join(', ')}; adds the label network="<profile>"`)
+    .option('--device <name>', 'emulate a Playwright device in Chromium ("Pixel 7", "iPhone 15", "iPad Mini"...); adds the label device="<slug>"')
     .addHelpText('after', RUN_EXAMPLES)
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);
