@@ -26,9 +26,11 @@ import { DEMO_USER } from '../replica/users.ts';
 import { browserVersion, expectedChromiumVersion, resolveBrowserPath, versionWarning } from '../runtime/browser.ts';
 import { selectJourneys } from '../runtime/journeys.ts';
 import { runJourneys } from '../runtime/launch.ts';
+import { everyUserPassed } from '../runtime/multi-user.ts';
 import type { RunResults } from '../runtime/results.ts';
 import { spoolFromFlags, type DeliveryFlags } from './commands/push.ts';
 import { summaryTable } from './summary.ts';
+import { parseUsers } from './users.ts';
 
 /**
  * After SIGTERM/SIGINT, everything (stopping the journeys, delivering or spooling, stopping the
@@ -51,6 +53,9 @@ export interface RunFlags extends DeliveryFlags {
   launchSessions?: boolean;
   only?: string;
   report?: string;
+  /** --users N (src/cli/users.ts) and --users-max-override. */
+  users?: string;
+  usersMaxOverride?: boolean;
 }
 
 const info = (line: string) => process.stderr.write(`${line}\n`);
@@ -61,6 +66,7 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
   const baseProfile = flags.launchSessions ? withSessionLaunch(loaded) : loaded;
   const only = parseOnly(flags.only);
   const journeys = only === 'probes' ? [] : selectJourneys(flags.journeys);
+  const users = parseUsers(flags.users, flags.usersMaxOverride);
   const probes = await prepareRunProbes(baseProfile, only);
   const faults = faultTable([...baseProfile.replicaFaults, ...(flags.replicaFault ?? [])]);
   if (faults.size && !baseProfile.replica) throw new UserError(`--replica-fault needs an env with the bundled replica (env ${baseProfile.name} has none)`);
@@ -119,7 +125,7 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
     }
 
     // 4. Run the journeys (none with --only probes).
-    if (journeys.length) info(`running ${journeys.join(', ')} on env ${profile.name}`);
+    if (journeys.length) info(`running ${journeys.join(', ')} on env ${profile.name}${users > 1 ? ` with ${users} concurrent users` : ''}`);
     let results: RunResults;
     try {
       results = !journeys.length ? noJourneys(profile.name) : await runJourneys({
@@ -128,6 +134,7 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
           browserPath,
           resultsFile: join(workDir, 'results.json'),
           outputDir: resolve(flags.output ?? 'test-results'),
+          ...(users > 1 ? { users, progressTty: process.stderr.isTTY === true } : {}),
         },
         journeys,
         credentials,
@@ -195,6 +202,6 @@ async function heldSeries(gateway: string, env: string): Promise<string> {
 function exitCodeFor(results: RunResults, selected: string[], deliveries: JourneyDelivery[], aborted: boolean): ExitCode {
   if (aborted) return ExitCode.aborted;
   if (deliveries.some((d) => !d.ok)) return ExitCode.notDelivered;
-  const allPassed = selected.every((name) => results.journeys.find((j) => j.journey === name)?.status === 'passed');
+  const allPassed = selected.every((name) => everyUserPassed(results.journeys.filter((j) => j.journey === name), results.users));
   return allPassed ? ExitCode.ok : ExitCode.journeyFailed;
 }

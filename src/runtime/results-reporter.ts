@@ -28,6 +28,7 @@ export default class ResultsReporter implements Reporter {
     finishedAtMs: Date.now(),
     status: 'passed',
     journeys: [],
+    ...((this.handoff.users ?? 1) > 1 ? { users: this.handoff.users } : {}),
   };
 
   onBegin(): void {
@@ -61,6 +62,8 @@ export default class ResultsReporter implements Reporter {
       startedAtMs: result.startTime.getTime(),
       steps,
     };
+    // --users N: every user's run is kept, marked 1..N (src/runtime/multi-user.ts).
+    if ((this.handoff.users ?? 1) > 1) entry.user = test.repeatEachIndex + 1;
     if (first && last) entry.durationMs = last.startedAtMs + last.durationMs - first.startedAtMs;
     const error = result.status === 'skipped' ? skipReason : firstLine(result.error?.message);
     if (error) entry.error = error;
@@ -77,7 +80,7 @@ export default class ResultsReporter implements Reporter {
     if (measured) entry.measured = measured;
     const shot = result.attachments.find((a) => a.name === 'screenshot' && a.path)?.path;
     if (shot) entry.screenshot = shot;
-    this.run.journeys = this.run.journeys.filter((j) => j.journey !== journey).concat(entry);
+    this.run.journeys = this.run.journeys.filter((j) => j.journey !== journey || j.user !== entry.user).concat(entry);
     this.write();
   }
 

@@ -39,6 +39,8 @@ export interface JourneyResult {
   measured?: JourneyMeasurements;
   /** Path of Playwright's failure screenshot, when one was taken. */
   screenshot?: string;
+  /** Which virtual user ran it (1..N, from Playwright's repeatEachIndex); absent in a single-user run. */
+  user?: number;
 }
 
 export interface RunResults {
@@ -48,7 +50,10 @@ export interface RunResults {
   finishedAtMs: number;
   /** Playwright's overall status for the run. */
   status: 'passed' | 'failed' | 'timedout' | 'interrupted';
+  /** Every user's run of every journey: one entry per journey, or per journey and user with --users N > 1. */
   journeys: JourneyResult[];
+  /** Virtual users (`--users`), when more than one. */
+  users?: number;
 }
 
 export function journeyPassed(j: JourneyResult): boolean {

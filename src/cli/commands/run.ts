@@ -4,6 +4,7 @@ import { builtinEnvNames } from '../../config/profile.ts';
 import { availableJourneys } from '../../runtime/journeys.ts';
 import { EXIT_CODES_HELP, collect } from '../help.ts';
 import { runCommand, type RunFlags } from '../run.ts';
+import { ABSOLUTE_MAX_USERS, USER_MEMORY_BYTES, usersBound } from '../users.ts';
 import { addDeliveryOptions } from './push.ts';
 
 const RUN_EXAMPLES = `
@@ -21,6 +22,9 @@ Examples:
       slow the replica's login POST by 800 ms and watch submit_credentials move
   $ perfpulse-journeys --env local --journeys science_portal --launch-sessions
       also launch a notebook session, wait until it is Running, and delete it
+  $ perfpulse-journeys --env local --journeys login,search --users 2
+      two virtual users at once; metrics and the table give per step the median, and the
+      slowest user, and how many users passed (with a bar on a terminal)
   $ perfpulse-journeys --env prod --only probes --pushgateway http://pushgateway:9091
       only the API probes the profile enables (its probes: section); see perfpulse-journeys probe --help
 
@@ -48,6 +52,11 @@ export function runCommandDefinition(): Command {
     .option('--launch-sessions', 'let science_portal launch a real session, wait until it is Running and delete it', false)
     .addOption(new Option('--only <what>', "run only the journeys, or only the probes the env profile enables (probes: section)").choices(['journeys', 'probes']))
     .option('--report <dir>', 'write report.json and a self-contained report.html (steps, Web Vitals, failures) into <dir>')
+    .option(
+      '--users <n>',
+      `concurrent virtual users, each a browser of its own running every selected journey (default 1; at most ${usersBound()} here: one per CPU from os.availableParallelism() and per ${USER_MEMORY_BYTES / 2 ** 20} MiB of memory)`,
+    )
+    .option('--users-max-override', `allow --users above this machine's limit, up to ${ABSOLUTE_MAX_USERS}`, false)
     .addHelpText('after', RUN_EXAMPLES)
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);
