@@ -13,6 +13,7 @@ import { usersSummaryTable } from '../src/cli/summary.ts';
 import { UserError } from '../src/errors.ts';
 import { METRICS, USERSIM_JOB, USERSIM_LAST_SUCCESS_JOB } from '../src/metrics/catalog.ts';
 import { expositionFor } from '../src/metrics/exposition.ts';
+import { formatFinding, lintExposition } from '../src/metrics/lint.ts';
 import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
 import { startLocalPushgateway, type LocalGateway } from '../src/push/local-gateway.ts';
 import { HANDOFF_VAR } from '../src/runtime/handoff.ts';
@@ -122,6 +123,7 @@ describe('--users: statistics, bound, progress, metrics (pure)', () => {
     assert.equal(value(METRICS.stepUsersDuration.name, { step: 'b', statistic: 'max' }), 0.5, 'the failed try is not a time of b');
     assert.equal(value(METRICS.journeyUsersDuration.name, { statistic: 'median' }), 0.55, 'median of the passed users: 400, 700 ms');
     for (const f of fams) for (const s of f.samples) assert.ok(!('user' in s.labels), `${f.name}: never a user label`);
+    assert.deepEqual(lintExposition(await expositionFor('prod', users)).map(formatFinding), [], 'a multi-user exposition passes metrics lint');
 
     const combined = combineUsers(users);
     assert.equal(combined.status, 'failed');

@@ -11,9 +11,10 @@ import { availableParallelism, totalmem } from 'node:os';
 import { UserError } from '../errors.ts';
 
 /**
- * Memory set aside per user. A whole one-user run (CLI, runner, one worker, Chromium, replica and
- * gateway) peaks at about 800 MiB PSS (README, "measured"); a further user adds a worker and a
- * Chromium, well under this.
+ * Memory set aside per user. Measured with deploy/measure-memory.sh (login,search, --dry-run, 2-core
+ * machine): one user peaks at 835 MiB PSS over the whole process tree (CLI, runner, worker,
+ * Chromium, replica), two users at 1190 MiB PSS (RSS summed per process 1584 → 2695 MiB): a further
+ * user adds about 355 MiB PSS and 1.1 GiB RSS. A cgroup charges something between the two.
  */
 export const USER_MEMORY_BYTES = 768 * 1024 * 1024;
 
