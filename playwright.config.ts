@@ -2,7 +2,8 @@
  * Playwright configuration for the journeys. The CLI (`perfpulse-journeys run`) starts
  * `playwright test` with this file and hands over the env profile, browser and output paths in
  * PERFPULSE_RUN (src/runtime/handoff.ts). One worker: journeys run one after another so they do
- * not compete for the machine and distort each other's timings.
+ * not compete for the machine and distort each other's timings. With `--users N`, N workers run
+ * the journeys at once, each as one virtual user (repeatEach puts each copy in a worker of its own).
  */
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, browserEnv } from './src/runtime/browser.ts';
@@ -17,7 +18,9 @@ export default defineConfig({
   testDir: './journeys',
   testMatch: '*.journey.ts',
   outputDir: handoff.outputDir,
-  workers: 1,
+  // --users N: N workers, each running every selected journey once (repeatEach); one user is one worker.
+  workers: handoff.users ?? 1,
+  repeatEach: handoff.users ?? 1,
   fullyParallel: false,
   retries: browserOptions.retries,
   forbidOnly: true,

@@ -25,7 +25,7 @@ describe('metric catalog', () => {
       assert.ok(m.help.length > 20, `${m.name}: help says what it measures`);
       const allowed = m.name.endsWith('_info')
         ? ['version', 'playwright', 'chromium']
-        : ['env', 'journey', 'step', 'page', 'cluster', 'namespace', 'kind', 'service', 'probe', 'result'];
+        : ['env', 'journey', 'step', 'page', 'cluster', 'namespace', 'kind', 'service', 'probe', 'result', 'statistic'];
       for (const l of m.labels) assert.ok(allowed.includes(l), `${m.name}: low-cardinality label ${l}`);
       if (m.name.startsWith('perfpulse_usersim_') && m.name.endsWith('_seconds') && !m.name.endsWith('_timestamp_seconds')) {
         assert.match(m.help, /wall|browser/i, `${m.name}: help says wall time or browser time`);

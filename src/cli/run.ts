@@ -28,6 +28,7 @@ import { DEMO_USER } from '../replica/users.ts';
 import { browserVersion, expectedChromiumVersion, resolveBrowserPath, versionWarning } from '../runtime/browser.ts';
 import { selectJourneys } from '../runtime/journeys.ts';
 import { runJourneys } from '../runtime/launch.ts';
+import { everyUserPassed } from '../runtime/multi-user.ts';
 import type { RunResults } from '../runtime/results.ts';
 import { browserOptionsFrom, type BrowserFlags } from './browser-flags.ts';
 import type { BrowserOptions } from '../runtime/emulation.ts';
@@ -36,6 +37,7 @@ import { iterationLine, parseLoop, worstExit } from './loop.ts';
 import { iterationJson, type IterationRecord, type JsonContext } from './run-json.ts';
 import { resolveShard, shardJourneys, shardName, shardRunsProbes } from './shard.ts';
 import { summaryTable } from './summary.ts';
+import { parseUsers } from './users.ts';
 
 /**
  * After SIGTERM/SIGINT, everything (stopping the journeys, delivering or spooling, stopping the
@@ -66,6 +68,9 @@ export interface RunFlags extends DeliveryFlags, BrowserFlags {
   sleep?: string;
   /** One JSON document per iteration on stdout instead of the summary table. */
   json?: boolean;
+  /** --users N (src/cli/users.ts) and --users-max-override. */
+  users?: string;
+  usersMaxOverride?: boolean;
 }
 
 const info = (line: string) => process.stderr.write(`${line}\n`);
@@ -83,6 +88,7 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
   const journeys = shard ? shardJourneys(selected, shard) : selected;
   const profileProbes = await prepareRunProbes(baseProfile, only);
   const probes = shardRunsProbes(shard) ? profileProbes : undefined;
+  const users = parseUsers(flags.users, flags.usersMaxOverride);
   const faults = faultTable([...baseProfile.replicaFaults, ...(flags.replicaFault ?? [])]);
   if (faults.size && !baseProfile.replica) throw new UserError(`--replica-fault needs an env with the bundled replica (env ${baseProfile.name} has none)`);
   const gatewayArg = flags.pushgateway ?? process.env.PERFPULSE_PUSHGATEWAY;
@@ -146,7 +152,7 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
     }
 
     // 3.-5. Per iteration: replay the spool, measure, deliver, summarize; pause; again.
-    const ctx: RunContext = { flags, profile, journeys, probes, credentials, browserPath, browserOptions, replicaRouteKeys, gateway, localGateway, access, spool, workDir, signal: abort.signal, signalAt: () => signalAt, looping: loop.count !== 1 };
+    const ctx: RunContext = { flags, profile, journeys, probes, credentials, browserPath, browserOptions, users, replicaRouteKeys, gateway, localGateway, access, spool, workDir, signal: abort.signal, signalAt: () => signalAt, looping: loop.count !== 1 };
     Object.assign(json, { gateway, localGateway });
     let worst: ExitCode | undefined;
     for (let n = 1; ; n++) {
@@ -186,6 +192,8 @@ interface RunContext {
   browserPath: string;
   /** --retries --trace --headed --throttle --device, checked (src/cli/browser-flags.ts). */
   browserOptions: BrowserOptions;
+  /** --users: concurrent virtual users (1 = a plain run). */
+  users: number;
   replicaRouteKeys: string[] | undefined;
   /** The user's gateway or the local one; undefined for --dry-run. */
   gateway: string | undefined;
@@ -202,7 +210,7 @@ interface RunContext {
 
 /** One pass: replay → journeys → results → metrics → push (or stdout) → summary → probes; `record` gets what it produced. */
 async function runIteration(ctx: RunContext, record: IterationRecord): Promise<ExitCode> {
-  const { flags, profile, journeys, probes, credentials, browserPath, browserOptions, replicaRouteKeys, gateway, access, spool, workDir } = ctx;
+  const { flags, profile, journeys, probes, credentials, browserPath, browserOptions, users, replicaRouteKeys, gateway, access, spool, workDir } = ctx;
   // 3. Deliver what earlier runs (or iterations) spooled, oldest first, before measuring anew.
   if (spool && gateway && !ctx.signal.aborted) {
     const r = await replaySpool(spool, gateway, { access, deadlineAt: Date.now() + STARTUP_REPLAY_BUDGET_MS, signal: ctx.signal, log: info });
@@ -211,7 +219,7 @@ async function runIteration(ctx: RunContext, record: IterationRecord): Promise<E
   if (ctx.signal.aborted) return ExitCode.aborted; // stopped before measuring: nothing to deliver
 
   // 4. Run the journeys (none with --only probes).
-  if (journeys.length) info(`running ${journeys.join(', ')} on env ${profile.name}`);
+  if (journeys.length) info(`running ${journeys.join(', ')} on env ${profile.name}${users > 1 ? ` with ${users} concurrent users` : ''}`);
   let results: RunResults;
   try {
     results = !journeys.length ? noJourneys(profile.name) : await runJourneys({
@@ -221,6 +229,7 @@ async function runIteration(ctx: RunContext, record: IterationRecord): Promise<E
         resultsFile: join(workDir, `results-${record.iteration}.json`),
         outputDir: resolve(flags.output ?? 'test-results'),
         browserOptions,
+        ...(users > 1 ? { users, progressTty: process.stderr.isTTY === true } : {}),
       },
       journeys,
       credentials,
@@ -294,6 +303,6 @@ function heldText(held: Map<string, number> | Error): string {
 function exitCodeFor(results: RunResults, selected: string[], deliveries: JourneyDelivery[], aborted: boolean): ExitCode {
   if (aborted) return ExitCode.aborted;
   if (deliveries.some((d) => !d.ok)) return ExitCode.notDelivered;
-  const allPassed = selected.every((name) => results.journeys.find((j) => j.journey === name)?.status === 'passed');
+  const allPassed = selected.every((name) => everyUserPassed(results.journeys.filter((j) => j.journey === name), results.users));
   return allPassed ? ExitCode.ok : ExitCode.journeyFailed;
 }

@@ -1,4 +1,5 @@
 /** The table a person reads at the end of a run. */
+import { groupByJourney, journeyDurations, spreadOf, stepDurations, stepNames } from '../runtime/multi-user.ts';
 import { journeyOutcome, type RunResults } from '../runtime/results.ts';
 
 export function formatTable(rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
@@ -12,6 +13,7 @@ const seconds = (ms: number | undefined) => (ms === undefined ? '-' : (ms / 1000
 
 /** One row per step and one per journey; journeys selected but never reported show "not run". */
 export function summaryTable(results: RunResults, selected: readonly string[]): string {
+  if (results.users !== undefined && results.users > 1) return usersSummaryTable(results, selected, results.users);
   const rows: string[][] = [['journey', 'step', 'result', 'seconds']];
   for (const name of selected) {
     const j = results.journeys.find((x) => x.journey === name);
@@ -26,4 +28,34 @@ export function summaryTable(results: RunResults, selected: readonly string[]): 
     .filter((j) => j.status !== 'passed' && j.error)
     .map((j) => `${j.journey}: ${j.error}`);
   return [formatTable(rows, new Set([3])), ...failures].join('\n');
+}
+
+/**
+ * `--users N`: one row per step and per journey over all users: how many users passed it, the
+ * median and the slowest user's time (steps: over the users that passed it, or that reached it
+ * when none did). Each failed user's reason follows the table.
+ */
+export function usersSummaryTable(results: RunResults, selected: readonly string[], users: number): string {
+  const rows: string[][] = [['journey', 'step', 'result', 'users ok', 'median s', 'max s']];
+  const groups = groupByJourney(results.journeys);
+  for (const name of selected) {
+    const runs = groups.get(name) ?? [];
+    if (!runs.length) {
+      rows.push([name, '(journey)', 'not run', `0/${users}`, '-', '-']);
+      continue;
+    }
+    for (const step of stepNames(runs)) {
+      const reached = runs.flatMap((j) => j.steps.filter((s) => s.name === step));
+      const ok = reached.filter((s) => s.ok).length;
+      const spread = spreadOf(stepDurations(runs, step));
+      rows.push([name, step, ok === reached.length ? 'ok' : 'FAILED', `${ok}/${reached.length}`, seconds(spread?.median), seconds(spread?.max)]);
+    }
+    const passed = runs.filter((j) => j.status === 'passed').length;
+    const spread = spreadOf(journeyDurations(runs));
+    rows.push([name, '(journey)', passed === users ? 'passed' : 'FAILED', `${passed}/${users}`, seconds(spread?.median), seconds(spread?.max)]);
+  }
+  const failures = results.journeys
+    .filter((j) => j.status !== 'passed' && j.error)
+    .map((j) => `${j.journey} user ${j.user ?? '?'}: ${j.error}`);
+  return [formatTable(rows, new Set([3, 4, 5])), ...failures].join('\n');
 }

@@ -10,7 +10,7 @@
 import { PROBE_METRICS, type ProbeLabelName } from './catalog-probes.ts';
 
 export type MetricType = 'gauge' | 'counter' | 'histogram';
-export type LabelName = 'env' | 'journey' | 'step' | 'page' | 'version' | 'playwright' | 'chromium' | ConditionLabel | ProbeLabelName;
+export type LabelName = 'env' | 'journey' | 'step' | 'page' | 'version' | 'playwright' | 'chromium' | 'statistic' | ConditionLabel | ProbeLabelName;
 
 /**
  * Labels a run adds to every series it pushes, and to its Pushgateway grouping key, only when it
@@ -80,6 +80,27 @@ export const METRICS = {
     type: 'gauge',
     help: 'Unix time (wall clock, seconds) at which this run of the journey started; tells a fresh value from a stale one.',
     labels: ['env', 'journey'],
+    clock: 'wall',
+  },
+  // --users N > 1 only (docs/decisions.md 17): how the users fared, never a label per user.
+  journeyUsers: {
+    name: 'perfpulse_usersim_journey_users_count',
+    type: 'gauge',
+    help: 'Virtual users (--users N) whose run of the journey passed (result="passed") or did not (result="failed": failed, timed out, skipped, interrupted) in this run; their sum is the users that ran it. Multi-user runs only.',
+    labels: ['env', 'journey', 'result'],
+  },
+  stepUsersDuration: {
+    name: 'perfpulse_usersim_step_users_duration_seconds',
+    type: 'gauge',
+    help: 'Spread of a step\'s wall-clock time over the virtual users that passed it (that reached it, when none passed): statistic is min, median, p95 (nearest rank) or max. Multi-user runs only.',
+    labels: ['env', 'journey', 'step', 'statistic'],
+    clock: 'wall',
+  },
+  journeyUsersDuration: {
+    name: 'perfpulse_usersim_journey_users_duration_seconds',
+    type: 'gauge',
+    help: 'Spread of the whole journey\'s wall-clock time over the virtual users that passed it (that have one, when none passed): statistic is min, median, p95 (nearest rank) or max. Multi-user runs only.',
+    labels: ['env', 'journey', 'statistic'],
     clock: 'wall',
   },
   // Per page, browser time: measured by the page's own clock (web-vitals, Navigation Timing), from the

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { Registry } from 'prom-client';
 import { gaugeOf } from './instruments.ts';
 import { JOURNEY_MEASURES, METRICS } from './catalog.ts';
+import { combineUsers, groupByJourney, isMultiUser, journeyDurations, spreadOf, stepDurations, stepNames } from '../runtime/multi-user.ts';
 import type { JourneyResult, PageTiming } from '../runtime/results.ts';
 
 const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -29,7 +30,8 @@ const micro = (v: number) => Math.round(v * 1e6) / 1e6;
 
 /**
  * A registry holding the metrics of the given journeys, all under the same env label, and under
- * the run's condition labels (network, device) when it had any.
+ * the run's condition labels (network, device) when it had any. With `--users N` a journey appears
+ * once per user (marked `user`); its gauges are then made from all of them.
  */
 export function registryFor(env: string, journeys: readonly JourneyResult[], conditions: Record<string, string> = {}): Registry {
   const registry = new Registry();
@@ -49,7 +51,13 @@ export function registryFor(env: string, journeys: readonly JourneyResult[], con
   const throttled = gaugeOf(registry, METRICS.cpuThrottled);
   const buildInfo = gaugeOf(registry, METRICS.buildInfo);
 
-  for (const j of journeys) {
+  // --users N: each journey's users become one combined result for the gauges above, plus the
+  // multi-user gauges below (docs/decisions.md 17). A single-user run passes through unchanged.
+  const groups = [...groupByJourney(journeys).values()];
+  const multi = groups.filter(isMultiUser);
+  if (multi.length) usersGauges(registry, env, multi);
+
+  for (const j of groups.map(combineUsers)) {
     const labels = { env, journey: j.journey };
     for (const step of j.steps) {
       const stepLabels = { ...labels, step: step.name };
@@ -81,6 +89,27 @@ export function registryFor(env: string, journeys: readonly JourneyResult[], con
     if (m.playwright && m.chromium) buildInfo.set({ version: PACKAGE_VERSION, playwright: m.playwright, chromium: m.chromium }, 1);
   }
   return registry;
+}
+
+const STATISTICS = ['min', 'median', 'p95', 'max'] as const;
+
+/** Users that passed and failed each journey, and the spread of step and journey times over them. */
+function usersGauges(registry: Registry, env: string, groups: readonly JourneyResult[][]): void {
+  const users = gaugeOf(registry, METRICS.journeyUsers);
+  const stepSpread = gaugeOf(registry, METRICS.stepUsersDuration);
+  const journeySpread = gaugeOf(registry, METRICS.journeyUsersDuration);
+  for (const runs of groups) {
+    const labels = { env, journey: (runs[0] as JourneyResult).journey };
+    const passed = runs.filter((j) => j.status === 'passed').length;
+    users.set({ ...labels, result: 'passed' }, passed);
+    users.set({ ...labels, result: 'failed' }, runs.length - passed);
+    for (const step of stepNames(runs)) {
+      const spread = spreadOf(stepDurations(runs, step));
+      if (spread) for (const stat of STATISTICS) stepSpread.set({ ...labels, step, statistic: stat }, spread[stat] / 1000);
+    }
+    const spread = spreadOf(journeyDurations(runs));
+    if (spread) for (const stat of STATISTICS) journeySpread.set({ ...labels, statistic: stat }, spread[stat] / 1000);
+  }
 }
 
 /** Prometheus text exposition of the given journeys. */

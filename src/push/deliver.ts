@@ -82,12 +82,12 @@ export interface JourneyDelivery extends PushOutcome {
 export async function deliverRun(results: RunResults, gateway: string, opts: DeliverOptions = {}): Promise<JourneyDelivery[]> {
   const items = await usersimItems(results);
   const done = await deliverItems(gateway, items, opts);
-  return results.journeys.map((j) => {
-    const groups = done.filter((d) => (d.item as PushItem & { journey: string }).journey === j.journey);
+  return [...new Set(results.journeys.map((j) => j.journey))].map((journey) => {
+    const groups = done.filter((d) => (d.item as PushItem & { journey: string }).journey === journey);
     const failed = groups.find((d) => !d.ok);
     const first = groups[0];
     return {
-      journey: j.journey,
+      journey,
       groups,
       ok: !failed,
       ...((failed ?? first)?.status !== undefined ? { status: (failed ?? first)?.status } : {}),

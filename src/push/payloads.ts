@@ -7,6 +7,7 @@ import { Registry } from 'prom-client';
 import { counterOf, gaugeOf } from '../metrics/instruments.ts';
 import { METRICS, PUSH_JOB, USERSIM_JOB, USERSIM_LAST_SUCCESS_JOB } from '../metrics/catalog.ts';
 import { expositionFor } from '../metrics/exposition.ts';
+import { combineUsers, groupByJourney } from '../runtime/multi-user.ts';
 import type { JourneyResult, RunResults } from '../runtime/results.ts';
 import type { PushItem, Spool } from './spool.ts';
 
@@ -17,7 +18,9 @@ import type { PushItem, Spool } from './spool.ts';
  */
 export async function usersimItems(results: RunResults): Promise<Array<PushItem & { journey: string }>> {
   const items: Array<PushItem & { journey: string }> = [];
-  for (const j of results.journeys.map(measuredPart)) {
+  // --users N: one group per journey holds every user's run (combined, src/runtime/multi-user.ts).
+  for (const runs of groupByJourney(results.journeys.map(measuredPart)).values()) {
+    const j = combineUsers(runs);
     const grouping = { env: results.env, journey: j.journey };
     const conditions = results.conditions ?? {}; // network/device: their own groups (decision 19)
     items.push({
@@ -25,7 +28,7 @@ export async function usersimItems(results: RunResults): Promise<Array<PushItem 
       job: USERSIM_JOB,
       grouping: { ...grouping, ...conditions },
       method: 'PUT',
-      body: await expositionFor(results.env, [j], conditions),
+      body: await expositionFor(results.env, runs, conditions),
       runTimestampMs: j.startedAtMs,
       freshnessMetric: METRICS.journeyRunTimestamp.name,
     });

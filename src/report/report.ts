@@ -7,6 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { groupByJourney } from '../runtime/multi-user.ts';
 import { journeyOutcome, type JourneyResult, type PageTiming, type RunResults } from '../runtime/results.ts';
 import { VITALS, rate, type Rating } from './vitals.ts';
 
@@ -39,6 +40,8 @@ export interface Report {
   finishedAtMs: number;
   /** `network` / `device` the run emulated (--throttle, --device), when any. */
   conditions?: Record<string, string>;
+  /** --users N > 1: every journey appears once per user (its `user`, 1..N). */
+  users?: number;
   journeys: ReportJourney[];
 }
 
@@ -52,7 +55,8 @@ export function buildReport(results: RunResults, now = Date.now()): Report {
     startedAtMs: results.startedAtMs,
     finishedAtMs: results.finishedAtMs,
     ...(results.conditions ? { conditions: results.conditions } : {}),
-    journeys: results.journeys.map((j) => {
+    ...(results.users ? { users: results.users } : {}),
+    journeys: (results.users ? [...groupByJourney(results.journeys).values()].flat() : results.journeys).map((j) => {
       const vitals: ReportVital[] = [];
       for (const p of j.measured?.pages ?? []) {
         for (const v of VITALS) {
@@ -136,8 +140,10 @@ function journeySection(j: ReportJourney): string {
       : `<div class="failure"><h3>Failure</h3><p>${esc(j.error ?? j.status)}</p>${
           j.screenshotDataUri ? `<img class="shot" alt="screenshot of ${esc(j.journey)} when it failed" src="${j.screenshotDataUri}">` : '<p class="muted">No screenshot.</p>'
         }</div>`;
-  return `<section class="journey ${j.status === 'passed' ? 'passed' : 'failed'}" id="journey-${esc(j.journey)}">
-<h2><span class="status">${j.status === 'passed' ? `✓ ${esc(j.outcome)}` : `✗ ${esc(j.outcome)}`}</span> ${esc(j.journey)}</h2>
+  // --users N: one section per user's run of the journey, in journey then user order.
+  const who = j.user === undefined ? '' : ` <span class="muted">user ${j.user}</span>`;
+  return `<section class="journey ${j.status === 'passed' ? 'passed' : 'failed'}" id="journey-${esc(j.journey)}${j.user === undefined ? '' : `-user-${j.user}`}">
+<h2><span class="status">${j.status === 'passed' ? `✓ ${esc(j.outcome)}` : `✗ ${esc(j.outcome)}`}</span> ${esc(j.journey)}${who}</h2>
 <p class="facts">${facts.map(esc).join(' · ')}</p>
 <h3>Steps</h3>
 ${waterfall(j)}
@@ -170,7 +176,7 @@ export function reportHtml(r: Report): string {
 <html lang="en"><head><meta charset="utf-8"><title>perfpulse-journeys report: ${esc(r.env)}</title>
 <meta name="viewport" content="width=device-width,initial-scale=1"><style>${CSS}</style></head>
 <body><h1>perfpulse-journeys report — env ${esc(r.env)}</h1>
-<p class="muted">run started ${esc(new Date(r.startedAtMs).toISOString())}, ${passed} of ${r.journeys.length} journeys passed${
+<p class="muted">run started ${esc(new Date(r.startedAtMs).toISOString())}, ${passed} of ${r.journeys.length} ${r.users ? `journey runs (${r.users} concurrent users)` : 'journeys'} passed${
    r.journeys.some((j) => j.flaky) ? ` (${r.journeys.filter((j) => j.flaky).length} flaky: passed only on a retry)` : ''
  }${r.conditions ? `; emulated ${Object.entries(r.conditions).map(([k, v]) => `${esc(k)} ${esc(v)}`).join(', ')}` : ''}.
 Wall time is Node's clock around each step (what the user waits for, plus the harness); browser time is the page's own clock.</p>

@@ -3,9 +3,13 @@
  * when it passes) saves the browser's storage state (cookies such as CADC_SSO, localStorage) to a
  * file only this user can read (mode 0600); later journeys start from it instead of logging in
  * again. The file is thrown away when a journey lands on a login page or gets 401/403 with it, and
- * at the end of the run (results reporter), so a token never outlives the run on disk.
+ * at the end of the run (results reporter), so a token never outlives the run on disk. With
+ * `--users N` several workers read, save and discard it at once: writes are renamed into place and
+ * a context starts from the state read into memory (readAuthState), so a worker may log in twice
+ * but never reads a torn file or one deleted under it.
  */
-import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Browser, BrowserContext } from '@playwright/test';
 import type { Credentials } from '../config/credentials.ts';
@@ -22,15 +26,51 @@ export function hasAuthState(): boolean {
   return existsSync(authStatePath());
 }
 
+/** A Playwright storage state (cookies, localStorage per origin), as saved and as a context takes it. */
+export type AuthState = Awaited<ReturnType<BrowserContext['storageState']>>;
+
 /** Saves the context's storage state, atomically, readable by this user only. */
 export async function saveAuthState(context: BrowserContext): Promise<string> {
+  return writeAuthState(await context.storageState());
+}
+
+/**
+ * Writes a storage state to a temp file of this writer's own (pid and a random part: with
+ * `--users N` several workers may save at once), then renames it over the saved login: a reader sees
+ * the old file, the new one, or none, never a half-written one; the last writer wins.
+ */
+export function writeAuthState(state: AuthState): string {
   const file = authStatePath();
   mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(await context.storageState()), { mode: AUTH_STATE_MODE });
-  chmodSync(tmp, AUTH_STATE_MODE);
-  renameSync(tmp, file);
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    writeFileSync(tmp, JSON.stringify(state), { mode: AUTH_STATE_MODE });
+    chmodSync(tmp, AUTH_STATE_MODE);
+    renameSync(tmp, file);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
   return file;
+}
+
+/**
+ * The saved login, read once into memory, or undefined when there is none. Another worker may
+ * discard it between a check and a read, so a context is started from this object, never from the
+ * path: a missing file means "log in again", not a crash.
+ */
+export function readAuthState(): AuthState | undefined {
+  let text: string;
+  try {
+    text = readFileSync(authStatePath(), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    return JSON.parse(text) as AuthState;
+  } catch {
+    return undefined; // cannot happen with rename-into-place writers; treat as no saved login
+  }
 }
 
 /**
@@ -59,7 +99,7 @@ export function isLoginUrl(url: string): boolean {
  * saves its storage state. Waits for `/access/sso` to set CADC_SSO rather than for any page, so a
  * broken landing page does not stop the other journeys from logging in.
  */
-export async function loginAndSave(browser: Browser, loginUrl: string, credentials: Credentials): Promise<string> {
+export async function loginAndSave(browser: Browser, loginUrl: string, credentials: Credentials): Promise<AuthState> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
@@ -75,7 +115,9 @@ export async function loginAndSave(browser: Browser, loginUrl: string, credentia
     if (hop.status() >= 400) throw new Error(`SSO answered ${hop.status()}`);
     const cookies = await context.cookies();
     if (!cookies.some((c) => c.name === 'CADC_SSO')) throw new Error('login did not set CADC_SSO');
-    return await saveAuthState(context);
+    const state = await context.storageState();
+    writeAuthState(state);
+    return state;
   } finally {
     await context.close();
   }

@@ -19,6 +19,11 @@ export interface RunHandoff {
   outputDir: string;
   /** --retries, --trace, --headed, --throttle, --device (./emulation.ts); absent = the defaults. */
   browserOptions?: BrowserOptions;
+  // --users (src/cli/users.ts): concurrent virtual users, each a Playwright worker running every
+  // selected journey (repeatEach = workers = users); absent means 1. progressTty: the CLI's stderr
+  // is a terminal (the runner's own stderr is a pipe), so the progress reporter may redraw a bar.
+  users?: number;
+  progressTty?: boolean;
 }
 
 export function encodeHandoff(h: RunHandoff): string {

@@ -15,7 +15,7 @@ import type { JourneyOptions } from '../config/journey-options.ts';
 import type { UrlRole } from '../config/profile.ts';
 import type { MeasureKey } from '../metrics/catalog.ts';
 import { MAX_STEPS_PER_JOURNEY, assertSlug } from '../metrics/labels.ts';
-import { authStatePath, discardAuthState, hasAuthState, isLoginUrl, loginAndSave } from './auth-state.ts';
+import { discardAuthState, isLoginUrl, loginAndSave, readAuthState } from './auth-state.ts';
 import { withCollectors } from './collectors/index.ts';
 import { DEFAULT_BROWSER_OPTIONS, THROTTLE_PROFILES, throttleContext } from './emulation.ts';
 import { readHandoff } from './handoff.ts';
@@ -67,11 +67,10 @@ export const test = base.extend<JourneyFixtures>({
     const username = process.env.PERFPULSE_USERNAME;
     const password = process.env.PERFPULSE_PASSWORD;
     test.skip(!username || !password, SKIP_NO_CREDENTIALS);
-    if (!hasAuthState()) {
-      const { profile } = handoff;
-      await loginAndSave(browser, `${profile.urls.www}/access/login`, { username: username as string, password: password as string });
-    }
-    await use(authStatePath());
+    // Read once into memory: with --users N another worker may discard the file at any moment.
+    const saved = readAuthState();
+    const state = saved ?? (await loginAndSave(browser, `${handoff.profile.urls.www}/access/login`, { username: username as string, password: password as string }));
+    await use(state);
   },
   // --trace on-failure (default): every journey is traced (screenshots + DOM snapshots) and the
   // trace is kept for a failed journey only, after its secrets are rewritten out of it

@@ -1,41 +1,68 @@
 /**
  * Playwright reporter that shows progress on stderr as it happens: each journey as it starts,
  * each step as it ends with its time, and the journey's outcome. stdout stays free for data
- * (`--dry-run` prints the exposition text there).
+ * (`--dry-run` prints the exposition text there). With `--users N` > 1 it shows how many journey
+ * runs are done instead (./progress-bar.ts): a bar on a terminal, plain lines otherwise.
  */
-import type { Reporter, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
+import type { FullConfig, Reporter, Suite, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
+import { readHandoff } from './handoff.ts';
+import { MultiUserProgress } from './progress-bar.ts';
 import { firstLine } from './results-reporter.ts';
 
 const out = (line: string) => process.stderr.write(`${line}\n`);
 
 export default class ProgressReporter implements Reporter {
+  private readonly users = readHandoff().users ?? 1;
+  /** Set in multi-user runs only; single-user output is unchanged. */
+  private readonly multi = this.users > 1 ? new MultiUserProgress(readHandoff().progressTty === true, (t) => process.stderr.write(t)) : undefined;
+
+  onBegin(_config: FullConfig, suite: Suite): void {
+    this.multi?.begin(suite.allTests().length, this.users);
+  }
+
   onTestBegin(test: TestCase): void {
+    if (this.multi) return this.multi.started();
     out(`▶ ${test.title}`);
   }
 
   onStepEnd(test: TestCase, _result: TestResult, step: TestStep): void {
-    if (step.category !== 'test.step' || step.parent) return;
+    if (this.multi || step.category !== 'test.step' || step.parent) return;
     const mark = step.error ? '✗' : '✓';
     out(`  ${mark} ${test.title} › ${step.title}  ${(step.duration / 1000).toFixed(3)} s`);
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
     const why = result.status === 'skipped' ? test.annotations.find((a) => a.type === 'skip')?.description : firstLine(result.error?.message);
+    const mark = result.status === 'passed' ? '✓' : '✗';
+    if (this.multi) {
+      // A failed attempt that Playwright will retry is not a finished journey run yet.
+      if (result.status !== 'passed' && result.status !== 'skipped' && result.retry < test.retries) return this.multi.retrying(`↻ ${test.title} user ${test.repeatEachIndex + 1} ${result.status}, retrying`);
+      const what = `${mark} ${test.title} user ${test.repeatEachIndex + 1} ${result.status} ${(result.duration / 1000).toFixed(1)} s${why ? `: ${why}` : ''}`;
+      return this.multi.ended(result.status === 'passed', what);
+    }
     const retrying = result.status !== 'passed' && result.status !== 'skipped' && result.retry < test.retries ? ` (attempt ${result.retry + 1} of ${test.retries + 1}, retrying)` : '';
     const flaky = result.status === 'passed' && result.retry > 0 ? ` on attempt ${result.retry + 1}: flaky` : '';
-    out(`${result.status === 'passed' ? '✓' : '✗'} ${test.title} ${result.status}${flaky}${retrying}${why ? `: ${why}` : ''}`);
+    out(`${mark} ${test.title} ${result.status}${flaky}${retrying}${why ? `: ${why}` : ''}`);
   }
 
   onStdErr(chunk: string | Buffer): void {
+    if (this.multi) return this.multi.passThrough(chunk.toString());
     process.stderr.write(chunk);
   }
 
   onStdOut(chunk: string | Buffer): void {
+    if (this.multi) return this.multi.passThrough(chunk.toString());
     process.stderr.write(chunk);
   }
 
   onError(error: { message?: string }): void {
-    out(`✗ ${firstLine(error.message) ?? 'runner error'}`);
+    const line = `✗ ${firstLine(error.message) ?? 'runner error'}`;
+    if (this.multi) return this.multi.line(line);
+    out(line);
+  }
+
+  onEnd(): void {
+    this.multi?.end();
   }
 
   printsToStdio(): boolean {

@@ -29,6 +29,7 @@ export default class ResultsReporter implements Reporter {
     finishedAtMs: Date.now(),
     status: 'passed',
     journeys: [],
+    ...((this.handoff.users ?? 1) > 1 ? { users: this.handoff.users } : {}),
   };
 
   constructor() {
@@ -67,6 +68,8 @@ export default class ResultsReporter implements Reporter {
       startedAtMs: result.startTime.getTime(),
       steps,
     };
+    // --users N: every user's run is kept, marked 1..N (src/runtime/multi-user.ts).
+    if ((this.handoff.users ?? 1) > 1) entry.user = test.repeatEachIndex + 1;
     if (first && last) entry.durationMs = last.startedAtMs + last.durationMs - first.startedAtMs;
     const error = result.status === 'skipped' ? skipReason : firstLine(result.error?.message);
     if (error) entry.error = error;
@@ -86,7 +89,7 @@ export default class ResultsReporter implements Reporter {
     // with --retries this runs once per attempt: the last attempt's entry replaces the earlier ones
     entry.attempts = result.retry + 1;
     if (result.status === 'passed' && result.retry > 0) entry.flaky = true;
-    this.run.journeys = this.run.journeys.filter((j) => j.journey !== journey).concat(entry);
+    this.run.journeys = this.run.journeys.filter((j) => j.journey !== journey || j.user !== entry.user).concat(entry);
     this.write();
   }
 

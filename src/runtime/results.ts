@@ -43,6 +43,8 @@ export interface JourneyResult {
   attempts?: number;
   /** Failed, then passed on a retry: reported as flaky, not as an outage (journey_success 1). */
   flaky?: boolean;
+  /** Which virtual user ran it (1..N, from Playwright's repeatEachIndex); absent in a single-user run. */
+  user?: number;
 }
 
 export interface RunResults {
@@ -52,9 +54,12 @@ export interface RunResults {
   finishedAtMs: number;
   /** Playwright's overall status for the run. */
   status: 'passed' | 'failed' | 'timedout' | 'interrupted';
+  /** Every user's run of every journey: one entry per journey, or per journey and user with --users N > 1. */
   journeys: JourneyResult[];
   /** `network` (--throttle) and `device` (--device) labels, only when set: they keep these series apart. */
   conditions?: Record<string, string>;
+  /** Virtual users (`--users`), when more than one. */
+  users?: number;
 }
 
 export function journeyPassed(j: JourneyResult): boolean {

@@ -5,6 +5,7 @@ import { availableJourneys } from '../../runtime/journeys.ts';
 import { EXIT_CODES_HELP, collect } from '../help.ts';
 import { DEFAULT_SLEEP_SECONDS } from '../loop.ts';
 import { runCommand, type RunFlags } from '../run.ts';
+import { ABSOLUTE_MAX_USERS, USER_MEMORY_BYTES, usersBound } from '../users.ts';
 import { addDeliveryOptions } from './push.ts';
 import { MAX_RETRIES } from '../browser-flags.ts';
 import { TRACE_MODES, throttleNames } from '../../runtime/emulation.ts';
@@ -24,6 +25,9 @@ Examples:
       slow the replica's login POST by 800 ms and watch submit_credentials move
   $ perfpulse-journeys --env local --journeys science_portal --launch-sessions
       also launch a notebook session, wait until it is Running, and delete it
+  $ perfpulse-journeys --env local --journeys login,search --users 2
+      two virtual users at once; metrics and the table give per step the median, and the
+      slowest user, and how many users passed (with a bar on a terminal)
   $ perfpulse-journeys --env prod --only probes --pushgateway http://pushgateway:9091
       only the API probes the profile enables (its probes: section); see perfpulse-journeys probe --help
   $ perfpulse-journeys --env prod --count -1 --sleep 300 --pushgateway http://pushgateway:9091
@@ -89,6 +93,11 @@ export function runCommandDefinition(): Command {
     .option('--headed', 'show the browser window (needs a display; without one use xvfb-run -a)', false)
     .option('--throttle <profile>', `throttle the browser's network (Chromium DevTools protocol): ${throttleNames().join(', ')}; adds the label network="<profile>"`)
     .option('--device <name>', 'emulate a Playwright device in Chromium ("Pixel 7", "iPhone 15", "iPad Mini"...); adds the label device="<slug>"')
+    .option(
+      '--users <n>',
+      `concurrent virtual users, each a browser of its own running every selected journey (default 1; at most ${usersBound()} here: one per CPU from os.availableParallelism() and per ${USER_MEMORY_BYTES / 2 ** 20} MiB of memory)`,
+    )
+    .option('--users-max-override', `allow --users above this machine's limit, up to ${ABSOLUTE_MAX_USERS}`, false)
     .addHelpText('after', RUN_EXAMPLES)
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);
