@@ -22,9 +22,8 @@ export function hasAuthState(): boolean {
   return existsSync(authStatePath());
 }
 
-/** Saves the context's storage state, atomically, readable by this user only. */
-export async function saveAuthState(context: BrowserContext): Promise<string> {
-  const file = authStatePath();
+/** Saves the context's storage state, atomically, readable by this user only (by default: this run's file). */
+export async function saveAuthState(context: BrowserContext, file: string = authStatePath()): Promise<string> {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(await context.storageState()), { mode: AUTH_STATE_MODE });
@@ -59,7 +58,7 @@ export function isLoginUrl(url: string): boolean {
  * saves its storage state. Waits for `/access/sso` to set CADC_SSO rather than for any page, so a
  * broken landing page does not stop the other journeys from logging in.
  */
-export async function loginAndSave(browser: Browser, loginUrl: string, credentials: Credentials): Promise<string> {
+export async function loginAndSave(browser: Browser, loginUrl: string, credentials: Credentials, file?: string): Promise<string> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
@@ -75,7 +74,7 @@ export async function loginAndSave(browser: Browser, loginUrl: string, credentia
     if (hop.status() >= 400) throw new Error(`SSO answered ${hop.status()}`);
     const cookies = await context.cookies();
     if (!cookies.some((c) => c.name === 'CADC_SSO')) throw new Error('login did not set CADC_SSO');
-    return await saveAuthState(context);
+    return await saveAuthState(context, file);
   } finally {
     await context.close();
   }
