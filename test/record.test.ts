@@ -150,6 +150,28 @@ test('test', async ({ page }) => {
     assert.equal(roleFor(new URL('https://e.example/'), urls), undefined);
   });
 
+  it("test.use: the recording's storageState is dropped (the journey's login is { auth: true }), other options kept", () => {
+    const rec = `import { test, expect, devices } from '@playwright/test';
+
+test.use({
+  ...devices['Pixel 5'],
+  storageState: 'auth.json',
+  viewport: {
+    height: 800,
+    width: 1200
+  }
+});
+
+test('test', async ({ page }) => {
+  await page.goto('${RECORDED_ORIGIN}/storage/list/');
+});`;
+    const r = convertRecording(rec, opts('used', { auth: true }));
+    assert.ok(!r.source.includes('storageState') && !r.source.includes('auth.json'));
+    assert.match(r.source, /test\.use\(\{\n  \.\.\.devices\['Pixel 5'\],\n  viewport: \{/);
+    assert.match(r.source, /^import \{ devices \} from '@playwright\/test';\nimport \{ journey, step, test \} from/m);
+    assert.match(r.notes.join('\n'), /dropped the recording's storageState/);
+  });
+
   it('not a recording: a UserError', () => {
     assert.throws(() => convertRecording('console.log(1);', opts('nope')), UserError);
     assert.throws(() => convertRecording(sample('login'), opts('Not-A-Slug')), UserError);

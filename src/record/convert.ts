@@ -389,7 +389,7 @@ function rewrite(s: Statement, opts: ConvertOptions, foreign: Set<string>) {
 
 function rewriteUse(use: string | undefined, notes: string[]): string | undefined {
   if (!use) return undefined;
-  let text = use.replace(/^\s*storageState:\s*(['"`]).*?\1,?\s*$/m, '');
+  let text = use.replace(/\n[ \t]*storageState:[ \t]*(['"`]).*?\1,?[ \t]*(?=\n)/, '');
   if (text !== use) notes.push("dropped the recording's storageState: journeys get their login from { auth: true }");
   text = text.replace(/,(\s*\n\s*\})/, '$1');
   if (/^test\.use\(\{\s*\}\);$/.test(text.replace(/\s+/g, ' ').replace(/\{ \}/, '{}'))) return undefined;
