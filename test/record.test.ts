@@ -38,6 +38,22 @@ function withJourneyFiles<T>(files: Record<string, string>, body: () => Promise<
   });
 }
 
+const POPUP_RECORDING = `import { test, expect } from '@playwright/test';
+
+test('test', async ({ page }) => {
+  await page.goto('${RECORDED_ORIGIN}/en/search/');
+  const page1Promise = page.waitForEvent('popup');
+  await page.getByRole('button', { name: 'Download' }).click();
+  const page1 = await page1Promise;
+  await page1.getByRole('button', { name: 'URL List' }).click();
+  page1.once('dialog', dialog => {
+    console.log(\`Dialog message: \${dialog.message()}\`);
+    dialog.dismiss().catch(() => {});
+  });
+  await page1.getByRole('button', { name: 'Cancel; go back' }).click();
+  await page1.getByRole('textbox', { name: 'Note' }).press('Tab');
+});`;
+
 describe('convertRecording (recorded codegen samples)', () => {
   it('login: steps at each navigating action, env-relative URLs, typed credentials as references', () => {
     const r = convertRecording(sample('login'), opts('rec_login'));
@@ -118,17 +134,10 @@ test('test', async ({ page }) => {
   });
 
   it('a popup used by a later step is declared once above the steps', () => {
-    const rec = `import { test, expect } from '@playwright/test';
-
-test('test', async ({ page }) => {
-  await page.goto('${RECORDED_ORIGIN}/en/search/');
-  const page1Promise = page.waitForEvent('popup');
-  await page.getByRole('button', { name: 'Download' }).click();
-  const page1 = await page1Promise;
-  await page1.getByRole('button', { name: 'URL List' }).click();
-});`;
+    const rec = POPUP_RECORDING;
     const r = convertRecording(rec, opts('popup'));
-    assert.deepEqual(r.steps, ['open_en_search', 'click_download', 'click_url_list']);
+    assert.deepEqual(r.steps, ['open_en_search', 'click_download', 'click_url_list', 'click_cancel_go_back', 'press_note']);
+    assert.match(r.source, /await step\('click_cancel_go_back', async \(\) => \{\n    page1\.once\('dialog', dialog => \{\n      console\.log\(`Dialog message: \$\{dialog\.message\(\)\}`\);/);
     assert.match(r.source, /^import \{ type Page \} from '@playwright\/test';$/m);
     assert.match(r.source, /^  let page1: Page;$/m);
     assert.match(r.source, /^    page1 = await page1Promise;$/m);
@@ -185,6 +194,7 @@ describe('converted journeys type-check and run', () => {
       const name = tmpName(`tsc_${tag.replace('-', '_')}`);
       files[name] = convertRecording(sample(tag), opts(name, { auth })).source;
     }
+    files[tmpName('tsc_popup')] = convertRecording(POPUP_RECORDING, opts(tmpName('tsc_popup'))).source;
     await withJourneyFiles(files, async () => {
       const dir = tmpDir('perfpulse-rec-tsc-');
       const config = join(dir, 'tsconfig.json');
@@ -278,23 +288,9 @@ const XVFB_RUN = '/usr/bin/xvfb-run';
 describe('perfpulse-journeys record in a headed Chromium under Xvfb', { skip: !existsSync(XVFB_RUN) && `${XVFB_RUN} not installed (npm run setup installs xvfb)` }, () => {
   it('records a login typed into the real page, writes a journey without the secret, and the journey runs', async () => {
     const name = tmpName('xvfb');
-    const port = await freePort();
-    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PERFPULSE_')));
-    const child = spawn(XVFB_RUN, ['-a', process.execPath, join(PROJECT_ROOT, 'bin', 'perfpulse-journeys.js'), 'record', name, '--no-login', '--start', '/en/'], {
-      cwd: tmpDir('perfpulse-cli-'),
-      env: { ...base, XDG_STATE_HOME: tmpDir('perfpulse-state-'), [CDP_PORT_VAR]: String(port) },
-      detached: true,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    let browser: Browser | undefined;
+    const rec = await startRecord(name, ['--no-login', '--start', '/en/']);
     try {
-      await until(() => stderr.includes('recording on www:/en/'), 90_000, () => `record did not start: ${stderr}`);
-      browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
-      const page = await findPage(browser, /\/en\/$/);
+      const page = await rec.page(/\/en\/$/);
       // What a user does: follow the Login link, type the demo user's name and password, press Enter.
       await page.getByRole('link', { name: 'Login' }).first().click();
       await page.waitForURL(/\/access\/login/);
@@ -306,14 +302,15 @@ describe('perfpulse-journeys record in a headed Chromium under Xvfb', { skip: !e
       await page.getByRole('link', { name: DEMO_USER.username }).waitFor({ timeout: 30_000 });
       await page.waitForTimeout(1500); // the recorder writes its file at most every 250 ms
       await page.close();
-      const code = await Promise.race([exited, sleep(60_000).then(() => 'timeout' as const)]);
-      assert.equal(code, 0, `record: ${code}\n${stderr}`);
+      const code = await rec.exit();
+      assert.equal(code, 0, `record: ${code}\n${rec.stderr()}`);
       const text = readFileSync(journeyFile(name), 'utf8');
-      assert.match(stdout, new RegExp(`wrote journeys/${name}\\.journey\\.ts`));
+      assert.match(rec.stdout(), new RegExp(`wrote journeys/${name}\\.journey\\.ts`));
       assert.ok(text.includes("await page.goto(site.url('www', '/en/'));"), text);
       assert.ok(text.includes('.fill(credentials.username);') && text.includes('.fill(credentials.password);'), text);
       assert.ok(/await step\('open_en', async/.test(text) && /await step\('click_login', async/.test(text), text);
-      for (const out of [text, stdout, stderr]) assert.ok(!out.includes(DEMO_USER.password), 'no password in the file or the output');
+      assert.match(text, /^journey\('rectest_xvfb_\d+', async/m, 'started logged out: no { auth: true }');
+      for (const out of [text, rec.stdout(), rec.stderr()]) assert.ok(!out.includes(DEMO_USER.password), 'no password in the file or the output');
       assert.ok(!/127\.0\.0\.1:\d+/.test(text), 'no replica origin in the journey');
       // and what was recorded runs
       const run = await runCli(['--env', 'local', '--journeys', name, '--dry-run', '--only', 'journeys'], {}, 240_000);
@@ -321,13 +318,71 @@ describe('perfpulse-journeys record in a headed Chromium under Xvfb', { skip: !e
       const steps = samplesOf(parseExposition(run.stdout), METRICS.stepDuration.name).map((s) => s.labels.step);
       assert.ok(steps.includes('open_en') && steps.includes('click_login'), steps.join(','));
     } finally {
-      await browser?.close().catch(() => undefined);
-      if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGTERM');
-      await Promise.race([exited, sleep(15_000)]);
+      await rec.stop();
+      rmSync(journeyFile(name), { force: true });
+    }
+  });
+
+  it('with credentials the recorded browser starts from a saved login, and the journey is { auth: true }', async () => {
+    const name = tmpName('xvfb_auth');
+    const rec = await startRecord(name, ['--start', 'canfar:/storage/list/']);
+    try {
+      const page = await rec.page(/\/storage\/list\/$/);
+      // the storage UI names the logged-in user: the login was reused, nobody typed it
+      await page.locator('a.access-actions.user-actions').filter({ hasText: DEMO_USER.username }).waitFor({ timeout: 30_000 });
+      await page.getByRole('link', { name: 'Home', exact: true }).click();
+      await page.waitForURL(/\/storage\/list\/home\//);
+      await page.waitForTimeout(1500);
+      await page.close();
+      const code = await rec.exit();
+      assert.equal(code, 0, `record: ${code}\n${rec.stderr()}`);
+      assert.match(rec.stderr(), /logged in as the configured user/);
+      const text = readFileSync(journeyFile(name), 'utf8');
+      assert.ok(text.includes("await page.goto(site.url('canfar', '/storage/list/'));"), text);
+      assert.match(text, /\n  \{ auth: true \},\n\);\n$/);
+      assert.ok(/await step\('click_home', async/.test(text), text);
+      const run = await runCli(['--env', 'local', '--journeys', name, '--dry-run', '--only', 'journeys'], {}, 240_000);
+      assert.equal(run.code, 0, run.stderr.slice(-3000));
+      const steps = samplesOf(parseExposition(run.stdout), METRICS.stepDuration.name).map((s) => s.labels.step).sort();
+      assert.deepEqual(steps, ['click_home', 'open_storage_list']);
+    } finally {
+      await rec.stop();
       rmSync(journeyFile(name), { force: true });
     }
   });
 });
+
+/** The real `record` under xvfb-run, with a CDP port the test drives the recorded page through. */
+async function startRecord(name: string, args: string[]) {
+  const port = await freePort();
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PERFPULSE_')));
+  const child = spawn(XVFB_RUN, ['-a', process.execPath, join(PROJECT_ROOT, 'bin', 'perfpulse-journeys.js'), 'record', name, ...args], {
+    cwd: tmpDir('perfpulse-cli-'),
+    env: { ...base, XDG_STATE_HOME: tmpDir('perfpulse-state-'), [CDP_PORT_VAR]: String(port) },
+    detached: true,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let browser: Browser | undefined;
+  return {
+    stdout: () => stdout,
+    stderr: () => stderr,
+    async page(url: RegExp): Promise<Page> {
+      await until(() => stderr.includes('recording on '), 90_000, () => `record did not start: ${stderr}`);
+      browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
+      return findPage(browser, url);
+    },
+    exit: () => Promise.race([exited, sleep(60_000).then(() => 'timeout' as const)]),
+    async stop() {
+      await browser?.close().catch(() => undefined);
+      if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGTERM');
+      await Promise.race([exited, sleep(15_000)]);
+    },
+  };
+}
 
 async function findPage(browser: Browser, url: RegExp): Promise<Page> {
   let found: Page | undefined;

@@ -484,7 +484,7 @@ function nameFor(s: Statement, opts: ConvertOptions): string {
     }
     return `open_${pageSlug(path)}`;
   }
-  const verb = { click: /\.dblclick\(/.test(s.text) ? 'dblclick' : 'click', press: 'submit', fill: 'fill', select: 'select', check: 'check', assert: 'check', other: 'do', glue: 'do', goto: 'open' }[s.kind];
+  const verb = { click: /\.dblclick\(/.test(s.text) ? 'dblclick' : 'click', press: isCommit(s, undefined) ? 'submit' : 'press', fill: 'fill', select: 'select', check: 'check', assert: 'check', other: 'do', glue: 'do', goto: 'open' }[s.kind];
   return `${verb}_${elementName(s.kind === 'assert' ? s.text : (s.locator ?? ''), opts)}`;
 }
 
