@@ -5,6 +5,8 @@
 #     yamllint (deploy/ manifests), with apt
 #   - Debian's openssl (the k8s probe tests make their CA with it) and kubectl (kubernetes-client,
 #     for `probe k8s --via kubectl`), with apt, when missing
+#   - Debian's xvfb (and xauth, which xvfb-run needs): a virtual display for `record`'s headed browser
+#     and its test, with apt, when missing
 #   - the npm packages, with `npm ci`, when node_modules is missing or older than package-lock.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +18,8 @@ missing=()
 [ -x /usr/bin/yamllint ] || missing+=(yamllint)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)   # the k8s probe tests make their CA and certificates with it
 command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)   # kubectl, for probe k8s --via kubectl and its test
+[ -x /usr/bin/xvfb-run ] || missing+=(xvfb)   # a virtual display: `xvfb-run -a perfpulse-journeys record …` and test/record.test.ts
+command -v xauth >/dev/null 2>&1 || missing+=(xauth)   # xvfb-run needs it (only a Recommends of xvfb)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
@@ -28,7 +32,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" >/dev/null
 else
-  echo "setup: chromium, prometheus-pushgateway, prometheus, yamllint, openssl and kubectl already installed" >&2
+  echo "setup: chromium, prometheus-pushgateway, prometheus, yamllint, openssl, kubectl and xvfb already installed" >&2
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -13,6 +13,7 @@ import { pushCommandDefinition } from './commands/push.ts';
 import { probeCommand } from './commands/probe.ts';
 import { metricsCommand } from './commands/metrics.ts';
 import { runCommandDefinition } from './commands/run.ts';
+import { recordCommandDefinition } from './commands/record.ts';
 import { EXIT_CODES_HELP } from './help.ts';
 
 const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -43,6 +44,7 @@ Examples:
   program.addCommand(pushCommandDefinition());
   program.addCommand(probeCommand());
   program.addCommand(metricsCommand());
+  program.addCommand(recordCommandDefinition());
   program.addHelpText('after', EXIT_CODES_HELP);
   // subcommands inherit exitOverride/output only when set before they are added: apply to all
   for (const cmd of program.commands) {

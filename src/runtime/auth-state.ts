@@ -29,9 +29,9 @@ export function hasAuthState(): boolean {
 /** A Playwright storage state (cookies, localStorage per origin), as saved and as a context takes it. */
 export type AuthState = Awaited<ReturnType<BrowserContext['storageState']>>;
 
-/** Saves the context's storage state, atomically, readable by this user only. */
-export async function saveAuthState(context: BrowserContext): Promise<string> {
-  return writeAuthState(await context.storageState());
+/** Saves the context's storage state, atomically, readable by this user only (by default: this run's file). */
+export async function saveAuthState(context: BrowserContext, file: string = authStatePath()): Promise<string> {
+  return writeAuthState(await context.storageState(), file);
 }
 
 /**
@@ -39,8 +39,7 @@ export async function saveAuthState(context: BrowserContext): Promise<string> {
  * `--users N` several workers may save at once), then renames it over the saved login: a reader sees
  * the old file, the new one, or none, never a half-written one; the last writer wins.
  */
-export function writeAuthState(state: AuthState): string {
-  const file = authStatePath();
+export function writeAuthState(state: AuthState, file: string = authStatePath()): string {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
@@ -99,7 +98,7 @@ export function isLoginUrl(url: string): boolean {
  * saves its storage state. Waits for `/access/sso` to set CADC_SSO rather than for any page, so a
  * broken landing page does not stop the other journeys from logging in.
  */
-export async function loginAndSave(browser: Browser, loginUrl: string, credentials: Credentials): Promise<AuthState> {
+export async function loginAndSave(browser: Browser, loginUrl: string, credentials: Credentials, file?: string): Promise<AuthState> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
@@ -116,7 +115,7 @@ export async function loginAndSave(browser: Browser, loginUrl: string, credentia
     const cookies = await context.cookies();
     if (!cookies.some((c) => c.name === 'CADC_SSO')) throw new Error('login did not set CADC_SSO');
     const state = await context.storageState();
-    writeAuthState(state);
+    writeAuthState(state, file);
     return state;
   } finally {
     await context.close();
