@@ -383,3 +383,29 @@ describe('Dockerfile', () => {
     assert.equal(candidate, expectedMajor, `${codename}'s chromium ${candidate} vs Playwright's ${expectedChromiumVersion()}`);
   });
 });
+
+describe('the way from --help to a CronJob and a dashboard', () => {
+  const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf('\n## Deploying');
+  const end = readme.indexOf('\n## ', start + 1);
+  const deploying = start < 0 ? '' : readme.slice(start, end < 0 ? undefined : end);
+
+  it('the top-level --help points at the README section that exists', () => {
+    const help = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'perfpulse-journeys.js'), '--help'], { encoding: 'utf8' });
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /README\.md "Deploying"/);
+    for (const dir of ['deploy/k8s', 'deploy/prometheus', 'deploy/grafana']) assert.ok(help.stdout.includes(dir), dir);
+    assert.ok(deploying.length > 1000, 'README has a Deploying section');
+  });
+
+  it('the Deploying section starts from --help and ends in Grafana, and every deploy/ path it names exists', () => {
+    const steps = [...deploying.matchAll(/^\*\*(\d+)\. /gm)].map((m) => Number(m[1]));
+    assert.deepEqual(steps, steps.map((_, i) => i + 1), 'numbered steps 1..n');
+    assert.match(deploying, /--help/);
+    assert.match(deploying, /kubectl apply -k deploy\/k8s/);
+    assert.match(deploying, /Import[^\n]*deploy\/grafana\/perfpulse-journeys\.json/);
+    const paths = [...new Set([...deploying.matchAll(/\bdeploy\/[\w./-]*[\w]/g)].map((m) => m[0]))];
+    assert.ok(paths.length >= 6, paths.join(' '));
+    for (const p of paths) assert.ok(existsSync(join(PROJECT_ROOT, p)), `${p} (named in README "Deploying") exists`);
+  });
+});

@@ -21,7 +21,7 @@ const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8'))
 export function buildProgram(): Command {
   const program = new Command('perfpulse-journeys')
     .description(
-      'Times what a CADC/CANFAR portal user feels: runs Playwright journeys in headless Chromium, times each step,\n' +
+      'Times what a CADC/CANFAR portal user feels: runs Playwright journeys in headless Chromium, times each step, ' +
         'and pushes the timings as labeled Prometheus metrics to a Pushgateway.',
     )
     .version(pkg.version)
@@ -33,7 +33,16 @@ Examples:
       every journey on the bundled replica, pushed to a Pushgateway started for the run
   $ perfpulse-journeys --env prod --pushgateway http://pushgateway:9091
   $ perfpulse-journeys journeys
-      the journeys and their steps; \`perfpulse-journeys <command> --help\` explains each command`,
+      the journeys and their steps; \`perfpulse-journeys <command> --help\` explains each command
+  $ perfpulse-journeys record my_journey --env local
+      record a new journey in a headed browser (needs a display, or xvfb-run -a)
+
+Getting started, then running it every 5 minutes:
+  1. perfpulse-journeys --env local            all of it on this machine, nothing to configure
+  2. PERFPULSE_USERNAME=me PERFPULSE_PASSWORD_FILE=./pw perfpulse-journeys --env prod --dry-run
+                                               the real portal, printed instead of pushed
+  3. README.md "Deploying": the image, a Secret, deploy/k8s (CronJob every 5 min, RBAC, env
+     ConfigMap), deploy/prometheus (scrape config, alert rules), deploy/grafana (the dashboard).`,
     )
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`perfpulse-journeys: ${text.replace(/^error: /, '')}`) });
