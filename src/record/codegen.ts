@@ -4,10 +4,10 @@
  * `npx playwright codegen` cannot take an executable path (we never download a browser, so it has
  * no Chromium to start), but all it does is launch a browser, call the private
  * `BrowserContext._showRecorder()` with `mode: 'recording'` and an `outputFile`, and open the start
- * page (playwright-core 1.64, packages/playwright-core/src/cli/program.ts `codegen()`; older
+ * page (playwright-core 1.64.1, `codegen()` in packages/playwright-core/src/cli/browserActions.ts; older
  * releases called the same method `_enableRecorder`). We do the same on a context of a browser we
- * launched with `executablePath`. The Playwright Inspector opens in a second window of that same
- * Chromium, and Playwright writes the recorded Playwright Test source to `outputFile` (throttled to
+ * launched with `executablePath`. Playwright opens the Inspector in a Chromium of its own, started
+ * from the same executable, and writes the recorded Playwright Test source to `outputFile` (throttled to
  * every 250 ms, and once more when the context closes).
  *
  * When Playwright is upgraded and the method is gone or renamed, `record` fails with one line
