@@ -3,6 +3,8 @@
  * pushes to a real prometheus-pushgateway, each on a free port of 127.0.0.1.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +15,7 @@ import { pushGroup } from '../src/push/pushgateway.ts';
 import { faultTable } from '../src/replica/faults.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
+import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
 import { gatewayFamilies, profilePointingAt, runCli, tmpDir } from './support/helpers.ts';
 
 const LOGIN_STEPS = ['open_login_page', 'submit_credentials', 'see_user_menu', 'token_login'];
@@ -136,5 +139,18 @@ describe('bad input', () => {
     for (const piece of ['--env <name|file>', '--dry-run', '--pushgateway <url>', 'Examples:', 'PERFPULSE_PASSWORD_FILE', 'Exit codes:']) {
       assert.ok(r.stdout.includes(piece), piece);
     }
+  });
+});
+
+describe('stdout closed early (`| head`)', () => {
+  it('a reader that goes away after the first line gets no stack trace, and the command still exits 0', async () => {
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'perfpulse-journeys.js'), 'journeys'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    // like `head` that has already read what it wanted: the read end is closed before the first write
+    child.stdout.destroy();
+    const [code] = (await once(child, 'exit')) as [number];
+    assert.doesNotMatch(stderr, /EPIPE|node:events|at .*\(/, stderr);
+    assert.equal(code, 0, stderr);
   });
 });

@@ -62,7 +62,20 @@ Getting started, then running it every 5 minutes:
   return program;
 }
 
+/**
+ * A reader that stops early (`perfpulse-journeys journeys | head`) closes our stdout: what is left to
+ * print has nowhere to go, but the work (pushes, probes) goes on and ends with its own exit code.
+ */
+function tolerateClosedStdout(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') return;
+    process.stderr.write(`perfpulse-journeys: cannot write to stdout: ${err.message}\n`);
+    process.exitCode = ExitCode.internal;
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
+  tolerateClosedStdout();
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {
