@@ -6,8 +6,8 @@
  * data through Prometheus' HTTP API, and every alert rule must evaluate without error and fire
  * (or not) as the runs deserve.
  *
- * Two runs: env `lab` with the right password (passes) and env `badpw` with a wrong one (fails at
- * submit_credentials), so the failure panels and alerts have something to show. The service probes
+ * Two runs: env `lab` with the right password and two concurrent users (passes) and env `badpw` with a
+ * wrong one (fails at submit_credentials), so the failure panels and alerts have something to show. The service probes
  * run once on the replica, and the Kubernetes probes against the fake HTTPS API (the one stand-in
  * allowed): a single shot in namespace `perfpulse` with configmaps forbidden, and a two-round loop
  * (which pushes the latency histogram) in namespace `loop`.
@@ -66,7 +66,9 @@ describe('dashboard and alert rules on a real Prometheus scraping a real Pushgat
   before(async () => {
     gw = await startLocalPushgateway();
     replica = await startReplica();
-    const pass = await runCli(['--env', profilePointingAt(replica.origin, 'lab'), '--journeys', 'login', '--pushgateway', gw.url], {
+    // two concurrent users (the machine's bound may be 1 on a small CI runner: override it), so the
+    // load-run panels have data; the combined gauges keep their single-user shape
+    const pass = await runCli(['--env', profilePointingAt(replica.origin, 'lab'), '--journeys', 'login', '--users', '2', '--users-max-override', '--pushgateway', gw.url], {
       PERFPULSE_USERNAME: DEMO_USER.username,
       PERFPULSE_PASSWORD: DEMO_USER.password,
     });
@@ -139,6 +141,18 @@ describe('dashboard and alert rules on a real Prometheus scraping a real Pushgat
     assert.deepEqual(failed.result.map((s) => s.metric.step), ['submit_credentials']);
     const sinceOk = await query(substitute('time() - max by (env, journey) (perfpulse_usersim_journey_last_success_timestamp_seconds{env=~"$env"})'));
     assert.deepEqual(sinceOk.result.map((s) => s.metric.env), ['lab'], 'only lab ever passed');
+  });
+
+  it('the retries and users panels show what the runs did: 2 of 2 users passed lab, one attempt each', async () => {
+    const users = await query('perfpulse_usersim_journey_users_count{env="lab"}');
+    assert.deepEqual(Object.fromEntries(users.result.map((s) => [s.metric.result, Number(s.value[1])])), { passed: 2, failed: 0 });
+    const single = await query('perfpulse_usersim_journey_users_count{env="badpw"}');
+    assert.equal(single.result.length, 0, 'a single-user run exports no users gauge');
+    const attempts = await query(substitute('perfpulse_usersim_journey_attempts_count{env=~"$env"}'));
+    assert.deepEqual(attempts.result.map((s) => [s.metric.env, Number(s.value[1])]).sort(), [['badpw', 1], ['lab', 1]]);
+    const spread = await query('perfpulse_usersim_step_users_duration_seconds{env="lab", step="submit_credentials"}');
+    const byStat = Object.fromEntries(spread.result.map((s) => [s.metric.statistic, Number(s.value[1])]));
+    assert.ok(byStat.min > 0 && byStat.min <= (byStat.median as number) && (byStat.median as number) <= (byStat.max as number), JSON.stringify(byStat));
   });
 
   it('the Kubernetes panels show latency per kind, the loop histogram, and the forbidden kind', async () => {
