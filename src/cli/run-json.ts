@@ -3,10 +3,9 @@
  * summary table, for machines. Only what the summary and the delivery lines already say: no
  * secrets (the gateway's user-info is removed), no ANSI escapes, seconds rather than ms.
  */
-import { USERSIM_JOB } from '../metrics/catalog.ts';
 import type { ProfileProbesResult } from '../probes/run-profile.ts';
 import type { JourneyDelivery } from '../push/deliver.ts';
-import { groupUrl, redactUrl } from '../push/pushgateway.ts';
+import { redactUrl } from '../push/pushgateway.ts';
 import type { RunResults } from '../runtime/results.ts';
 
 /** What one iteration produced, filled in as it goes (an aborted iteration leaves parts out). */
@@ -57,7 +56,7 @@ export function iterationJson(ctx: JsonContext, rec: IterationRecord, exitCode: 
           pushes: rec.deliveries.map((d) => ({
             journey: d.journey,
             delivered: d.ok,
-            url: groupUrl(gateway, USERSIM_JOB, { env: results?.env ?? ctx.env, journey: d.journey, ...results?.conditions }),
+            url: d.url,
             spooled: d.spooled,
             ...(d.ok ? {} : { message: text(d.message) }),
           })),

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { credentialsFromEnv, type Credentials } from '../config/credentials.ts';
 import { loadProfile, withReplicaOrigin, withSessionLaunch, type EnvProfile } from '../config/profile.ts';
 import { ExitCode, UserError } from '../errors.ts';
-import { METRICS, USERSIM_JOB } from '../metrics/catalog.ts';
+import { METRICS } from '../metrics/catalog.ts';
 import { expositionFor } from '../metrics/exposition.ts';
 import { parseExposition, samplesOf } from '../metrics/parse.ts';
 import { gatewayAccess } from '../push/access.ts';
@@ -18,7 +18,7 @@ import type { GatewayAccess } from '../push/http.ts';
 import { noJourneys, parseOnly, prepareRunProbes, runProbesInRun } from '../probes/in-run.ts';
 import type { PreparedProbes, ProfileProbesResult } from '../probes/run-profile.ts';
 import { startLocalPushgateway } from '../push/local-gateway.ts';
-import { checkGatewayUrl, groupUrl, redactUrl } from '../push/pushgateway.ts';
+import { checkGatewayUrl, redactUrl } from '../push/pushgateway.ts';
 import { replaySpool } from '../push/replay.ts';
 import type { Spool } from '../push/spool.ts';
 import { faultTable } from '../replica/faults.ts';
@@ -219,6 +219,7 @@ async function runIteration(ctx: RunContext, record: IterationRecord): Promise<E
   if (ctx.signal.aborted) return ExitCode.aborted; // stopped before measuring: nothing to deliver
 
   // 4. Run the journeys (none with --only probes).
+  const resultsFile = join(workDir, `results-${record.iteration}.json`);
   if (journeys.length) info(`running ${journeys.join(', ')} on env ${profile.name}${users > 1 ? ` with ${users} concurrent users` : ''}`);
   let results: RunResults;
   try {
@@ -226,7 +227,7 @@ async function runIteration(ctx: RunContext, record: IterationRecord): Promise<E
       handoff: {
         profile,
         browserPath,
-        resultsFile: join(workDir, `results-${record.iteration}.json`),
+        resultsFile,
         outputDir: resolve(flags.output ?? 'test-results'),
         browserOptions,
         ...(users > 1 ? { users, progressTty: process.stderr.isTTY === true } : {}),
@@ -241,7 +242,7 @@ async function runIteration(ctx: RunContext, record: IterationRecord): Promise<E
     return ExitCode.aborted;
   }
   record.results = results;
-  rmSync(join(workDir, `results-${record.iteration}.json`), { force: true });
+  rmSync(resultsFile, { force: true });
 
   if (flags.report && journeys.length) info(`report: ${writeReport(resolve(flags.report), results).html}`);
 
@@ -263,7 +264,7 @@ async function runIteration(ctx: RunContext, record: IterationRecord): Promise<E
   if (journeys.length) {
     const held = ctx.localGateway ? await heldSeries(gateway as string, results.env).catch((err: Error) => err) : undefined;
     if (held instanceof Map) record.held = held;
-    const report = `${table}\n\n${deliveryReport(deliveries, gateway as string, results, held, ctx.looping)}`;
+    const report = `${table}\n\n${deliveryReport(deliveries, gateway as string, held, ctx.looping)}`;
     if (flags.json) info(report);
     else process.stdout.write(`${report}\n`);
   }
@@ -271,11 +272,11 @@ async function runIteration(ctx: RunContext, record: IterationRecord): Promise<E
 }
 
 /** Where the metrics went, and for a gateway we started, proof that it holds them. */
-function deliveryReport(deliveries: JourneyDelivery[], gateway: string, results: RunResults, held: Map<string, number> | Error | undefined, looping: boolean): string {
+function deliveryReport(deliveries: JourneyDelivery[], gateway: string, held: Map<string, number> | Error | undefined, looping: boolean): string {
   const where = redactUrl(gateway);
   const lines = deliveries.map((d) =>
     d.ok
-      ? `pushed ${d.journey} to ${groupUrl(gateway, USERSIM_JOB, { env: results.env, journey: d.journey, ...results.conditions })}`
+      ? `pushed ${d.journey} to ${d.url}`
       : `NOT DELIVERED ${d.journey} to ${where}: ${d.message}${d.spooled ? '; spooled for `perfpulse-journeys push --replay`' : ''}`,
   );
   if (held) lines.push(`the local Pushgateway (${looping ? 'stopped when the loop ends' : 'stopped now'}) held: ${heldText(held)}`);

@@ -6,10 +6,11 @@
  * Once the gateway gives no answer at all (refused, unreachable, deadline), the remaining pushes
  * are spooled without being tried: they would only burn the budget a SIGTERM grace period allows.
  */
+import { USERSIM_JOB } from '../metrics/catalog.ts';
 import type { RunResults } from '../runtime/results.ts';
 import type { GatewayAccess } from './http.ts';
 import { healthItem, usersimItems } from './payloads.ts';
-import type { PushOutcome } from './pushgateway.ts';
+import { groupUrl, type PushOutcome } from './pushgateway.ts';
 import { DEFAULT_RETRY, pushWithRetry, type RetryPolicy } from './retry.ts';
 import { envOf, groupName, type PushItem, type Spool } from './spool.ts';
 
@@ -72,6 +73,8 @@ export async function deliverItems(gateway: string, items: PushItem[], opts: Del
 
 export interface JourneyDelivery extends PushOutcome {
   journey: string;
+  /** URL of the journey's run group as pushed (grouping key, emulation labels included), without credentials. */
+  url: string;
   /** Every push of this journey: its run group and, when it passed, its last-success group. */
   groups: ItemDelivery[];
   /** True when something of this journey went to the spool. */
@@ -86,8 +89,11 @@ export async function deliverRun(results: RunResults, gateway: string, opts: Del
     const groups = done.filter((d) => (d.item as PushItem & { journey: string }).journey === journey);
     const failed = groups.find((d) => !d.ok);
     const first = groups[0];
+    // usersimItems pushes one run group per journey
+    const runGroup = (groups.find((d) => d.item.job === USERSIM_JOB) ?? first) as ItemDelivery;
     return {
       journey,
+      url: groupUrl(gateway, runGroup.item.job, runGroup.item.grouping),
       groups,
       ok: !failed,
       ...((failed ?? first)?.status !== undefined ? { status: (failed ?? first)?.status } : {}),
