@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { groupByJourney } from '../runtime/multi-user.ts';
-import { journeyOutcome, type JourneyResult, type PageTiming, type RunResults } from '../runtime/results.ts';
+import { isFlaky, journeyOutcome, type JourneyResult, type PageTiming, type RunResults } from '../runtime/results.ts';
 import { VITALS, rate, type Rating } from './vitals.ts';
 
 export interface ReportVital {
@@ -25,6 +25,8 @@ export interface ReportVital {
 export interface ReportJourney extends JourneyResult {
   /** For people: `passed`, `flaky (passed on attempt 2)`, `failed (3 attempts)`… */
   outcome: string;
+  /** Passed only on a retry (isFlaky); absent otherwise. */
+  flaky?: boolean;
   /** Largest calibration step, wall ms: what the harness adds to each step. */
   harnessOverheadMs?: number;
   vitals: ReportVital[];
@@ -73,7 +75,7 @@ export function buildReport(results: RunResults, now = Date.now()): Report {
           });
         }
       }
-      const out: ReportJourney = { ...j, outcome: journeyOutcome(j), vitals };
+      const out: ReportJourney = { ...j, outcome: journeyOutcome(j), ...(isFlaky(j) ? { flaky: true } : {}), vitals };
       const cal = j.measured?.calibrationMs;
       if (cal?.length) out.harnessOverheadMs = Math.max(...cal);
       if (j.screenshot && existsSync(j.screenshot)) out.screenshotDataUri = `data:image/png;base64,${readFileSync(j.screenshot).toString('base64')}`;

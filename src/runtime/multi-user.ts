@@ -115,10 +115,9 @@ export function combineUsers(runs: readonly JourneyResult[]): JourneyResult {
   };
   const duration = median(journeyDurations(runs));
   if (duration !== undefined) out.durationMs = duration;
-  // --retries: the most attempts any user needed; flaky when every user passed and one only on a retry
+  // --retries: the most attempts any user needed (so flaky when every user passed and one only on a retry)
   const attempts = present(runs.map((j) => j.attempts));
   if (attempts.length) out.attempts = Math.max(...attempts);
-  if (!failed && runs.some((j) => j.flaky)) out.flaky = true;
   if (failed?.error) out.error = failed.error;
   const measures: NonNullable<JourneyResult['measures']> = {};
   for (const key of new Set(runs.flatMap((j) => Object.keys(j.measures ?? {})))) {

@@ -88,7 +88,6 @@ export default class ResultsReporter implements Reporter {
     if (shot) entry.screenshot = shot;
     // with --retries this runs once per attempt: the last attempt's entry replaces the earlier ones
     entry.attempts = result.retry + 1;
-    if (result.status === 'passed' && result.retry > 0) entry.flaky = true;
     this.run.journeys = this.run.journeys.filter((j) => j.journey !== journey || j.user !== entry.user).concat(entry);
     this.write();
   }

@@ -41,8 +41,6 @@ export interface JourneyResult {
   screenshot?: string;
   /** Attempts made (1 = first try; more only with --retries); the steps above are the last attempt's. */
   attempts?: number;
-  /** Failed, then passed on a retry: reported as flaky, not as an outage (journey_success 1). */
-  flaky?: boolean;
   /** Which virtual user ran it (1..N, from Playwright's repeatEachIndex); absent in a single-user run. */
   user?: number;
 }
@@ -67,8 +65,13 @@ export function journeyPassed(j: JourneyResult): boolean {
 }
 
 /** The journey's outcome for people: `passed`, `flaky (passed on attempt 2)`, `failed`, `failed (3 attempts)`… */
+/** Failed, then passed on a retry: reported as flaky, not as an outage (journey_success 1). */
+export function isFlaky(j: JourneyResult): boolean {
+  return j.status === 'passed' && (j.attempts ?? 1) > 1;
+}
+
 export function journeyOutcome(j: JourneyResult): string {
-  if (j.status === 'passed') return j.flaky ? `flaky (passed on attempt ${j.attempts ?? '?'})` : 'passed';
+  if (j.status === 'passed') return isFlaky(j) ? `flaky (passed on attempt ${j.attempts ?? '?'})` : 'passed';
   return (j.attempts ?? 1) > 1 ? `${j.status} (${j.attempts} attempts)` : j.status;
 }
 
