@@ -12,9 +12,10 @@ import { firstLine } from './results-reporter.ts';
 const out = (line: string) => process.stderr.write(`${line}\n`);
 
 export default class ProgressReporter implements Reporter {
-  private readonly users = readHandoff().users ?? 1;
+  private readonly handoff = readHandoff();
+  private readonly users = this.handoff.users ?? 1;
   /** Set in multi-user runs only; single-user output is unchanged. */
-  private readonly multi = this.users > 1 ? new MultiUserProgress(readHandoff().progressTty === true, (t) => process.stderr.write(t)) : undefined;
+  private readonly multi = this.users > 1 ? new MultiUserProgress(this.handoff.progressTty === true, (t) => process.stderr.write(t)) : undefined;
 
   onBegin(_config: FullConfig, suite: Suite): void {
     this.multi?.begin(suite.allTests().length, this.users);
@@ -34,13 +35,14 @@ export default class ProgressReporter implements Reporter {
   onTestEnd(test: TestCase, result: TestResult): void {
     const why = result.status === 'skipped' ? test.annotations.find((a) => a.type === 'skip')?.description : firstLine(result.error?.message);
     const mark = result.status === 'passed' ? '✓' : '✗';
+    // A failed attempt that Playwright will retry is not a finished journey run yet.
+    const willRetry = result.status !== 'passed' && result.status !== 'skipped' && result.retry < test.retries;
     if (this.multi) {
-      // A failed attempt that Playwright will retry is not a finished journey run yet.
-      if (result.status !== 'passed' && result.status !== 'skipped' && result.retry < test.retries) return this.multi.retrying(`↻ ${test.title} user ${test.repeatEachIndex + 1} ${result.status}, retrying`);
+      if (willRetry) return this.multi.retrying(`↻ ${test.title} user ${test.repeatEachIndex + 1} ${result.status}, retrying`);
       const what = `${mark} ${test.title} user ${test.repeatEachIndex + 1} ${result.status} ${(result.duration / 1000).toFixed(1)} s${why ? `: ${why}` : ''}`;
       return this.multi.ended(result.status === 'passed', what);
     }
-    const retrying = result.status !== 'passed' && result.status !== 'skipped' && result.retry < test.retries ? ` (attempt ${result.retry + 1} of ${test.retries + 1}, retrying)` : '';
+    const retrying = willRetry ? ` (attempt ${result.retry + 1} of ${test.retries + 1}, retrying)` : '';
     const flaky = result.status === 'passed' && result.retry > 0 ? ` on attempt ${result.retry + 1}: flaky` : '';
     out(`${mark} ${test.title} ${result.status}${flaky}${retrying}${why ? `: ${why}` : ''}`);
   }
