@@ -22,10 +22,6 @@ export function authStatePath(): string {
   return join(dirname(readHandoff().resultsFile), 'perfpulse-auth-state.json');
 }
 
-export function hasAuthState(): boolean {
-  return existsSync(authStatePath());
-}
-
 /** A Playwright storage state (cookies, localStorage per origin), as saved and as a context takes it. */
 export type AuthState = Awaited<ReturnType<BrowserContext['storageState']>>;
 
