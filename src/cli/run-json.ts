@@ -6,6 +6,7 @@
 import type { ProfileProbesResult } from '../probes/run-profile.ts';
 import type { JourneyDelivery } from '../push/deliver.ts';
 import { redactUrl } from '../push/pushgateway.ts';
+import { stripAnsi } from '../runtime/results-reporter.ts';
 import type { RunResults } from '../runtime/results.ts';
 
 /** What one iteration produced, filled in as it goes (an aborted iteration leaves parts out). */
@@ -30,8 +31,7 @@ export interface JsonContext {
   localGateway: boolean;
 }
 
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]/g;
-const text = (s: string | undefined) => (s === undefined ? undefined : s.replace(ANSI, ''));
+const text = (s: string | undefined) => (s === undefined ? undefined : stripAnsi(s));
 const seconds = (ms: number | undefined) => (ms === undefined ? null : Math.round(ms) / 1000);
 
 export function iterationJson(ctx: JsonContext, rec: IterationRecord, exitCode: number): string {

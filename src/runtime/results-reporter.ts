@@ -13,11 +13,14 @@ import { conditionLabels } from './emulation.ts';
 import { readHandoff } from './handoff.ts';
 import { MEASUREMENTS_ATTACHMENT, type JourneyMeasurements, type JourneyResult, type JourneyStatus, type RunResults, type StepResult } from './results.ts';
 
-const ANSI = /\u001b\[[0-9;]*m/g;
+/** ANSI escape sequences (colours, cursor moves) that Playwright's messages carry. */
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]/g;
+
+export const stripAnsi = (text: string): string => text.replace(ANSI, '');
 
 /** First line of an error message, without colours: for people, never for labels. */
 export function firstLine(message: string | undefined): string | undefined {
-  return message?.replace(ANSI, '').split('\n').find((l) => l.trim())?.trim();
+  return message === undefined ? undefined : stripAnsi(message).split('\n').find((l) => l.trim())?.trim();
 }
 
 export default class ResultsReporter implements Reporter {
