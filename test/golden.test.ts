@@ -12,7 +12,7 @@ import { expositionFor } from '../src/metrics/exposition.ts';
 import { healthItem, usersimItems } from '../src/push/payloads.ts';
 import { groupUrl } from '../src/push/pushgateway.ts';
 import { Spool } from '../src/push/spool.ts';
-import type { RunResults } from '../src/runtime/results.ts';
+import type { RunResults } from '../src/results/results.ts';
 import { tmpDir } from './support/helpers.ts';
 
 const GOLDEN = join(import.meta.dirname, 'fixtures', 'golden');

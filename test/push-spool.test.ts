@@ -15,7 +15,7 @@ import { usersimItems } from '../src/push/payloads.ts';
 import { gatewayGroups, replaySpool } from '../src/push/replay.ts';
 import { Spool, defaultSpoolDir, type PushItem } from '../src/push/spool.ts';
 import { freePort } from '../src/net.ts';
-import type { RunResults } from '../src/runtime/results.ts';
+import type { RunResults } from '../src/results/results.ts';
 import { gatewayFamilies, tmpDir } from './support/helpers.ts';
 
 const HOUR = 3_600_000;

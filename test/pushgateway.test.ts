@@ -7,7 +7,7 @@ import { deliverRun } from '../src/push/deliver.ts';
 import { startLocalPushgateway, type LocalGateway } from '../src/push/local-gateway.ts';
 import { groupUrl, pushGroup, redactUrl } from '../src/push/pushgateway.ts';
 import { freePort } from '../src/net.ts';
-import type { RunResults } from '../src/runtime/results.ts';
+import type { RunResults } from '../src/results/results.ts';
 import { gatewayFamilies } from './support/helpers.ts';
 
 const run = (steps: string[], env = 'lab'): RunResults => ({

@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import { Registry } from 'prom-client';
 import { gaugeOf } from './instruments.ts';
 import { JOURNEY_MEASURES, METRICS } from './catalog.ts';
-import { combineUsers, groupByJourney, isMultiUser, journeyDurations, spreadOf, stepDurations, stepNames } from '../runtime/multi-user.ts';
-import type { JourneyResult, PageTiming } from '../runtime/results.ts';
+import { combineUsers, groupByJourney, isMultiUser, journeyDurations, spreadOf, stepDurations, stepNames } from '../results/multi-user.ts';
+import type { JourneyResult, PageTiming } from '../results/results.ts';
 
 const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

@@ -6,7 +6,7 @@
 import type { Credentials } from '../config/credentials.ts';
 import type { EnvProfile } from '../config/profile.ts';
 import { ExitCode, UserError } from '../errors.ts';
-import type { RunResults } from '../runtime/results.ts';
+import type { RunResults } from '../results/results.ts';
 import type { DeliverOptions } from '../push/deliver.ts';
 import { gatewayDelivery, stdoutDelivery } from './deliver.ts';
 import { prepareProfileProbes, runProfileProbes, type PreparedProbes, type ProfileProbesResult } from './run-profile.ts';

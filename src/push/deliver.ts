@@ -7,7 +7,7 @@
  * are spooled without being tried: they would only burn the budget a SIGTERM grace period allows.
  */
 import { USERSIM_JOB } from '../metrics/catalog.ts';
-import type { RunResults } from '../runtime/results.ts';
+import type { RunResults } from '../results/results.ts';
 import type { GatewayAccess } from './http.ts';
 import { healthItem, usersimItems } from './payloads.ts';
 import { groupUrl, type PushOutcome } from './pushgateway.ts';

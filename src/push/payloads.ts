@@ -7,8 +7,8 @@ import { Registry } from 'prom-client';
 import { counterOf, gaugeOf } from '../metrics/instruments.ts';
 import { METRICS, PUSH_JOB, USERSIM_JOB, USERSIM_LAST_SUCCESS_JOB } from '../metrics/catalog.ts';
 import { expositionFor } from '../metrics/exposition.ts';
-import { combineUsers, groupByJourney } from '../runtime/multi-user.ts';
-import type { JourneyResult, RunResults } from '../runtime/results.ts';
+import { combineUsers, groupByJourney } from '../results/multi-user.ts';
+import type { JourneyResult, RunResults } from '../results/results.ts';
 import type { PushItem, Spool } from './spool.ts';
 
 /**
@@ -18,7 +18,7 @@ import type { PushItem, Spool } from './spool.ts';
  */
 export async function usersimItems(results: RunResults): Promise<Array<PushItem & { journey: string }>> {
   const items: Array<PushItem & { journey: string }> = [];
-  // --users N: one group per journey holds every user's run (combined, src/runtime/multi-user.ts).
+  // --users N: one group per journey holds every user's run (combined, src/results/multi-user.ts).
   for (const runs of groupByJourney(results.journeys.map(measuredPart)).values()) {
     const j = combineUsers(runs);
     const grouping = { env: results.env, journey: j.journey };
