@@ -8,11 +8,12 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { healthBody, journeyBodies } from '../src/metrics/bodies.ts';
 import { expositionFor } from '../src/metrics/exposition.ts';
-import { healthItem, usersimItems } from '../src/push/payloads.ts';
 import { groupUrl } from '../src/push/pushgateway.ts';
 import { Spool } from '../src/push/spool.ts';
 import type { RunResults } from '../src/results/results.ts';
+import { measuredRun } from '../src/results/run.ts';
 import { tmpDir } from './support/helpers.ts';
 
 const GOLDEN = join(import.meta.dirname, 'fixtures', 'golden');
@@ -30,7 +31,7 @@ const resultsOf = (scenario: string) => JSON.parse(read(scenario, 'results.json'
 
 /** What a run pushes, in order: per journey its run group (and last-success group), then the env's delivery health. */
 async function pushesOf(results: RunResults, spool: Spool): Promise<Push[]> {
-  const items = [...(await usersimItems(results)), await healthItem(results.env, spool)];
+  const items = [...(await journeyBodies(measuredRun(results))).flatMap((j) => j.items), await healthBody(results.env, spool.health(results.env))];
   return items.map((i) => ({ method: i.method, path: new URL(groupUrl('http://gateway', i.job, i.grouping)).pathname, body: i.body }));
 }
 
@@ -72,6 +73,6 @@ describe('golden: --dry-run text and pushed bodies on recorded results', () => {
     spool.write(item('prod', 1_700_000_000_000), 'gateway down', 1_700_000_000_000);
     spool.count('failures', ['local', 'local', 'local', 'prod']);
     spool.count('dropped', ['local']);
-    assert.equal((await healthItem('local', spool)).body, readFileSync(join(GOLDEN, 'health-spooled.prom'), 'utf8'));
+    assert.equal((await healthBody('local', spool.health('local'))).body, readFileSync(join(GOLDEN, 'health-spooled.prom'), 'utf8'));
   });
 });

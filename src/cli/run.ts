@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { credentialsFromEnv, type Credentials } from '../config/credentials.ts';
 import { loadProfile, withReplicaOrigin, withSessionLaunch, type EnvProfile } from '../config/profile.ts';
 import { ExitCode, UserError } from '../errors.ts';
+import { healthBody, journeyBodies } from '../metrics/bodies.ts';
 import { METRICS } from '../metrics/catalog.ts';
 import { expositionFor } from '../metrics/exposition.ts';
 import { parseExposition, samplesOf } from '../metrics/parse.ts';
@@ -30,6 +31,7 @@ import { selectJourneys } from '../runtime/journeys.ts';
 import { runJourneys } from '../runtime/launch.ts';
 import { everyUserPassed } from '../results/multi-user.ts';
 import type { RunResults } from '../results/results.ts';
+import { measuredRun } from '../results/run.ts';
 import { browserOptionsFrom, type BrowserFlags } from './browser-flags.ts';
 import type { BrowserOptions } from '../runtime/emulation.ts';
 import { spoolFromFlags, type DeliveryFlags } from './commands/push.ts';
@@ -248,6 +250,7 @@ async function runIteration(ctx: RunContext, record: IterationRecord): Promise<E
 
   // 5. Metrics: stdout for --dry-run, else the gateway (what fails goes to the spool).
   const table = summaryTable(results, journeys);
+  const measured = measuredRun(results);
   const probeRun = { profile, prepared: probes, credentials, replicaRouteKeys, signal: ctx.signal, json: flags.json ? (r: ProfileProbesResult) => (record.probes = r) : undefined };
   if (flags.dryRun) {
     if (journeys.length) process.stdout.write(await expositionFor(results.env, results.journeys, results.conditions));
@@ -256,10 +259,11 @@ async function runIteration(ctx: RunContext, record: IterationRecord): Promise<E
   }
   const signalAt = ctx.signalAt();
   const deadlineAt = Math.min(Date.now() + DEFAULT_DELIVERY_BUDGET_MS, signalAt === undefined ? Infinity : signalAt + SIGNAL_DELIVERY_DEADLINE_MS);
-  const deliveries = await deliverRun(results, gateway as string, { access, spool, deadlineAt, log: info });
+  const deliveries = await deliverRun(await journeyBodies(measured), gateway as string, { access, spool, deadlineAt, log: info });
   record.deliveries = deliveries;
   if (spool && deliveries.some((d) => d.ok)) {
-    await deliverHealth(gateway as string, [results.env], spool, { access, deadlineAt: Math.max(deadlineAt, Date.now() + 1000), log: info });
+    const health = await healthBody(results.env, spool.health(results.env));
+    await deliverHealth(gateway as string, [health], { access, deadlineAt: Math.max(deadlineAt, Date.now() + 1000), log: info });
   }
   if (journeys.length) {
     const held = ctx.localGateway ? await heldSeries(gateway as string, results.env).catch((err: Error) => err) : undefined;
