@@ -9,7 +9,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { healthBody, journeyBodies } from '../src/metrics/bodies.ts';
-import { expositionFor } from '../src/metrics/exposition.ts';
+import { USERSIM_JOB } from '../src/metrics/catalog.ts';
+import { runExposition } from '../src/metrics/exposition.ts';
 import { groupUrl } from '../src/push/pushgateway.ts';
 import { Spool } from '../src/push/spool.ts';
 import type { RunResults } from '../src/results/results.ts';
@@ -35,10 +36,12 @@ async function pushesOf(results: RunResults, spool: Spool): Promise<Push[]> {
   return items.map((i) => ({ method: i.method, path: new URL(groupUrl('http://gateway', i.job, i.grouping)).pathname, body: i.body }));
 }
 
-/** What `--dry-run` prints on stdout for these results. */
+/** What `--dry-run` prints on stdout for these results (src/cli/run.ts). */
 async function dryRunOf(results: RunResults): Promise<string> {
-  return expositionFor(results.env, results.journeys, results.conditions);
+  return runExposition(measuredRun(results));
 }
+
+const lines = (text: string) => new Set(text.split('\n'));
 
 describe('golden: --dry-run text and pushed bodies on recorded results', () => {
   it('covers what the results model tells apart', () => {
@@ -62,6 +65,18 @@ describe('golden: --dry-run text and pushed bodies on recorded results', () => {
     it(`${scenario}: every pushed group and body is byte-identical`, async () => {
       const expected = JSON.parse(read(scenario, 'pushes.json')) as Push[];
       assert.deepEqual(await pushesOf(resultsOf(scenario), new Spool(tmpDir('perfpulse-golden-spool-'))), expected);
+    });
+
+    it(`${scenario}: --dry-run prints what the journeys' run groups were pushed`, async () => {
+      const dry = await dryRunOf(resultsOf(scenario));
+      const runGroups = (JSON.parse(read(scenario, 'pushes.json')) as Push[]).filter((p) => p.path.startsWith(`/metrics/job/${USERSIM_JOB}/`)).map((p) => p.body);
+      assert.ok(runGroups.length, 'the run pushed at least one journey');
+      if (runGroups.length === 1) {
+        assert.equal(dry, runGroups[0], 'one journey: the dry-run text is its body, byte for byte');
+      } else {
+        // several journeys: one exposition of them all (each HELP/TYPE once), holding every line of every body and no other
+        assert.deepEqual(lines(dry), new Set(runGroups.flatMap((b) => [...lines(b)])));
+      }
     });
   }
 

@@ -11,7 +11,7 @@ import { loadProfile, withReplicaOrigin, withSessionLaunch, type EnvProfile } fr
 import { ExitCode, UserError } from '../errors.ts';
 import { healthBody, journeyBodies } from '../metrics/bodies.ts';
 import { METRICS } from '../metrics/catalog.ts';
-import { expositionFor } from '../metrics/exposition.ts';
+import { runExposition } from '../metrics/exposition.ts';
 import { parseExposition, samplesOf } from '../metrics/parse.ts';
 import { gatewayAccess } from '../push/access.ts';
 import { DEFAULT_DELIVERY_BUDGET_MS, deliverHealth, deliverRun, type JourneyDelivery } from '../push/deliver.ts';
@@ -253,7 +253,7 @@ async function runIteration(ctx: RunContext, record: IterationRecord): Promise<E
   const measured = measuredRun(results);
   const probeRun = { profile, prepared: probes, credentials, replicaRouteKeys, signal: ctx.signal, json: flags.json ? (r: ProfileProbesResult) => (record.probes = r) : undefined };
   if (flags.dryRun) {
-    if (journeys.length) process.stdout.write(await expositionFor(results.env, results.journeys, results.conditions));
+    if (journeys.length) process.stdout.write(await runExposition(measured)); // the bytes the run groups would get
     if (journeys.length) info(table);
     return await runProbesInRun({ ...probeRun, code: exitCodeFor(results, journeys, [], ctx.signal.aborted) });
   }
