@@ -42,7 +42,7 @@ export async function runProbesInRun(o: {
   credentials?: Credentials;
   /** Undefined for --dry-run (exposition text to stdout). */
   gateway?: string;
-  replicaRouteKeys?: readonly string[];
+  replicaServes?: (method: string, path: string) => boolean;
   signal?: AbortSignal;
   /** Gateway credentials, TLS and spool of the run (src/push). */
   delivery?: DeliverOptions;
@@ -58,7 +58,7 @@ export async function runProbesInRun(o: {
     credentials: o.credentials,
     deliver: o.gateway ? gatewayDelivery(o.gateway, o.delivery) : stdoutDelivery(),
     log,
-    replicaRouteKeys: o.replicaRouteKeys,
+    replicaServes: o.replicaServes,
     signal: o.signal,
   });
   const lines = r.deliveries.filter((d) => d.where !== 'stdout').map((d) => (d.ok ? `pushed probes to ${d.where}` : `NOT DELIVERED probes to ${d.where}: ${d.message}`));
