@@ -9,9 +9,7 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { crc32, inflateRawSync } from 'node:zlib';
-
-const REDACTED = '[redacted]';
-const SENSITIVE_HEADERS = new Set(['cookie', 'set-cookie', 'authorization', 'x-vo-bearer', 'proxy-authorization']);
+import { REDACTED, SENSITIVE_HEADERS, secretForms, secretsInHeaderValue } from '../results/redact.ts';
 
 interface Entry {
   name: string;
@@ -88,18 +86,6 @@ export function writeZip(entries: readonly Entry[]): Buffer {
   return Buffer.concat([...locals, cd, end]);
 }
 
-/** Values inside sensitive headers: whole values, cookie values, Bearer tokens (quotes removed). */
-function secretsInHeaderValue(value: string): string[] {
-  const out = [value];
-  for (const part of value.split(/;\s*|,\s*/)) {
-    const eq = part.indexOf('=');
-    if (eq > 0) out.push(part.slice(eq + 1).replace(/^"(.*)"$/, '$1'));
-  }
-  const bearer = /^(?:Bearer|Basic)\s+(.+)$/i.exec(value)?.[1];
-  if (bearer) out.push(bearer);
-  return out.filter((s) => s.length >= 6);
-}
-
 /** Replaces sensitive header values in trace JSON lines, collecting what they held. */
 function redactHeaders(text: string, found: Set<string>): string {
   return text.replace(/\{"name":"([^"]+)","value":"((?:[^"\\]|\\.)*)"\}/g, (whole, name: string, value: string) => {
@@ -115,12 +101,6 @@ function redactHeaders(text: string, found: Set<string>): string {
   });
 }
 
-function forms(secret: string): string[] {
-  const json = JSON.stringify(secret).slice(1, -1);
-  const formEncoded = new URLSearchParams({ s: secret }).toString().slice(2);
-  return [...new Set([secret, encodeURIComponent(secret), json, formEncoded])].filter((s) => s.length >= 4);
-}
-
 const isText = (name: string): boolean => !/\.(jpe?g|png|gif|webp|woff2?|ttf)$/i.test(name);
 
 /** Rewrites the trace zip at `path` so that none of `secrets`, nor any credential header value, is in it. */
@@ -132,7 +112,7 @@ export function redactTrace(path: string, secrets: readonly string[]): void {
     if (!isText(e.name)) continue;
     texts.set(e.name, redactHeaders(e.data.toString('latin1'), found));
   }
-  const all = [...new Set([...secrets.filter((s) => s.length >= 4), ...found])].flatMap(forms).sort((a, b) => b.length - a.length);
+  const all = [...new Set([...secrets.filter((s) => s.length >= 4), ...found])].flatMap(secretForms).sort((a, b) => b.length - a.length);
   const out = entries.map((e) => {
     const text = texts.get(e.name);
     if (text === undefined) return e;
