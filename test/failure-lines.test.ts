@@ -2,16 +2,23 @@
  * Failure lines an operator can act on (src/results/failure.ts): `<journey> › <step>: <expected>
  * (<locator>): <seen>`. First on what Playwright 1.64 really says: every case in
  * test/support/failure-cases/cases.pw.ts fails on purpose in Chromium, and its reported error is
- * turned into a line.
+ * turned into a line. Then through the real CLI on the replica: an element that is not on the page
+ * and a hung route, in the summary table, --json, the report and the log, with Playwright's raw
+ * error still in the report and the trace, and no secret anywhere.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import type { Report } from '../src/report/report.ts';
+import { DEMO_USER } from '../src/replica/users.ts';
 import { describeFailure, failingCall, failureLine, redactMessage, reportedFailure, type Failure } from '../src/results/failure.ts';
 import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
 import { collectFailures } from './support/failure-cases/collect.ts';
 import type { CollectedCase } from './support/failure-cases/reporter.ts';
+import { runCli, tmpDir } from './support/helpers.ts';
 
 const CASES_FILE = join(PROJECT_ROOT, 'test/support/failure-cases/cases.pw.ts');
 const { PASSWORD, TOKEN } = { PASSWORD: 'pw-Secret-4711', TOKEN: 'base64:ZXhwaXJ5dGltZT0xNzAwMDAwMDAwJnVzZXJpZD1kZW1v' };
@@ -185,5 +192,88 @@ describe('failure lines from real Playwright errors (Chromium)', () => {
     assert.equal(failureLine('login', 'login › x: boom'), 'login › x: boom');
     assert.equal(failureLine('login', 'login: no credentials'), 'login: no credentials');
     assert.equal(failureLine('search user 2', 'boom'), 'search user 2: boom');
+  });
+});
+
+/** Every file under `dir`, recursively. */
+const filesUnder = (dir: string): string[] => readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f));
+
+describe('failure lines from the real CLI on the replica', () => {
+  const out = tmpDir('perfpulse-failure-out-');
+  const reportDir = tmpDir('perfpulse-failure-report-');
+  let r: Awaited<ReturnType<typeof runCli>>;
+  let doc: { journeys: Array<{ journey: string; status: string; error?: string; steps: Array<{ step: string; ok: boolean; error?: string; failure?: { expected: string | null; locator: string | null; seen: string; waitedSeconds: number | null } }> }> };
+  let report: Report;
+  let browser: Browser;
+  // `(…)` holds Playwright's own short form of the locator
+  const LINE = (journey: string, step: string, seen: string) => new RegExp(`^(${journey} › ${step}: (.+) \\(((?:locator|getBy\\w+)\\(.*\\))\\): (${seen}), waited \\d+ s)$`, 'm');
+
+  before(async () => {
+    // storage: the page answers, but as the login form (replica fault `wrongpage`): the element the step needs is not there.
+    // login: whoami never answers (`hang`), so the page never shows the user menu the step waits for.
+    r = await runCli(
+      ['--env', 'local', '--journeys', 'login,storage', '--replica-fault', 'GET /storage/list/=wrongpage', '--replica-fault', 'GET /ac/whoami=hang', '--only', 'journeys', '--json', '--report', reportDir, '--output', out],
+      {},
+      240_000,
+    );
+    doc = JSON.parse(r.stdout) as typeof doc;
+    report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as Report;
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  /** The failure line of a journey, checked in the summary table, --json, the report and the log; returns it and its locator. */
+  async function everywhere(journey: string, step: string, seen: string): Promise<{ line: string; locator: string }> {
+    assert.equal(r.code, 1, r.stderr);
+    // the summary table (on stderr with --json), right after it
+    const m = LINE(journey, step, seen).exec(r.stderr);
+    assert.ok(m, `summary line for ${journey} › ${step} in:\n${r.stderr}`);
+    const [, line, , locator] = m as unknown as [string, string, string, string];
+    assert.match(r.stderr, new RegExp(`^${journey}\\s+${step}\\s+FAILED`, 'm'), 'the table marks the step');
+    // the log: the journey's outcome line as it happens
+    assert.ok(r.stderr.includes(`✗ ${journey} failed: ${line}\n`), `log line for ${journey}`);
+    // --json: the journey's error, the step's error and its parts
+    const j = doc.journeys.find((x) => x.journey === journey);
+    assert.equal(j?.error, line);
+    const s = j?.steps.find((x) => x.step === step);
+    assert.equal(s?.ok, false);
+    assert.equal(s?.error, line);
+    assert.equal(s?.failure?.locator, locator);
+    assert.ok((s?.failure?.waitedSeconds ?? 0) > 0, 'waited seconds');
+    // the report: the line, and Playwright's raw error naming the same locator
+    const rj = report.journeys.find((x) => x.journey === journey);
+    assert.equal(rj?.error, line);
+    assert.ok(rj?.rawError?.includes(locator), `raw error names ${locator}:\n${rj?.rawError}`);
+    assert.match(rj?.rawError ?? '', /^Error: expect\(locator\)\.\w+\(\) failed$|^TimeoutError: locator\.\w+: Timeout \d+ms exceeded\.$|^Error: .*\n\nexpect\(locator\)/m, 'Playwright\'s own first line');
+    const page = await browser.newPage();
+    await page.goto(`file://${join(reportDir, 'report.html')}`);
+    const failure = page.locator(`section#journey-${journey} .failure`);
+    assert.equal((await failure.locator('p').first().innerText()).trim(), line);
+    assert.equal((await failure.locator('pre.raw').innerText()).trim(), rj?.rawError?.trim());
+    await page.close();
+    // the trace still holds Playwright's call log of the failing call
+    const zip = filesUnder(out).find((f) => f.includes(`${journey}.journey.ts`) && f.endsWith('trace.zip'));
+    assert.ok(zip, `a trace for ${journey}`);
+    const trace = spawnSync('unzip', ['-p', zip, 'trace.trace'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    assert.ok(trace.stdout.includes(`waiting for ${locator}`), `the trace's call log waits for ${locator}`);
+    return { line, locator };
+  }
+
+  it('an element that is not on the page: the line names the journey, the step, the locator and "element(s) not found"', async () => {
+    await everywhere('storage', 'open_storage_ui', 'element\\(s\\) not found');
+  });
+
+  it('a hung route: the line names the journey, the step, the locator it waited for and how long', async () => {
+    // the user menu is in the page but never shown (hidden), or never rendered at all (not found)
+    await everywhere('login', 'see_user_menu', 'hidden|element\\(s\\) not found');
+  });
+
+  it('no password in the output, the report or the failure artifacts', () => {
+    const texts = [r.stdout, r.stderr, ...filesUnder(reportDir).filter((f) => /\.(json|html)$/.test(f)).map((f) => readFileSync(f, 'utf8'))];
+    const contexts = filesUnder(out).filter((f) => f.endsWith('error-context.md'));
+    assert.ok(contexts.length >= 2, `Playwright's error-context.md files: ${contexts.join(', ')}`);
+    for (const text of [...texts, ...contexts.map((f) => readFileSync(f, 'utf8'))]) assert.ok(!text.includes(DEMO_USER.password), 'password found');
   });
 });

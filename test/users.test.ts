@@ -243,8 +243,9 @@ describe('--users 2 on the replica (real Chromium, replica, Pushgateway)', () =>
     assert.match(r.stdout, /^login\s+\(journey\)\s+passed\s+2\/2/m);
     assert.match(r.stdout, /^search\s+submit_search\s+FAILED\s+0\/2/m);
     assert.match(r.stdout, /^search\s+\(journey\)\s+FAILED\s+0\/2/m);
-    assert.match(r.stdout, /^search user 1: .*500/m);
-    assert.match(r.stdout, /^search user 2: .*500/m);
+    // each failed user's failure line names the user and the step (src/results/failure.ts)
+    assert.match(r.stdout, /^search user 1 › submit_search: search failed: \/search\/find answered 500$/m);
+    assert.match(r.stdout, /^search user 2 › submit_search: search failed: \/search\/find answered 500$/m);
 
     // The report: every user's run.
     const report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as { users: number; journeys: JourneyResult[] };

@@ -6,7 +6,7 @@
 import type { ProfileProbesResult } from '../probes/run-profile.ts';
 import type { JourneyDelivery } from '../push/deliver.ts';
 import { redactUrl } from '../push/pushgateway.ts';
-import { stripAnsi } from '../runtime/results-reporter.ts';
+import { stripAnsi } from '../results/redact.ts';
 import type { RunResults } from '../results/results.ts';
 
 /** What one iteration produced, filled in as it goes (an aborted iteration leaves parts out). */
@@ -44,7 +44,16 @@ export function iterationJson(ctx: JsonContext, rec: IterationRecord, exitCode: 
       status: j.status,
       seconds: seconds(j.durationMs),
       ...(j.error ? { error: text(j.error) } : {}),
-      steps: j.steps.map((s) => ({ step: s.name, ok: s.ok, seconds: seconds(s.durationMs), ...(s.error ? { error: text(s.error) } : {}) })),
+      steps: j.steps.map((s) => ({
+        step: s.name,
+        ok: s.ok,
+        seconds: seconds(s.durationMs),
+        ...(s.error ? { error: text(s.error) } : {}),
+        // the failure line's parts (src/results/failure.ts), waited time in seconds
+        ...(s.failure
+          ? { failure: { expected: s.failure.expected ?? null, locator: s.failure.locator ?? null, seen: s.failure.seen, waitedSeconds: seconds(s.failure.waitedMs) } }
+          : {}),
+      })),
     };
   });
   const gateway = ctx.gateway;

@@ -1,4 +1,5 @@
 /** The table a person reads at the end of a run. */
+import { failureLine, journeyWho } from '../results/failure.ts';
 import { groupByJourney, journeyDurations, spreadOf, stepDurations, stepNames } from '../results/multi-user.ts';
 import { journeyOutcome, type RunResults } from '../results/results.ts';
 
@@ -24,16 +25,15 @@ export function summaryTable(results: RunResults, selected: readonly string[]): 
     for (const s of j.steps) rows.push([j.journey, s.name, s.ok ? 'ok' : 'FAILED', seconds(s.durationMs)]);
     rows.push([j.journey, '(journey)', j.status === 'passed' ? journeyOutcome(j) : journeyOutcome(j).replace(j.status, j.status.toUpperCase()), seconds(j.durationMs)]);
   }
-  const failures = results.journeys
-    .filter((j) => j.status !== 'passed' && j.error)
-    .map((j) => `${j.journey}: ${j.error}`);
+  // each a line of its own: `<journey> › <step>: <expected> (<locator>): <seen>` (src/results/failure.ts)
+  const failures = results.journeys.filter((j) => j.status !== 'passed' && j.error).map((j) => failureLine(j.journey, j.error as string));
   return [formatTable(rows, new Set([3])), ...failures].join('\n');
 }
 
 /**
  * `--users N`: one row per step and per journey over all users: how many users passed it, the
  * median and the slowest user's time (steps: over the users that passed it, or that reached it
- * when none did). Each failed user's reason follows the table.
+ * when none did). Each failed user's failure line follows the table.
  */
 export function usersSummaryTable(results: RunResults, selected: readonly string[], users: number): string {
   const rows: string[][] = [['journey', 'step', 'result', 'users ok', 'median s', 'max s']];
@@ -54,8 +54,7 @@ export function usersSummaryTable(results: RunResults, selected: readonly string
     const spread = spreadOf(journeyDurations(runs));
     rows.push([name, '(journey)', passed === users ? 'passed' : 'FAILED', `${passed}/${users}`, seconds(spread?.median), seconds(spread?.max)]);
   }
-  const failures = results.journeys
-    .filter((j) => j.status !== 'passed' && j.error)
-    .map((j) => `${j.journey} user ${j.user ?? '?'}: ${j.error}`);
+  // `<journey> user <k> › <step>: …`, as the results reporter wrote it
+  const failures = results.journeys.filter((j) => j.status !== 'passed' && j.error).map((j) => failureLine(journeyWho(j.journey, j.user), j.error as string));
   return [formatTable(rows, new Set([3, 4, 5])), ...failures].join('\n');
 }

@@ -2,8 +2,9 @@
  * `--report <dir>`: report.json (the run's results plus what a person needs to judge them) and a
  * self-contained report.html (inline CSS, screenshots embedded as data: URIs, no script, no
  * network): per journey, a waterfall of its steps with wall and browser timings, Web Vitals against
- * the usual thresholds, failures with their screenshot. Built from RunResults only; never contains
- * credentials (results never hold them).
+ * the usual thresholds, failures with their line, Playwright's whole error and their screenshot.
+ * Built from RunResults only; never contains credentials (results never hold them: the reporter
+ * redacts errors, src/results/failure.ts).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -140,6 +141,8 @@ function journeySection(j: ReportJourney): string {
     j.status === 'passed'
       ? ''
       : `<div class="failure"><h3>Failure</h3><p>${esc(j.error ?? j.status)}</p>${
+          j.rawError ? `<h3>Playwright's error</h3><pre class="raw">${esc(j.rawError)}</pre>` : ''
+        }${
           j.screenshotDataUri ? `<img class="shot" alt="screenshot of ${esc(j.journey)} when it failed" src="${j.screenshotDataUri}">` : '<p class="muted">No screenshot.</p>'
         }</div>`;
   // --users N: one section per user's run of the journey, in journey then user order.
@@ -170,7 +173,7 @@ section.failed .status{background:#fde4e4;color:#a51616}
 table.vitals{border-collapse:collapse}table.vitals td,table.vitals th{padding:3px 10px;border-bottom:1px solid #e5e8eb;text-align:left}
 td.n{text-align:right;font:12px ui-monospace,monospace}.pill{padding:1px 8px;border-radius:9px;font-size:12px}
 .pill.good{background:#e3f4e6;color:#17692a}.pill.needs-improvement{background:#fff1d6;color:#8a5a00}.pill.poor{background:#fde4e4;color:#a51616}
-.failure p{color:#a51616}.shot{max-width:100%;border:1px solid #ccc;margin-top:6px}`;
+.failure p{color:#a51616}.raw{font:12px/1.4 ui-monospace,monospace;background:#f6f7f9;border:1px solid #e0e3e7;padding:8px;white-space:pre-wrap;overflow-wrap:anywhere}.shot{max-width:100%;border:1px solid #ccc;margin-top:6px}`;
 
 export function reportHtml(r: Report): string {
   const passed = r.journeys.filter((j) => j.status === 'passed').length;

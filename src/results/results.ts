@@ -5,6 +5,8 @@
  * This model imports nothing: every room may read it (docs/architecture.md).
  */
 
+import type { Failure } from './failure.ts';
+
 export interface StepResult {
   /** Step slug, e.g. `open_login_page`. */
   name: string;
@@ -13,8 +15,10 @@ export interface StepResult {
   /** Epoch milliseconds at which the step started. */
   startedAtMs: number;
   ok: boolean;
-  /** One-line failure text for people (never becomes a label). */
+  /** One-line failure for people, `<journey> › <step>: <expected> (<locator>): <seen>` (src/results/failure.ts); never a label. */
   error?: string;
+  /** The same failure in parts, for machines. */
+  failure?: Omit<Failure, 'line'>;
 }
 
 export type JourneyStatus = 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
@@ -28,8 +32,10 @@ export interface JourneyResult {
   /** First step start to last step end, ms; undefined when no step ran. */
   durationMs?: number;
   steps: StepResult[];
-  /** One-line failure or skip reason for people. */
+  /** One-line failure or skip reason for people: the failed step's line, else `<journey>: <reason>`. */
   error?: string;
+  /** Playwright's whole error message (colours and secrets removed) behind `error`, for the report. */
+  rawError?: string;
   /**
    * Values the journey recorded with `record()` (rows found, bytes downloaded…), base units, under
    * the catalog key of the metric they become (src/metrics/catalog.ts JOURNEY_MEASURES).

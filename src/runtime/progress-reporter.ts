@@ -5,9 +5,11 @@
  * runs are done instead (./progress-bar.ts): a bar on a terminal, plain lines otherwise.
  */
 import type { FullConfig, Reporter, Suite, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
+import { journeyWho, redactMessage, reportedFailure } from '../results/failure.ts';
 import { readHandoff } from './handoff.ts';
+import { PROJECT_ROOT } from './journeys.ts';
 import { MultiUserProgress } from './progress-bar.ts';
-import { firstLine } from './results-reporter.ts';
+import { firstLine, runSecrets } from './results-reporter.ts';
 
 const out = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -16,6 +18,12 @@ export default class ProgressReporter implements Reporter {
   private readonly users = this.handoff.users ?? 1;
   /** Set in multi-user runs only; single-user output is unchanged. */
   private readonly multi = this.users > 1 ? new MultiUserProgress(this.handoff.progressTty === true, (t) => process.stderr.write(t)) : undefined;
+  /** A test's last failed top-level step: its line is the one the summary prints. */
+  private readonly failedSteps = new Map<TestResult, TestStep>();
+
+  private who(test: TestCase): string {
+    return journeyWho(test.title, this.multi ? test.repeatEachIndex + 1 : undefined);
+  }
 
   onBegin(_config: FullConfig, suite: Suite): void {
     this.multi?.begin(suite.allTests().length, this.users);
@@ -26,14 +34,22 @@ export default class ProgressReporter implements Reporter {
     out(`▶ ${test.title}`);
   }
 
-  onStepEnd(test: TestCase, _result: TestResult, step: TestStep): void {
-    if (this.multi || step.category !== 'test.step' || step.parent) return;
+  onStepEnd(test: TestCase, result: TestResult, step: TestStep): void {
+    if (step.category !== 'test.step' || step.parent) return;
+    if (step.error) this.failedSteps.set(result, step);
+    if (this.multi) return;
     const mark = step.error ? '✗' : '✓';
     out(`  ${mark} ${test.title} › ${step.title}  ${(step.duration / 1000).toFixed(3)} s`);
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
-    const why = result.status === 'skipped' ? test.annotations.find((a) => a.type === 'skip')?.description : firstLine(result.error?.message);
+    const step = this.failedSteps.get(result);
+    this.failedSteps.delete(result);
+    const why =
+      result.status === 'skipped'
+        ? test.annotations.find((a) => a.type === 'skip')?.description
+        : reportedFailure(this.who(test), { ...(step ? { step } : {}), ...(result.error ? { error: result.error } : {}) }, { secrets: runSecrets(), root: PROJECT_ROOT })
+            ?.failure.line;
     const mark = result.status === 'passed' ? '✓' : '✗';
     // A failed attempt that Playwright will retry is not a finished journey run yet.
     const willRetry = result.status !== 'passed' && result.status !== 'skipped' && result.retry < test.retries;
@@ -58,7 +74,7 @@ export default class ProgressReporter implements Reporter {
   }
 
   onError(error: { message?: string }): void {
-    const line = `✗ ${firstLine(error.message) ?? 'runner error'}`;
+    const line = `✗ ${firstLine(redactMessage(error.message ?? '', runSecrets())) ?? 'runner error'}`;
     if (this.multi) return this.multi.line(line);
     out(line);
   }

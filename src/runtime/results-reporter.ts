@@ -4,20 +4,20 @@
  * into metrics. Only top-level `test.step`s count as steps; Playwright's own hooks, fixtures and
  * actions do not.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FullResult, Reporter, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
 import type { MeasureKey } from '../metrics/catalog.ts';
+import { journeyWho, redactMessage, reportedFailure, stripAnsi, type Failure } from '../results/failure.ts';
 import { discardAuthState } from './auth-state.ts';
 import { conditionLabels } from './emulation.ts';
 import { readHandoff } from './handoff.ts';
 import type { JourneyMeasurements, JourneyResult, JourneyStatus, RunResults, StepResult } from '../results/results.ts';
 import { MEASUREMENTS_ATTACHMENT } from './collectors/types.ts';
+import { PROJECT_ROOT } from './journeys.ts';
 
-/** ANSI escape sequences (colours, cursor moves) that Playwright's messages carry. */
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]/g;
-
-export const stripAnsi = (text: string): string => text.replace(ANSI, '');
+/** What a failure line must never show: the password this run was given (tokens and header values are redacted by rule). */
+export const runSecrets = (): string[] => [process.env.PERFPULSE_PASSWORD ?? ''].filter(Boolean);
 
 /** First line of an error message, without colours: for people, never for labels. */
 export function firstLine(message: string | undefined): string | undefined {
@@ -27,6 +27,8 @@ export function firstLine(message: string | undefined): string | undefined {
 export default class ResultsReporter implements Reporter {
   private readonly handoff = readHandoff();
   private readonly steps = new Map<TestResult, StepResult[]>();
+  /** A test's last failed top-level step: its failure line is made when the test's own error is known too. */
+  private readonly failedSteps = new Map<TestResult, TestStep>();
   private readonly run: RunResults = {
     env: this.handoff.profile.name,
     startedAtMs: Date.now(),
@@ -46,17 +48,25 @@ export default class ResultsReporter implements Reporter {
     this.write();
   }
 
-  onStepEnd(_test: TestCase, result: TestResult, step: TestStep): void {
+  onStepEnd(test: TestCase, result: TestResult, step: TestStep): void {
     if (step.category !== 'test.step' || step.parent) return;
     const list = this.steps.get(result) ?? [];
+    const failed = reportedFailure(this.who(test), { step }, { secrets: runSecrets(), root: PROJECT_ROOT });
+    if (failed) this.failedSteps.set(result, step);
     list.push({
       name: step.title,
       durationMs: step.duration,
       startedAtMs: step.startTime.getTime(),
       ok: !step.error,
-      ...(step.error ? { error: firstLine(step.error.message) } : {}),
+      ...(failed ? stepFailure(failed.failure) : {}),
     });
     this.steps.set(result, list);
+  }
+
+  /** The journey's name in failure lines (with `user k` when several users run). */
+  private who(test: TestCase): string {
+    const journey = test.annotations.find((a) => a.type === 'perfpulse.journey')?.description ?? test.title;
+    return journeyWho(journey, (this.handoff.users ?? 1) > 1 ? test.repeatEachIndex + 1 : undefined);
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
@@ -75,8 +85,18 @@ export default class ResultsReporter implements Reporter {
     // --users N: every user's run is kept, marked 1..N (src/results/multi-user.ts).
     if ((this.handoff.users ?? 1) > 1) entry.user = test.repeatEachIndex + 1;
     if (first && last) entry.durationMs = last.startedAtMs + last.durationMs - first.startedAtMs;
-    const error = result.status === 'skipped' ? skipReason : firstLine(result.error?.message);
+    // the failed step's line, with the test's own error (the journey's timeout); else a line of the test's error alone
+    const failedStep = this.failedSteps.get(result);
+    this.failedSteps.delete(result);
+    const failed =
+      result.status === 'skipped' || result.status === 'passed'
+        ? undefined
+        : reportedFailure(this.who(test), { ...(failedStep ? { step: failedStep } : {}), ...(result.error ? { error: result.error } : {}) }, { secrets: runSecrets(), root: PROJECT_ROOT });
+    const lastFailed = failedStep ? steps.findLast((s) => !s.ok) : undefined;
+    if (failed && lastFailed) Object.assign(lastFailed, stepFailure(failed.failure));
+    const error = result.status === 'skipped' ? (skipReason ? `${this.who(test)}: ${skipReason}` : undefined) : failed?.failure.line;
     if (error) entry.error = error;
+    if (failed) entry.rawError = failed.raw;
     const measures: Partial<Record<MeasureKey, number>> = {};
     for (const a of result.annotations ?? test.annotations) {
       if (a.type !== 'perfpulse.measure' || !a.description) continue;
@@ -84,6 +104,7 @@ export default class ResultsReporter implements Reporter {
       measures[key] = value;
     }
     if (Object.keys(measures).length) entry.measures = measures;
+    redactErrorContext(result);
     const artifacts = result.attachments.flatMap((a) => (a.path && (a.name === 'trace' || a.name === 'screenshot') ? [a.path] : []));
     if (artifacts.length) entry.artifacts = artifacts;
     const measured = measurementsOf(result);
@@ -116,6 +137,11 @@ export default class ResultsReporter implements Reporter {
   }
 }
 
+/** A failed step's `error` (the line) and `failure` (its parts). */
+function stepFailure({ line, ...parts }: Failure): Pick<StepResult, 'error' | 'failure'> {
+  return { error: line, failure: parts };
+}
+
 /** The collectors' attachment (src/runtime/collectors), with the set-up time made relative to the test's start. */
 function measurementsOf(result: TestResult): JourneyMeasurements | undefined {
   const body = result.attachments.find((a) => a.name === MEASUREMENTS_ATTACHMENT)?.body;
@@ -123,4 +149,18 @@ function measurementsOf(result: TestResult): JourneyMeasurements | undefined {
   const measured = JSON.parse(body.toString('utf8')) as JourneyMeasurements;
   if (measured.setupDoneAtMs !== undefined) measured.browserSetupMs = measured.setupDoneAtMs - result.startTime.getTime();
   return measured;
+}
+
+/**
+ * Playwright writes a failed test's whole errors and an ARIA snapshot of its page (which shows
+ * what fields hold) to `error-context.md` in its output folder: the same redaction as the failure
+ * lines, so no password, credential header or token is left in it.
+ */
+function redactErrorContext(result: TestResult): void {
+  for (const a of result.attachments) {
+    if (a.name !== 'error-context' || !a.path || !existsSync(a.path)) continue;
+    const text = readFileSync(a.path, 'utf8');
+    const clean = redactMessage(text, runSecrets());
+    if (clean !== text) writeFileSync(a.path, clean);
+  }
 }

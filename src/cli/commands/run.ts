@@ -23,6 +23,9 @@ Examples:
       also write perfpulse-report/report.json and report.html
   $ perfpulse-journeys --env local --replica-fault "POST /access/login=delay:800"
       slow the replica's login POST by 800 ms and watch submit_credentials move
+  $ perfpulse-journeys --env local --journeys login --replica-fault "GET /ac/whoami=hang"
+      whoami never answers: the summary ends with the failure line
+      login › see_user_menu: visible (locator('li.user-authenticated span.auth-username')): hidden, waited 15 s
   $ perfpulse-journeys --env local --journeys science_portal --launch-sessions
       also launch a notebook session, wait until it is Running, and delete it
   $ perfpulse-journeys --env local --journeys login,search --users 2
@@ -42,6 +45,11 @@ Shards count from 1 (as Playwright's --shard): the selected journeys, sorted by 
 round-robin, so each is measured by exactly one shard; the profile's probes run in shard 1 only.
 In an Indexed Job the shard is JOB_COMPLETION_INDEX + 1 of --shard-count (else
 PERFPULSE_SHARD_COUNT). A shard left without journeys says so and exits 0.
+
+A failed journey ends the summary with one line, "<journey> › <step>: <what was expected>
+(<locator>): <what was seen>" (a timeout says how long it waited; a journey's own error is kept
+as it is); the same line is in --json, the --report and the progress log, and the report also
+holds Playwright's whole error. No password or token is ever in them.
 
 A loop's exit code is the worst of its iterations: 4 (stopped by a signal) over 3 (not delivered)
 over 1 (a journey or probe failed) over 0. A signal during --sleep ends the loop at once.
@@ -81,7 +89,7 @@ export function runCommandDefinition(): Command {
     .option('-o, --output <dir>', 'where screenshots and traces of failed journeys go', 'test-results')
     .option('--launch-sessions', 'let science_portal launch a real session, wait until it is Running and delete it', false)
     .addOption(new Option('--only <what>', "run only the journeys, or only the probes the env profile enables (probes: section)").choices(['journeys', 'probes']))
-    .option('--report <dir>', 'write report.json and a self-contained report.html (steps, Web Vitals, failures) into <dir>')
+    .option('--report <dir>', 'write report.json and a self-contained report.html (steps, Web Vitals, failures with Playwright\'s whole error) into <dir>')
     .option('--shard <i/n>', 'run shard i of n (1-based): every selected journey is run by exactly one shard (default: from JOB_COMPLETION_INDEX)')
     .option('--shard-count <n>', 'with JOB_COMPLETION_INDEX (an Indexed Job, 0-based): run shard JOB_COMPLETION_INDEX+1 of n (default: $PERFPULSE_SHARD_COUNT)')
     .option('--count <n>', 'run everything n times; -1 = until SIGINT/SIGTERM', '1')
