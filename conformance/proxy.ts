@@ -60,7 +60,9 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
   const upstreams: Upstream[] = [];
   const replica: Upstream = { name: REPLICA_UPSTREAM, origin: trimOrigin(opts.replicaOrigin), owns: () => true };
   const counts = new Map<string, UpstreamCount>();
-  const agent = new Agent({ keepAlive: true });
+  // One upstream connection per request: a kept-alive socket that the upstream closes while it is
+  // reused would fail a request with ECONNRESET (a 502 the portal never gave); loopback connects are cheap.
+  const agent = new Agent({ keepAlive: false });
   const clientSockets = new Set<Socket>();
   const upstreamRequests = new Set<ClientRequest>();
   let publicOrigin = '';

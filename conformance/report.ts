@@ -95,7 +95,8 @@ export function conformanceMarkdown(r: ConformanceReport): string {
   out.push('');
   out.push(
     'The unchanged journeys, run by the real CLI on the portals\' real front-end code served from local clones, against the bundled replica\'s services ' +
-      '(README, "Conformance with the real front ends"). One origin (the conformance proxy) carries every URL role; each request goes to the front end that owns it, else to the replica.',
+      '(README, "Conformance with the real front ends"). One origin (the conformance proxy) carries every URL role; each request goes to the front end that owns it, else to the replica. ' +
+      'Step times are those of this machine, through one local proxy hop, with every server on it: they show what passed and roughly how long it took, not how fast the portals are.',
   );
   out.push('');
   out.push(`**Result: ${passedCount(r)} of ${r.journeys.length} journeys passed** (exit code ${r.exitCode}: ${r.exitMeaning}).`);

@@ -306,6 +306,17 @@ describe('npm run conformance', () => {
     assert.ok(!existsSync(out), 'no report when nothing ran');
   });
 
+  it('names a front end that does not start, runs nothing that needs it, and exits 3', async () => {
+    const sources = tmpDir();
+    fakeClone(sources, 'fake-login');
+    const io = capture();
+    const fe = { ...loginFrontEnd((h) => h), start: () => Promise.reject(new Error('its server exited 1 before it was ready')) };
+    assert.equal(await runConformance(['--sources', sources, '--only', 'login', '--out', join(tmpDir(), 'c.md')], [fe], io), CONFORMANCE_EXIT.notServed);
+    assert.ok(io.err.includes('conformance: fake-login: did not start: its server exited 1 before it was ready\n'), io.err);
+    assert.ok(io.err.endsWith('conformance: nothing can run: every selected journey needs a front end that could not be served\n'), io.err);
+    assert.deepEqual(stillRunning(descendants(process.pid)).map((p) => p.comm), [], 'nothing left running');
+  });
+
   it('refuses bad input with one line and exit code 2', async () => {
     for (const [args, line] of [
       [['--bogus'], /^conformance: Unknown option '--bogus' \(see --help\)\n$/],
@@ -351,11 +362,19 @@ describe('npm run conformance', () => {
     fakeClone(sources, 'fake-login');
     const out = join(tmpDir(), 'conformance.md');
     const io = capture();
+    fakeClone(sources, 'fake-search');
     const fe = loginFrontEnd(() => '<!doctype html><html><body><h1>No login form here</h1></body></html>');
-    const code = await runConformance(['--sources', sources, '--only', 'fake-login', '--out', out, '--artifacts', tmpDir()], [fe], io);
+    // a second front end, for search, that is not servable: search does not run, login still does
+    const unbuilt: FrontEnd = { ...loginFrontEnd((h) => h), name: 'fake-search', repo: 'example/fake-search', journeys: ['search'], check: () => 'not built' };
+    const code = await runConformance(['--sources', sources, '--only', 'fake-login,search', '--out', out, '--artifacts', tmpDir()], [fe, unbuilt], io);
     assert.equal(code, CONFORMANCE_EXIT.journeyFailed, io.err.slice(-3000));
+    assert.ok(io.err.includes('conformance: fake-search: not built\n'), io.err);
     const doc = readFileSync(out, 'utf8');
-    assert.match(doc, /\*\*Result: 0 of 1 journeys passed\*\* \(exit code 1: a journey failed\)/);
+    assert.match(doc, /\*\*Result: 0 of 2 journeys passed\*\* \(exit code 1: a journey failed\)/);
+    assert.ok(doc.includes('| fake-search | example/fake-search | `'), doc);
+    assert.ok(doc.includes('| NOT SERVED: not built | search | - |'), doc);
+    assert.ok(doc.includes('| search | not run: fake-search not served | - | fake-search (not served) |'), doc);
+    assert.match(io.out, /^search +\(journey\) +not run: fake-search not served +-$/m);
     assert.match(doc, /\| open_login_page \| FAILED \| \d+\.\d{3} \|/);
     // the failure line is the CLI's own (run --json), the same in the report and on stdout
     const line = /\nFailure: `(.+)`\n/.exec(doc)?.[1];
