@@ -350,7 +350,8 @@ export async function runConformance(argv: string[], frontEnds: readonly FrontEn
         proxy.addUpstream({ name: f.name, origin: server.origin, owns: (m, p) => f.owns(m, p) });
         say(`${f.name} ${report.clone.commit.slice(0, 7)}${report.clone.dirty ? ' (modified)' : ''} started on ${server.origin}, for ${f.journeys.join(', ')}`);
       } catch (err) {
-        report.problem = `did not start: ${oneLine(err)}`;
+        // a front end's own message may already start with its name
+        report.problem = `did not start: ${oneLine(err).replace(new RegExp(`^${f.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `), '')}`;
         say(`${f.name}: ${report.problem}`);
       }
     }
@@ -369,6 +370,7 @@ export async function runConformance(argv: string[], frontEnds: readonly FrontEn
     const args = ['run', '--env', profileFile, '--launch-sessions', '--json', '--journeys', journeys.join(','), '--pushgateway', gateway.url,
       '--spool-dir', join(work, 'spool'), '--output', opts.artifacts, '--report', join(opts.artifacts, 'report')];
     say(`running ${journeys.join(', ')}: perfpulse-journeys ${args.join(' ').replace(work, '<tmp>').replace(work, '<tmp>')}`);
+    if (io.signal?.aborted) return CONFORMANCE_EXIT.aborted;
     const cli = await runCli(args, cliEnv(io.env), io, (c) => (child = c));
     child = undefined;
     const json = parseRunJson(cli.stdout);
@@ -440,13 +442,17 @@ export async function runConformance(argv: string[], frontEnds: readonly FrontEn
   }
 }
 
-async function main(): Promise<void> {
+/**
+ * The entry point: argv from the process, SIGINT/SIGTERM stop the CLI (which delivers what it measured)
+ * and then every server, exit code 4. A second signal is ignored while stopping: the servers must still be stopped.
+ */
+export async function main(frontEnds: readonly FrontEnd[] = FRONT_ENDS): Promise<void> {
   const abort = new AbortController();
   const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
-    process.exitCode = await runConformance(process.argv.slice(2), FRONT_ENDS, { ...processIo, signal: abort.signal });
+    process.exitCode = await runConformance(process.argv.slice(2), frontEnds, { ...processIo, signal: abort.signal });
   } catch (err) {
     process.stderr.write(`conformance: internal error: ${oneLine(err)}\n`);
     if (process.env.PERFPULSE_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);

@@ -382,4 +382,34 @@ describe('npm run conformance', () => {
     assert.ok(io.out.includes(`\nlogin: ${line}\n`), io.out);
     assert.deepEqual(stillRunning(descendants(process.pid)).map((p) => p.comm), [], 'nothing left running');
   });
+
+  it('on SIGINT stops the CLI first, then every server it started, writes no report and exits 4', async () => {
+    const sources = tmpDir();
+    fakeClone(sources, 'fake-login');
+    const out = join(tmpDir(), 'conformance.md');
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PERFPULSE_')));
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'test', 'support', 'conformance-fake.ts'), '--sources', sources, '--only', 'login,science_portal', '--out', out, '--artifacts', tmpDir()], {
+      cwd: tmpDir(),
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    const started = new Promise<void>((resolve) =>
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (err.includes('▶ science_portal')) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((r) => child.once('close', r));
+    await Promise.race([started, exited]);
+    const procs = descendants(child.pid as number);
+    assert.ok(procs.some((p) => p.comm.startsWith('prometheus-push')), `the Pushgateway runs: ${procs.map((p) => p.comm).join(', ')}`);
+    assert.ok(procs.some((p) => p.comm.startsWith('chromium')), 'Chromium runs');
+    child.kill('SIGINT');
+    assert.equal(await exited, CONFORMANCE_EXIT.aborted, err.slice(-2000));
+    assert.match(err, /conformance: stopping: the CLI first, then every server\n/);
+    assert.match(err, /conformance: aborted: no report written\n$/);
+    assert.ok(!existsSync(out));
+    assert.deepEqual(stillRunning(procs).map((p) => p.comm), [], 'nothing it started is left running');
+  });
 });
