@@ -33,7 +33,11 @@ export interface Upstream {
 export interface UpstreamCount {
   requests: number;
   errors: number;
+  /** The answers ≥ 400 by `METHOD path status` (path without its query), how many of each; at most MAX_ERROR_KINDS kinds. */
+  errorKinds: Map<string, number>;
 }
+
+export const MAX_ERROR_KINDS = 50;
 
 export interface Proxy {
   /** http://127.0.0.1:<port>: the public origin. */
@@ -68,10 +72,14 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
   let publicOrigin = '';
   let stopped = false;
 
-  const count = (name: string, status: number) => {
-    const c = counts.get(name) ?? { requests: 0, errors: 0 };
+  const count = (name: string, status: number, method: string, path: string) => {
+    const c = counts.get(name) ?? { requests: 0, errors: 0, errorKinds: new Map<string, number>() };
     c.requests++;
-    if (status >= 400) c.errors++;
+    if (status >= 400) {
+      c.errors++;
+      const kind = `${method} ${pathOnly(path)} ${status}`;
+      if (c.errorKinds.has(kind) || c.errorKinds.size < MAX_ERROR_KINDS) c.errorKinds.set(kind, (c.errorKinds.get(kind) ?? 0) + 1);
+    }
     counts.set(name, c);
   };
 
@@ -108,7 +116,7 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
     up.once('close', () => upstreamRequests.delete(up));
     up.on('response', (upRes) => {
       const status = upRes.statusCode ?? 502;
-      count(target.name, status);
+      count(target.name, status, method, path);
       const out: string[] = [];
       const raw = upRes.rawHeaders;
       for (let i = 0; i + 1 < raw.length; i += 2) {
@@ -130,7 +138,7 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
     });
     up.on('error', (err: NodeJS.ErrnoException) => {
       if (stopped || res.headersSent || res.destroyed) return void res.destroy();
-      count(target.name, 502);
+      count(target.name, 502, method, path);
       fail(res, target.name, `conformance proxy: ${target.name} at ${target.origin} did not answer ${method} ${pathOnly(path)}: ${err.code ?? err.message}`);
     });
     // The browser gave up (or stop() closed it): give up upstream too.
@@ -158,7 +166,7 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
     addUpstream(u) {
       upstreams.push({ ...u, origin: trimOrigin(u.origin) });
     },
-    counts: () => new Map([...counts].map(([k, v]) => [k, { ...v }])),
+    counts: () => new Map([...counts].map(([k, v]) => [k, { ...v, errorKinds: new Map(v.errorKinds) }])),
     stop: () =>
       new Promise<void>((resolve) => {
         stopped = true;

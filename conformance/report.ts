@@ -87,6 +87,12 @@ function servedBy(r: ConformanceReport, j: JourneyReport): string {
   return parts.join(', ');
 }
 
+function kindsText(c: UpstreamCount): string {
+  const kinds = [...c.errorKinds].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const listed = kinds.reduce((n, [, k]) => n + k, 0);
+  return kinds.map(([kind, n]) => `${code(kind)} ×${n}`).join(', ') + (listed < c.errors ? `, and ${c.errors - listed} more` : '');
+}
+
 /** docs/conformance.md */
 export function conformanceMarkdown(r: ConformanceReport): string {
   const out: string[] = [];
@@ -116,6 +122,16 @@ export function conformanceMarkdown(r: ConformanceReport): string {
   }
   if (r.replicaCounts) out.push(`| (replica) | this repository, src/replica | - | everything no front end owns | - | ${r.replicaCounts.requests} (${r.replicaCounts.errors} with status ≥ 400) |`);
   out.push('');
+  const errorLines = [
+    ...r.frontEnds.filter((f) => f.counts?.errors).map((f) => `- ${f.frontEnd.name}: ${kindsText(f.counts as UpstreamCount)}`),
+    ...(r.replicaCounts?.errors ? [`- replica: ${kindsText(r.replicaCounts)}`] : []),
+  ];
+  if (errorLines.length) {
+    out.push('Answers with a status ≥ 400 (method, path without query or replica route, status, how many; expected ones included, e.g. `/ac/whoami` before a login):');
+    out.push('');
+    out.push(...errorLines);
+    out.push('');
+  }
   const fromReplica = r.frontEnds.filter((f) => f.frontEnd.fromReplica.length);
   if (fromReplica.length) {
     out.push('Served from the replica instead, because it is not in these repositories:');

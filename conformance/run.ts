@@ -24,6 +24,7 @@ import { URL_ROLES } from '../src/config/profile.ts';
 import { DEFAULT_JOURNEY_OPTIONS } from '../src/config/journey-options.ts';
 import { oneLine, UserError } from '../src/errors.ts';
 import { startLocalPushgateway, type LocalGateway } from '../src/push/local-gateway.ts';
+import { matchRoute } from '../src/replica/http.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
 import { browserVersion, playwrightVersion, resolveBrowserPath } from '../src/runtime/browser.ts';
@@ -243,6 +244,18 @@ function parseRunJson(stdout: string): { journeys: JsonJourney[]; exitCode: numb
   }
 }
 
+/** The replica's answers ≥ 400 named by its route keys (`GET /minoc/files/{token}/{uri+} 404`): no token or id of a path in the report. */
+export function byRouteKey(kinds: Map<string, number>, routeKeys: string[]): Map<string, number> {
+  const routes = routeKeys.map((key) => ({ key, handler: () => undefined }));
+  const out = new Map<string, number>();
+  for (const [kind, n] of kinds) {
+    const [method = '', path = '', status = ''] = kind.split(' ');
+    const key = matchRoute(routes, method, path)?.route.key ?? `${method} ${path}`;
+    out.set(`${key} ${status}`, (out.get(`${key} ${status}`) ?? 0) + n);
+  }
+  return out;
+}
+
 const isClone = (c: CloneState | { missing: string }): c is CloneState => !('missing' in c);
 
 /** The whole run; returns the exit code. `frontEnds` is the registry (tests pass their own). */
@@ -381,7 +394,9 @@ export async function runConformance(argv: string[], frontEnds: readonly FrontEn
       if (isClone(after)) r.after = after;
     }
     const counts = proxy.counts();
-    for (const { report } of running) report.counts = counts.get(report.frontEnd.name) ?? { requests: 0, errors: 0 };
+    for (const { report } of running) report.counts = counts.get(report.frontEnd.name) ?? { requests: 0, errors: 0, errorKinds: new Map() };
+    const replicaCount = counts.get(REPLICA_UPSTREAM);
+    if (replicaCount) replicaCount.errorKinds = byRouteKey(replicaCount.errorKinds, replica.routeKeys);
     if (io.signal?.aborted) {
       say('aborted: no report written');
       return CONFORMANCE_EXIT.aborted;
@@ -413,7 +428,7 @@ export async function runConformance(argv: string[], frontEnds: readonly FrontEn
       command: ['npm run conformance', ...(argv.length ? ['--', ...argv] : [])].join(' '),
       frontEnds: reports,
       journeys: journeyReports,
-      ...(counts.has(REPLICA_UPSTREAM) ? { replicaCounts: counts.get(REPLICA_UPSTREAM) } : {}),
+      ...(replicaCount ? { replicaCounts: replicaCount } : {}),
       exitCode: exit,
       exitMeaning: trouble ?? EXIT_MEANING[exit] ?? '',
     };

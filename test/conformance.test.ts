@@ -17,7 +17,7 @@ import { startReplica, type Replica } from '../src/replica/server.ts';
 import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
 import type { FrontEnd } from '../conformance/frontend.ts';
 import { startProxy, type Proxy } from '../conformance/proxy.ts';
-import { CONFORMANCE_EXIT, conformanceProfileYaml, runConformance, type ConformanceIo } from '../conformance/run.ts';
+import { byRouteKey, CONFORMANCE_EXIT, conformanceProfileYaml, runConformance, type ConformanceIo } from '../conformance/run.ts';
 import { descendants, stillRunning } from './support/processes.ts';
 import { tmpDir } from './support/helpers.ts';
 
@@ -178,6 +178,7 @@ describe('conformance proxy', () => {
       const text = await res.text();
       assert.match(text, /^conformance proxy: gone at http:\/\/127\.0\.0\.1:\d+ did not answer GET \/anything: ECONNREFUSED\n$/);
       assert.equal(p.counts().get('gone')?.errors, 1);
+      assert.deepEqual(p.counts().get('gone')?.errorKinds, new Map([['GET /anything 502', 1]]), 'counted without the query');
     } finally {
       await p.stop();
     }
@@ -197,6 +198,29 @@ describe('conformance proxy', () => {
     assert.equal(await failed, 'ECONNRESET');
     for (const s of upstreamSockets) if (!s.destroyed) await new Promise((r) => s.once('close', r));
     assert.equal([...upstreamSockets].filter((s) => !s.destroyed).length, 0);
+  });
+});
+
+describe('conformance report', () => {
+  it('names the replica\'s answers ≥ 400 by route key, never by a path holding a token', async () => {
+    const replica = await startReplica();
+    try {
+      const kinds = new Map([
+        ['GET /minoc/files/0123456789abcdef/cadc:CFHT/x.fits 404', 2],
+        ['GET /ac/whoami 401', 3],
+        ['GET /no/such/route 404', 1],
+      ]);
+      assert.deepEqual(
+        byRouteKey(kinds, replica.routeKeys),
+        new Map([
+          ['GET /minoc/files/{token}/{uri+} 404', 2],
+          ['GET /ac/whoami 401', 3],
+          ['GET /no/such/route 404', 1],
+        ]),
+      );
+    } finally {
+      await replica.stop();
+    }
   });
 });
 
