@@ -14,8 +14,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadProfile } from '../src/config/profile.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
-import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
+import { availableJourneys, PROJECT_ROOT } from '../src/runtime/journeys.ts';
 import type { FrontEnd } from '../conformance/frontend.ts';
+import { FRONT_ENDS, frontEnd } from '../conformance/frontends/index.ts';
 import { startProxy, type Proxy } from '../conformance/proxy.ts';
 import { byRouteKey, CONFORMANCE_EXIT, conformanceProfileYaml, runConformance, type ConformanceIo } from '../conformance/run.ts';
 import { descendants, stillRunning } from './support/processes.ts';
@@ -221,6 +222,26 @@ describe('conformance report', () => {
     } finally {
       await replica.stop();
     }
+  });
+});
+
+describe('conformance front-end registry', () => {
+  it('lists front ends with unique folder-safe names, known journeys and a repository each', () => {
+    const names = FRONT_ENDS.map((f) => f.name);
+    assert.equal(new Set(names).size, names.length, `unique names: ${names.join(', ')}`);
+    for (const f of FRONT_ENDS) {
+      assert.match(f.name, /^[a-z0-9][a-z0-9-]*$/, f.name);
+      assert.match(f.repo, /^[\w.-]+\/[\w.-]+$/, f.repo);
+      assert.ok(f.journeys.length && f.journeys.every((j) => availableJourneys().includes(j)), `${f.name}: ${f.journeys.join(', ')}`);
+      assert.ok(f.fromReplica.every((l) => l.trim() && !l.includes('\n')), `${f.name}: one line each`);
+    }
+  });
+  it('takes a module\'s default export, else its one FrontEnd export, and refuses anything else', () => {
+    const fe = loginFrontEnd((h) => h);
+    assert.equal(frontEnd({ default: fe }), fe);
+    assert.equal(frontEnd({ fake: fe, VERSION: '1' }), fe);
+    assert.throws(() => frontEnd({ VERSION: '1' }), /must export one FrontEnd \(found 0\)/);
+    assert.throws(() => frontEnd({ a: fe, b: { ...fe } }), /found 2/);
   });
 });
 
