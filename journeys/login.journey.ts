@@ -1,13 +1,16 @@
 /**
- * login: a user signs in on the CADC site through browser SSO (cadc-reference.md §2.2–2.3).
+ * login: a user signs in on the CADC site through browser SSO (cadc-reference.md §2.1–2.3; each locator
+ * traced in docs/journeys.md to opencadc/ac and opencadc/canfar-portal, since the CADC site's own login page,
+ * login.js and cadc.user.js are not public).
  *
  * Steps:
- *   open_login_page     GET /access/login until the login form is visible
- *   submit_credentials  fill #username/#password, click #submitLogin; the page POSTs /access/login,
- *                       opens the SSO URL it answers, /access/sso sets CADC_SSO and 303s back.
- *                       Ends when the page it lands on has loaded; a refused login fails with the #login_fail text.
- *   see_user_menu       the page landed on is not a login form (form#loginForm), and the header's authenticated
- *                       container shows span.auth-username (filled by cadc.user.js from GET /ac/whoami)
+ *   open_login_page     GET /access/login until a login form is shown: the page's own, or, when the page shows
+ *                       none, the one in the header's Login dropdown (opened by clicking Login)
+ *   submit_credentials  fills Username/Password, clicks Login; the page POSTs /access/login, opens the SSO URL it
+ *                       answers, /access/sso sets CADC_SSO and 303s back. Ends when the page it lands on (outside
+ *                       /access/) has loaded; a refused login fails with the form's #login_fail text.
+ *   see_user_menu       the page landed on shows no login form, and the header's authenticated container shows a
+ *                       non-empty span.auth-username (filled by cadc.user.js from GET /ac/whoami)
  *   token_login         the API login (§2.1): POST <ws_cadc>/ac/login with username and password answers 200 with
  *                       a token (x-vo-authenticated names the user); GET /ac/whoami with it as Bearer answers 200
  *
@@ -18,33 +21,47 @@ import { saveAuthState } from '../src/runtime/auth-state.ts';
 import { expect, journey, secretly, step } from '../src/runtime/journey.ts';
 
 journey('login', async ({ page, site, credentials }) => {
+  // form#loginForm may be in the page and in the header's (hidden) dropdown at once: the one shown counts
+  const form = page.locator('form#loginForm').filter({ visible: true });
+  const username = form.getByLabel('Username').or(form.locator('input#username'));
+  const password = form.getByLabel('Password').or(form.locator('input#password'));
+  // the button's name may start with an icon font's glyph (" Login"): not exact
+  const submit = form.getByRole('button', { name: 'Login' });
+
   await step('open_login_page', async () => {
     await page.goto(site.url('www', '/access/login'));
-    await expect(page.locator('form#loginForm')).toBeVisible();
+    if (!(await form.count())) {
+      // no form on the page: the header's Login dropdown holds one (canfar-portal _page_header.html)
+      const anonymous = page.locator('li.user-anonymous');
+      const toggle = anonymous.getByRole('link', { name: 'Login', exact: true }).or(anonymous.getByRole('button', { name: 'Login', exact: true }));
+      await expect(toggle, 'the page shows a login form, or the header shows Login').toBeVisible();
+      await toggle.click();
+    }
+    await expect(form, 'the login form is shown').toBeVisible();
   });
 
   await step('submit_credentials', async () => {
-    await page.locator('input#username').fill(credentials.username);
+    await username.fill(credentials.username);
     const response = await secretly(page, async () => {
-      await page.locator('input#password').fill(credentials.password);
+      await password.fill(credentials.password);
       const answer = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/access/login');
-      await page.locator('button#submitLogin').click();
+      await submit.click();
       const res = await answer;
       if (res.ok()) await page.waitForURL((url) => !url.pathname.startsWith('/access/'));
       return res;
     });
     if (!response.ok()) {
-      const refused = page.locator('span#login_fail');
-      await expect(refused).not.toBeEmpty();
+      const refused = page.locator('form#loginForm #login_fail').filter({ visible: true });
+      await expect(refused, 'the login form says why the login was refused').not.toBeEmpty();
       throw new Error(`login refused (${response.status()}): ${(await refused.innerText()).trim()}`);
     }
   });
 
   await step('see_user_menu', async () => {
-    if (await page.locator('form#loginForm').isVisible()) throw new Error(`landed on a login form after logging in (${new URL(page.url()).pathname})`);
+    if (await form.count()) throw new Error(`landed on a login form after logging in (${new URL(page.url()).pathname})`);
     const user = page.locator('li.user-authenticated span.auth-username');
-    await expect(user).toBeVisible();
-    await expect(user).not.toBeEmpty();
+    await expect(user, "the header's user menu shows who is logged in").toBeVisible();
+    await expect(user, 'the user menu names the user').not.toBeEmpty();
   });
   await saveAuthState(page.context());
 

@@ -7,6 +7,8 @@
 #     for `probe k8s --via kubectl`), with apt, when missing
 #   - Debian's xvfb (and xauth, which xvfb-run needs): a virtual display for `record`'s headed browser
 #     and its test, with apt, when missing
+#   - Debian's libfreemarker-java: `npm run conformance` renders the storage UI's own FreeMarker templates with
+#     it (conformance/frontends/storage-ui.ts; that also needs a JDK, which it says when missing), when missing
 #   - the npm packages, with `npm ci`, when node_modules is missing or older than package-lock.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +22,7 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)   # the k8s probe tests
 command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)   # kubectl, for probe k8s --via kubectl and its test
 [ -x /usr/bin/xvfb-run ] || missing+=(xvfb)   # a virtual display: `xvfb-run -a perfpulse-journeys record …` and test/record.test.ts
 command -v xauth >/dev/null 2>&1 || missing+=(xauth)   # xvfb-run needs it (only a Recommends of xvfb)
+[ -f /usr/share/java/freemarker.jar ] || missing+=(libfreemarker-java)   # npm run conformance: the storage UI's templates
 
 if [ ${#missing[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
@@ -32,7 +35,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" >/dev/null
 else
-  echo "setup: chromium, prometheus-pushgateway, prometheus, yamllint, openssl, kubectl and xvfb already installed" >&2
+  echo "setup: chromium, prometheus-pushgateway, prometheus, yamllint, openssl, kubectl, xvfb and libfreemarker-java already installed" >&2
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

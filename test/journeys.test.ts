@@ -68,6 +68,7 @@ describe('journeys on the replica (real Chromium, Pushgateway)', () => {
     }
     const rows = value(fams, METRICS.searchResultRows.name, 'local', 'search');
     assert.ok(rows !== undefined && rows > 0, `search found ${rows} rows`);
+    assert.equal(value(fams, METRICS.storageHomeRows.name, 'local', 'storage'), 4, 'the storage journey counted the home folder\'s entries');
     assert.equal(value(fams, METRICS.downloadBytes.name, 'local', 'download'), 4 * 1024 * 1024, 'the whole file, as Content-Length said');
     for (const m of [METRICS.downloadFirstByte, METRICS.downloadDuration, METRICS.downloadThroughput]) {
       assert.ok((value(fams, m.name, 'local', 'download') ?? 0) > 0, `${m.name} measured`);

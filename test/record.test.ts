@@ -331,7 +331,7 @@ describe('perfpulse-journeys record in a headed Chromium under Xvfb', { skip: !e
       // the storage UI names the logged-in user: the login was reused, nobody typed it
       await page.locator('a.access-actions.user-actions').filter({ hasText: DEMO_USER.username }).waitFor({ timeout: 30_000 });
       await page.getByRole('link', { name: 'Home', exact: true }).click();
-      await page.waitForURL(/\/storage\/list\/home\//);
+      await page.waitForURL(/\/storage\/(arc\/)?list\/home\//); // the Home link names the service (_main.ftl)
       await page.waitForTimeout(1500);
       await page.close();
       const code = await rec.exit();

@@ -1,6 +1,6 @@
 /**
- * The replica's HTTP contract for Advanced Search, download, storage and skaha
- * (cadc-reference.md §3–§6, §11), checked without a browser, plus the new fault kinds.
+ * The replica's HTTP contract for Advanced Search, download and skaha (cadc-reference.md §3–§6, §11),
+ * checked without a browser, plus the new fault kinds; storage is in replica-storage.test.ts.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -112,23 +112,6 @@ describe('replica: search, download, storage, skaha', () => {
     assert.equal(priv.status, 401, 'private file: 303 to /data/auth, then 401');
     assert.match(priv.headers.get('www-authenticate') ?? '', /^Basic realm="CADC"/);
     assert.equal((await fetch(location.replace(/files\/[\w-]+\//, 'files/forged/'))).status, 403);
-  });
-
-  it('VOSpace: the home node is the owner\'s only; the storage UI lists it from the nodes XML', async () => {
-    const path = `/arc/nodes/home/${DEMO_USER.username}`;
-    assert.equal((await fetch(`${replica.origin}${path}`)).status, 401);
-    const xml = await (await fetch(`${replica.origin}${path}`, { headers: { authorization: `Bearer ${token}` } })).text();
-    assert.match(xml, /<vos:node xmlns:vos="http:\/\/www\.ivoa\.net\/xml\/VOSpace\/v2\.0"/);
-    assert.match(xml, /uri="vos:\/\/cadc\.nrc\.ca~arc\/home\/perfpulse-demo\/README\.md" xsi:type="vos:DataNode"/);
-    const page = await (await fetch(`${replica.origin}/storage/page/home/${DEMO_USER.username}`, { headers: { cookie: `CADC_SSO="${token}"` } })).text();
-    assert.deepEqual(page.trim().split('\n').map((l) => l.split(',')[0]), ['data', 'notebooks', 'README.md', 'results.fits']);
-    const login = await fetch(`${replica.origin}/storage/ac/authenticate`, {
-      ...form({ username: DEMO_USER.username, password: DEMO_USER.password, redirectPath: '/home/perfpulse-demo' }),
-      redirect: 'manual',
-    });
-    assert.equal(login.status, 303);
-    assert.equal(login.headers.get('location'), '/storage/list/home/perfpulse-demo');
-    assert.match(login.headers.get('set-cookie') ?? '', /^CADC_SSO="base64:[^"]+"; Max-Age=172800; Path=\//);
   });
 
   it('skaha v1: text id on create (query params, empty form body), Pending → Running → Terminating → 404', async () => {

@@ -195,6 +195,12 @@ export const METRICS = {
     help: 'Rows the Advanced Search results grid reported in its header ("Showing {n} rows") in this run.',
     labels: ['env', 'journey'],
   },
+  storageHomeRows: {
+    name: 'perfpulse_usersim_storage_rows_count',
+    type: 'gauge',
+    help: 'Entries the storage UI listed in the user\'s home folder (its status line "Showing … of {n} entries") in this run; 0 for an empty home folder.',
+    labels: ['env', 'journey'],
+  },
   downloadFirstByte: {
     name: 'perfpulse_usersim_download_first_byte_seconds',
     type: 'gauge',
@@ -250,7 +256,7 @@ export const METRICS = {
 export type MetricKey = keyof typeof METRICS;
 
 /** Values a journey records itself (in the metric's base unit), exported per {env, journey}. */
-export const JOURNEY_MEASURES = ['searchResultRows', 'downloadFirstByte', 'downloadDuration', 'downloadBytes', 'downloadThroughput'] as const;
+export const JOURNEY_MEASURES = ['searchResultRows', 'storageHomeRows', 'downloadFirstByte', 'downloadDuration', 'downloadBytes', 'downloadThroughput'] as const;
 export type MeasureKey = (typeof JOURNEY_MEASURES)[number];
 
 /** Every metric definition, in catalog order; the API probes' (./catalog-probes.ts) follow. */

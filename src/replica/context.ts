@@ -1,7 +1,9 @@
 /** What every route module of the replica shares. */
 import type { Observation, ReplicaFile } from './data.ts';
 import type { FaultTable } from './faults.ts';
+import type { LoginForm } from './pages.ts';
 import type { TokenStore } from './sessions.ts';
+import type { StorageHeader } from './storage-page.ts';
 
 export interface ReplicaContext {
   tokens: TokenStore;
@@ -20,4 +22,10 @@ export interface ReplicaData {
   sessionPendingMs: number;
   /** How long a deleted skaha session stays Terminating before it is gone, ms. */
   sessionTerminatingMs: number;
+  /** Every home folder (`/arc/nodes/home/<user>`) holds nothing. */
+  emptyHomeFolders: boolean;
+  /** Which site header the storage UI's pages carry (./storage-page.ts). */
+  storageHeader: StorageHeader;
+  /** Where the CADC site's login form is (./pages.ts). */
+  loginForm: LoginForm;
 }

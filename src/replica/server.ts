@@ -16,7 +16,7 @@ import type { ReplicaContext } from './context.ts';
 import { DEFAULT_FILE_SIZES, generateFiles, generateObservations } from './data.ts';
 import type { FaultTable } from './faults.ts';
 import { matchRoute, readBody, send, type Route } from './http.ts';
-import { loginPage } from './pages.ts';
+import { loginPage, type LoginForm } from './pages.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { dataRoutes } from './routes/data.ts';
 import { searchRoutes } from './routes/search.ts';
@@ -25,6 +25,7 @@ import { ssoRoutes } from './routes/sso.ts';
 import { storageRoutes } from './routes/storage.ts';
 import { vosiRoutes } from './routes/vosi.ts';
 import { TokenStore } from './sessions.ts';
+import type { StorageHeader } from './storage-page.ts';
 import { throttleBody } from './throttle.ts';
 
 export interface ReplicaOptions {
@@ -38,6 +39,16 @@ export interface ReplicaOptions {
   sessionPendingMs?: number;
   /** skaha: how long a deleted session stays Terminating, ms (default 1000). */
   sessionTerminatingMs?: number;
+  /** storage: every home folder is empty (default false). */
+  emptyHomeFolders?: boolean;
+  /**
+   * storage: the site header of the storage UI's pages: `application-header` (default; both the user menu and
+   * the login link in the page, the script shows one) or `login-ftl` (the server renders only the one that
+   * applies). Production's cannot be read from code (src/replica/storage-page.ts).
+   */
+  storageHeader?: StorageHeader;
+  /** login: the CADC login form in the login page (`page-form`, default) or only in the header's Login dropdown. */
+  loginForm?: LoginForm;
 }
 
 export interface Replica {
@@ -64,6 +75,9 @@ export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> 
       files: generateFiles(opts.fileSizes ?? DEFAULT_FILE_SIZES),
       sessionPendingMs: opts.sessionPendingMs ?? 3000,
       sessionTerminatingMs: opts.sessionTerminatingMs ?? 1000,
+      emptyHomeFolders: opts.emptyHomeFolders ?? false,
+      storageHeader: opts.storageHeader ?? 'application-header',
+      loginForm: opts.loginForm ?? 'page-form',
     },
   };
   const routes = ROUTE_MODULES.flatMap((m) => m(ctx));

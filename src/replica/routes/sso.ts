@@ -14,17 +14,18 @@ const TEXT = 'text/plain; charset=utf-8';
 
 export function ssoRoutes(ctx: ReplicaContext): Route[] {
   const { tokens } = ctx;
+  const { loginForm } = ctx.data;
   return [
     { key: 'GET /', handler: ({ res }) => redirect(res, 303, '/en/') },
     { key: 'GET /en', handler: ({ res }) => redirect(res, 303, '/en/') },
-    { key: 'GET /en/', handler: ({ res }) => send(res, 200, HTML, homePage()) },
-    { key: 'GET /en/login.html', handler: ({ res, url }) => send(res, 200, HTML, loginPage(url.searchParams.get('target') ?? '')) },
+    { key: 'GET /en/', handler: ({ res }) => send(res, 200, HTML, homePage(loginForm)) },
+    { key: 'GET /en/login.html', handler: ({ res, url }) => send(res, 200, HTML, loginPage(url.searchParams.get('target') ?? '', loginForm)) },
     {
       key: 'GET /access/login',
       handler: ({ req, res, url }) => {
         const target = url.searchParams.get('target') ?? '';
         if (tokens.caller(req)) return redirect(res, 303, target || '/en');
-        send(res, 200, HTML, loginPage(target));
+        send(res, 200, HTML, loginPage(target, loginForm));
       },
     },
     {
@@ -64,7 +65,7 @@ export function ssoRoutes(ctx: ReplicaContext): Route[] {
         redirect(res, 303, '/en/');
       },
     },
-    { key: 'GET /access/javascript/login.js', handler: ({ res }) => send(res, 200, 'text/javascript', LOGIN_JS) },
+    { key: 'GET /cadcJS/javascript/login.js', handler: ({ res }) => send(res, 200, 'text/javascript', LOGIN_JS) },
     { key: 'GET /cadcJS/javascript/cadc.user.js', handler: ({ res }) => send(res, 200, 'text/javascript', CADC_USER_JS) },
     {
       key: 'POST /ac/login',

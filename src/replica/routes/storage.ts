@@ -1,12 +1,18 @@
 /**
- * Storage UI and VOSpace (cadc-reference.md §2.4, §6): `/storage/list{path}` (HTML with
- * `table#beacon`), `/storage/page{path}` (the rows, which the UI gets from the VOSpace `nodes` XML),
- * the storage UI's own login `POST /storage/ac/authenticate` (303 to `/storage/list{redirectPath}`),
- * and arc's `GET /arc/nodes/{path}` (vos:node XML; a home folder is readable by its owner only).
+ * Storage UI and VOSpace (cadc-reference.md §2.4, §6, §12; opencadc/storage-ui f870bb0). The storage UI's
+ * server reads the VOSpace node of the folder (forwarding the caller's cookie) and renders the listing with
+ * its first rows in the page (MainPageServerResource): `/storage/list{path}` and `/storage/<svc>/list{path}`.
+ * A failure renders the error page (VOSpaceStatusService → error.ftl) with the failure's status. Also the
+ * CSV rows `/storage/page{path}` (PageServerResource), the UI's own login `POST /storage/ac/authenticate`
+ * (303 to `/storage/list{redirectPath}`) and logout (`DELETE`), the site header the pages include
+ * (`/canfar/includes/_application_header.shtml`, not public: ../storage-page.ts) and arc's
+ * `GET /arc/nodes/{path}` (vos:node XML; a home folder is readable by its owner only).
  */
+import type { IncomingMessage } from 'node:http';
 import type { ReplicaContext } from '../context.ts';
 import { redirect, send, type Route } from '../http.ts';
 import { SSO_MAX_AGE_S } from '../sessions.ts';
+import { ORG_OPENCADC_JS, applicationHeader, errorPage, listingPage, restletStatus, type ListingRow } from '../storage-page.ts';
 import { USERS, findUser, type ReplicaUser } from '../users.ts';
 import { originOf } from './search.ts';
 
@@ -14,6 +20,8 @@ const HTML = 'text/html; charset=utf-8';
 const TEXT = 'text/plain; charset=utf-8';
 const VOS = 'http://www.ivoa.net/xml/VOSpace/v2.0';
 const AUTHORITY = 'vos://cadc.nrc.ca~arc';
+/** The one VOSpace service the replica's storage UI is configured with (`org.opencadc.vosui.service.name`). */
+const SVC = 'arc';
 
 interface VosNode {
   name: string;
@@ -22,34 +30,47 @@ interface VosNode {
   date: string;
 }
 
-/** Every user's home holds the same small, generated tree. */
-function homeChildren(user: ReplicaUser): VosNode[] {
+/** Every user's home holds the same small, generated tree; with `emptyHomeFolders` it holds nothing. */
+function homeChildren(user: ReplicaUser, empty: boolean): VosNode[] {
+  if (empty) return [];
   return [
     { name: 'data', type: 'vos:ContainerNode', length: 0, date: '2026-03-02T10:15:00.000' },
     { name: 'notebooks', type: 'vos:ContainerNode', length: 0, date: '2026-03-04T08:00:00.000' },
-    { name: 'README.md', type: 'vos:DataNode', length: 1234 + user.uid % 100, date: '2026-02-27T16:47:06.000' },
+    { name: 'README.md', type: 'vos:DataNode', length: 1234 + (user.uid % 100), date: '2026-02-27T16:47:06.000' },
     { name: 'results.fits', type: 'vos:DataNode', length: 2_880 * 40, date: '2026-04-11T21:03:12.000' },
   ];
 }
+
+const ROOT_CHILDREN: VosNode[] = [
+  { name: 'home', type: 'vos:ContainerNode', length: 0, date: '2026-01-01T00:00:00.000' },
+  { name: 'projects', type: 'vos:ContainerNode', length: 0, date: '2026-01-01T00:00:00.000' },
+];
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 function nodeXml(path: string, owner: ReplicaUser | undefined, children: VosNode[]): string {
   const prop = (uri: string, v: string | number) => `<vos:property uri="${uri}">${v}</vos:property>`;
+  const uri = path ? `${AUTHORITY}/${esc(path)}` : AUTHORITY;
+  // readable/writable are computed per caller by the service (cadc-vos VOS.PROPERTY_URI_READABLE/WRITABLE)
+  const mine = owner ? `${prop('ivo://cadc.nrc.ca/vospace/core#readable', 'true')}${prop('ivo://cadc.nrc.ca/vospace/core#writable', 'true')}` : '';
   return `<?xml version="1.0" encoding="UTF-8"?>
-<vos:node xmlns:vos="${VOS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" uri="${AUTHORITY}/${esc(path)}" xsi:type="vos:ContainerNode">
+<vos:node xmlns:vos="${VOS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" uri="${uri}" xsi:type="vos:ContainerNode">
   <vos:properties>
     ${prop('ivo://ivoa.net/vospace/core#quota', 107374182400)}
     ${prop('ivo://ivoa.net/vospace/core#ispublic', owner ? 'false' : 'true')}
     ${owner ? prop('ivo://ivoa.net/vospace/core#creator', `CN=${owner.username}`) : ''}
+    ${prop('ivo://ivoa.net/vospace/core#length', children.reduce((n, c) => n + c.length, 0))}
+    ${prop('ivo://ivoa.net/vospace/core#date', '2026-01-01T00:00:00.000')}
   </vos:properties>
   <vos:nodes>
 ${children
   .map(
-    (c) => `    <vos:node uri="${AUTHORITY}/${esc(path)}/${esc(c.name)}" xsi:type="${c.type}">
+    (c) => `    <vos:node uri="${uri}/${esc(c.name)}" xsi:type="${c.type}">
       <vos:properties>
         ${prop('ivo://ivoa.net/vospace/core#length', c.length)}
         ${prop('ivo://ivoa.net/vospace/core#date', c.date)}
+        ${owner ? prop('ivo://ivoa.net/vospace/core#creator', `CN=${owner.username}`) : ''}
+        ${mine}
       </vos:properties>
     </vos:node>`,
   )
@@ -60,8 +81,8 @@ ${children
 }
 
 /** Parses the children of a vos:node document: what the storage UI's server does. */
-function parseChildren(xml: string): VosNode[] {
-  const out: VosNode[] = [];
+function parseChildren(xml: string): Array<VosNode & { owner: string }> {
+  const out: Array<VosNode & { owner: string }> = [];
   const re = /<vos:node uri="[^"]*\/([^"/]+)" xsi:type="([^"]+)">([\s\S]*?)<\/vos:node>/g;
   for (let m = re.exec(xml); m; m = re.exec(xml)) {
     const body = m[3] ?? '';
@@ -70,117 +91,128 @@ function parseChildren(xml: string): VosNode[] {
       type: m[2] as VosNode['type'],
       length: Number(/#length">(\d+)</.exec(body)?.[1] ?? 0),
       date: /#date">([^<]+)</.exec(body)?.[1] ?? '',
+      owner: /#creator">([^<]+)</.exec(body)?.[1] ?? '',
     });
   }
   return out;
 }
 
-function listPage(path: string, user: ReplicaUser | undefined): string {
-  const name = path.split('/').filter(Boolean).at(-1) ?? 'ROOT';
-  const auth = user
-    ? `<a class="access-actions user-actions" href="#">${esc(user.username)}</a> <a id="logout" href="#">Logout</a>`
-    : `<a class="access-actions login-form" href="#loginModal">Login</a>`;
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>VOSpace browser</title>
-<style>.hidden { display: none !important; } table { border-collapse: collapse; } td, th { padding: 2px 8px; }</style></head>
-<body>
-<nav>${auth}
-  <a id="homeDir" href="${user ? `/storage/list/home/${encodeURIComponent(user.username)}` : '#'}">Home</a>
-  <a id="root" href="/storage/list/">Root</a>
-  <a id="level-up" href="/storage/list/${esc(path.split('/').filter(Boolean).slice(0, -1).join('/'))}">Up</a>
-</nav>
-<div id="loginModal" class="${user ? 'hidden' : ''}">
-  <form id="loginForm" method="post" action="/storage/ac/authenticate">
-    <input type="text" id="username" name="username" placeholder="Username">
-    <input type="password" id="password" name="password" placeholder="Password">
-    <input type="hidden" id="redirectPath" name="redirectPath" value="/${esc(path)}">
-    <button type="submit" id="submitLogin">Login</button>
-  </form>
-</div>
-<h2 property="name">${esc(name)}</h2>
-<div id="errorDisplayDiv" class="hidden"></div>
-<div class="beacon-progress">Loading…</div>
-<table id="beacon"><thead><tr><th></th><th>Name</th><th>Size</th><th>Last Modified</th></tr></thead><tbody></tbody></table>
-<div id="beacon_info"></div>
-<script>
-(function () {
-  var path = ${JSON.stringify(path)};
-  fetch('/storage/page/' + path + '?pageSize=400', { credentials: 'include' })
-    .then(function (res) {
-      if (!res.ok) throw new Error(res.status === 401 || res.status === 403 ? 'Permission denied' : 'Error ' + res.status);
-      return res.text();
-    })
-    .then(function (text) {
-      var body = document.querySelector('#beacon tbody');
-      var rows = text.split('\\n').filter(Boolean).map(function (l) { return l.split(','); });
-      rows.forEach(function (r) {
-        var tr = document.createElement('tr');
-        var link = r[1] === 'container' ? '/storage/list/' + path + '/' + r[0] : '/storage/file/' + path + '/' + r[0];
-        tr.innerHTML = '<td><input type="checkbox"></td><td><a href="' + link + '">' + r[0] + '</a></td><td>' + r[2] + '</td><td>' + r[3] + '</td>';
-        body.appendChild(tr);
-      });
-      document.getElementById('beacon_info').textContent = 'Showing 1 to ' + rows.length + ' of ' + rows.length + ' entries';
-    })
-    .catch(function (err) {
-      var div = document.getElementById('errorDisplayDiv');
-      div.textContent = String(err.message || err);
-      div.classList.remove('hidden');
-    })
-    .then(function () { document.querySelector('.beacon-progress').classList.add('hidden'); });
-})();
-</script>
-</body></html>
-`;
+/** storage-ui FileSizeRepresentation#getSizeHumanReadable: "0.00 B", "1.21 KB". */
+function sizeHuman(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let n = bytes;
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${(Math.round(n * 100) / 100).toFixed(2)} ${units[i]}`;
 }
+
+/** StorageItem's "yyyy-MM-dd ' - ' HH:mm:ss" (UTC) of the IVOA date. */
+const dateHuman = (iso: string): string => (/^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)/.exec(iso) ?? []).slice(1).join('  -  ');
+
+function rowsOf(path: string, xml: string): ListingRow[] {
+  return parseChildren(xml).map((c) => {
+    const container = c.type === 'vos:ContainerNode';
+    const childPath = `${path}/${c.name}`;
+    return {
+      name: c.name,
+      icon: container ? 'glyphicon-folder-open' : 'glyphicon-file',
+      size: sizeHuman(c.length),
+      lastModified: dateHuman(c.date),
+      link: `/storage/${SVC}/${container ? 'list' : 'file'}${childPath}`,
+      // StorageItem#getOwnerCN: empty for the root and its children
+      owner: path.split('/').filter(Boolean).length >= 1 ? c.owner : '',
+    };
+  });
+}
+
+/** The VOSpace status of a failed node GET, as the UI maps it (401, 403, 404, else 500). */
+const uiStatus = (vospace: number): number => ([401, 403, 404].includes(vospace) ? vospace : 500);
 
 export function storageRoutes(ctx: ReplicaContext): Route[] {
   const { tokens } = ctx;
-  const list = (path: string) => path.replace(/^\/+|\/+$/g, '');
+  const { storageHeader: header, emptyHomeFolders } = ctx.data;
+  const clean = (path: string) => path.replace(/^\/+|\/+$/g, '');
+  const nodes = (req: IncomingMessage, path: string, query: string) =>
+    fetch(`${originOf(req)}/arc/nodes${path}?${query}`, { headers: req.headers.cookie ? { cookie: req.headers.cookie } : {} });
+
+  async function list(req: IncomingMessage, res: import('node:http').ServerResponse, svc: string, rawPath: string): Promise<void> {
+    // StorageItemServerResource#getCurrentVOSpaceService: an IllegalArgumentException, answered 400 in plain text
+    if (svc !== SVC) return send(res, 400, TEXT, `service not found in vosui configuration: ${svc}`);
+    const user = tokens.caller(req);
+    const path = clean(rawPath) ? `/${clean(rawPath)}` : '';
+    // MainPageServerResource: detail=raw for the root, max elsewhere; the first 35 children
+    const node = await nodes(req, path || '/', `limit=35&detail=${path ? 'max' : 'raw'}`);
+    if (!node.ok) {
+      const status = uiStatus(node.status);
+      return send(res, status, HTML, errorPage({ header, username: user?.username, svc, requestedFolder: path || '/', status: restletStatus(status) }));
+    }
+    let homeDir: string | undefined;
+    if (user && (await nodes(req, `/home/${encodeURIComponent(user.username)}`, 'limit=0')).ok) homeDir = `/home/${user.username}`;
+    send(res, 200, HTML, listingPage({ path, username: user?.username, homeDir, rows: rowsOf(path, await node.text()), header, svc }));
+  }
+
   return [
-    { key: 'GET /storage/list', handler: ({ res }) => redirect(res, 303, '/storage/list/') },
-    { key: 'GET /storage/list/', handler: ({ req, res }) => send(res, 200, HTML, listPage('', tokens.caller(req))) },
-    { key: 'GET /storage/list/{path+}', handler: ({ req, res, params }) => send(res, 200, HTML, listPage(list(params.path ?? ''), tokens.caller(req))) },
+    { key: 'GET /storage/list', handler: ({ req, res }) => list(req, res, SVC, '') },
+    { key: 'GET /storage/list/', handler: ({ req, res }) => list(req, res, SVC, '') },
+    { key: 'GET /storage/list/{path+}', handler: ({ req, res, params }) => list(req, res, SVC, params.path ?? '') },
+    { key: 'GET /storage/{svc}/list', handler: ({ req, res, params }) => list(req, res, params.svc ?? '', '') },
+    { key: 'GET /storage/{svc}/list/', handler: ({ req, res, params }) => list(req, res, params.svc ?? '', '') },
+    { key: 'GET /storage/{svc}/list/{path+}', handler: ({ req, res, params }) => list(req, res, params.svc ?? '', params.path ?? '') },
     {
       key: 'GET /storage/page/{path+}',
       handler: async ({ req, res, params }) => {
-        // The storage UI's server reads the VOSpace node (forwarding the caller's cookie) and answers rows.
-        const nodes = await fetch(`${originOf(req)}/arc/nodes/${list(params.path ?? '')}?limit=400`, {
-          headers: req.headers.cookie ? { cookie: req.headers.cookie } : {},
+        // PageServerResource: the rows as StorageItemCSVWriter writes them (opencsv, every field quoted)
+        const path = `/${clean(params.path ?? '')}`;
+        const node = await nodes(req, path, 'limit=400');
+        if (!node.ok) return send(res, uiStatus(node.status), TEXT, restletStatus(uiStatus(node.status)));
+        const csv = parseChildren(await node.text()).map((c) => {
+          const container = c.type === 'vos:ContainerNode';
+          const fields = ['', c.name, sizeHuman(c.length), dateHuman(c.date), '', '', 'false', 'false', container ? 'glyphicon-folder-open' : 'glyphicon-file',
+            `${path}/${c.name}`, `${AUTHORITY}${path}/${c.name}`, `/storage/${SVC}/${container ? 'list' : 'file'}${path}/${c.name}`, 'true', 'true', c.owner];
+          return fields.map((f) => `"${f.replace(/"/g, '""')}"`).join(',');
         });
-        if (!nodes.ok) return send(res, nodes.status, TEXT, await nodes.text());
-        const rows = parseChildren(await nodes.text()).map(
-          (c) => `${c.name},${c.type === 'vos:ContainerNode' ? 'container' : 'data'},${c.length},${c.date}`,
-        );
-        send(res, 200, 'text/csv', `${rows.join('\n')}\n`);
+        send(res, 200, 'text/csv', csv.map((l) => `${l}\n`).join(''));
       },
-    },
-    {
-      key: 'GET /storage/page/',
-      handler: ({ res }) => send(res, 200, 'text/csv', 'home,container,0,2026-01-01T00:00:00.000\nprojects,container,0,2026-01-01T00:00:00.000\n'),
     },
     {
       key: 'POST /storage/ac/authenticate',
       handler: ({ res, body }) => {
         const form = new URLSearchParams(body);
         const user = findUser(form.get('username') ?? '', form.get('password') ?? '');
-        if (!user) return send(res, 401, TEXT, 'Login failed: invalid username or password'); // (?) wording
+        // a refused login is a NotAuthenticatedException: the error page with 401
+        if (!user) return send(res, 401, HTML, errorPage({ header, svc: SVC, requestedFolder: '/', status: restletStatus(401) }));
         res.setHeader('Set-Cookie', `CADC_SSO="${tokens.issue(user)}"; Max-Age=${SSO_MAX_AGE_S}; Path=/`);
-        redirect(res, 303, `/storage/list${form.get('redirectPath') || '/'}`);
+        redirect(res, 303, `/storage/list${form.get('redirectPath') ?? ''}`);
       },
     },
     {
+      key: 'DELETE /storage/ac/authenticate',
+      handler: ({ res }) => {
+        res.setHeader('Set-Cookie', 'CADC_SSO=; Max-Age=0; Path=/');
+        send(res, 204, TEXT, '');
+      },
+    },
+    { key: 'GET /canfar/includes/_application_header.shtml', handler: ({ res }) => send(res, 200, HTML, applicationHeader()) },
+    { key: 'GET /cadcJS/javascript/org.opencadc.js', handler: ({ res }) => send(res, 200, 'text/javascript', ORG_OPENCADC_JS) },
+    { key: 'GET /arc/nodes', handler: ({ res }) => send(res, 200, 'text/xml', nodeXml('', undefined, ROOT_CHILDREN)) },
+    { key: 'GET /arc/nodes/', handler: ({ res }) => send(res, 200, 'text/xml', nodeXml('', undefined, ROOT_CHILDREN)) },
+    {
       key: 'GET /arc/nodes/{path+}',
       handler: ({ req, res, params }) => {
-        const path = list(params.path ?? '');
+        const path = clean(params.path ?? '');
         const caller = tokens.caller(req);
         if (path === 'home') return send(res, 200, 'text/xml', nodeXml(path, undefined, USERS.map((u) => ({ name: u.username, type: 'vos:ContainerNode', length: 0, date: '2026-01-01T00:00:00.000' }))));
+        if (path === 'projects') return send(res, 200, 'text/xml', nodeXml(path, undefined, []));
         const m = /^home\/([^/]+)$/.exec(path);
         const owner = m ? USERS.find((u) => u.username === m[1]) : undefined;
         if (!owner) return send(res, 404, TEXT, `NodeNotFound: ${path}`);
         if (!caller) return send(res, 401, TEXT, 'NotAuthenticated');
         if (caller.username !== owner.username) return send(res, 403, TEXT, 'PermissionDenied');
         res.setHeader('x-vo-authenticated', caller.username);
-        send(res, 200, 'text/xml', nodeXml(path, owner, homeChildren(owner)));
+        send(res, 200, 'text/xml', nodeXml(path, owner, homeChildren(owner, emptyHomeFolders)));
       },
     },
   ];
