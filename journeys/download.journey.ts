@@ -99,7 +99,7 @@ journey('download', async ({ page, site }) => {
   await step('open_results', async () => {
     await blockForeignHosts(page, site);
     const collection = site.options.search.collection || 'CFHT';
-    // The page reports a collection it does not know with an alert() (cadc.search.app.js:1517-1525).
+    // The page reports a collection it does not know with an alert() (cadc.search.app.js:1511-1528).
     const dialogs: string[] = [];
     page.on('dialog', (d) => {
       dialogs.push(d.message());

@@ -99,7 +99,7 @@ describe('replica Advanced Search services, as the real code answers', () => {
     assert.equal(TARGET_RADIUS_DEG, 1 / 60);
     const inFootprint = generateObservations().filter((o) => Math.hypot((o.ra - m101.ra) * Math.cos((m101.dec * Math.PI) / 180), o.dec - m101.dec) <= TARGET_RADIUS_DEG + FOOTPRINT_RADIUS_DEG);
     assert.equal(csvRows(await (await fetch(String(resolved.results_url))).text()).length - 1, inFootprint.length);
-    assert.equal(resolved.pos, undefined, 'no pos without a spatial cutout (TAPSearcher.java:149-161)');
+    assert.equal(resolved.pos, undefined, 'no pos without a spatial cutout (TAPSearcher.java:205-219)');
     const cutout = await find(replica.origin, [['Plane.position.bounds@Shape1.value', 'M101'], ['Plane.position.DOWNLOADCUTOUT', 'on']]);
     assert.equal(cutout.pos, 'M101');
 

@@ -9,7 +9,7 @@
  * - every static file the page loads relative to `/en/search/` (`js/`, `css/`, `cadcVOTV/`, `cadcJS/`,
  *   `images/`, `fonts/`, `json/` under the same `META-INF/resources`).
  *
- * How the real page is assembled (docs/conformance.md says the same):
+ * How the real page is assembled:
  * - caom2-search-server is a library jar: its JSPs and static files sit in `META-INF/resources`, which a
  *   servlet container serves as part of the web application that bundles the jar. That web application
  *   (web.xml, `WEB-INF/tags/cadc/*.tag`, the configuration file) is not in the repository at 1214fb8;
@@ -22,7 +22,12 @@
  *   local that JSP EL cannot see; rendered literally the page would have `<html lang="">` and the app,
  *   which reads its language from it (index.jsp:293), would fail on `i18n[""]` when it shows results.
  *   The renderer's two liberties (jsp.ts) make it the `lang="en"` the code intends; production's war,
- *   not public, evidently gets `en` there too.
+ *   not public, evidently gets `en` there too. _page_header.jsp uses `<fmt:message>` (line 13) before its
+ *   taglib directive (line 64): rendered as JSP says, that tag is template text, so the page's <title>
+ *   shows it literally. Jasper goes further and refuses that taglib directive (Parser.parseTaglibDirective:
+ *   jsp.error.prefix.use_before_dcl), so under Tomcat this header could not be included at all; the
+ *   renderer keeps JSP's text rule and goes on. Both findings point to production serving its own
+ *   index.jsp/_page_header.jsp around these includes.
  *
  * What stays with the replica (fromReplica): the servlets and services the page calls.
  */

@@ -7,17 +7,17 @@
  * - every constraint input sits in a collapsed `details#<utype>_details` whose `summary` holds the
  *   field's `<label for>` (caom2ui:text_formgroup.jsp:29-41, position.jsp:25-30); a click on the
  *   summary opens it, and it will not close while its input has a value (cadc.search.form.js:1048-1091);
- * - the Search buttons stay disabled until the TAP_SCHEMA reply (cadc.search.app.js:1393); the data
+ * - the Search buttons stay disabled until the TAP_SCHEMA reply (cadc.search.app.js:1352); the data
  *   train's selects are built only when its query answers (hierarchy.js);
  * - `span.grid-header-label` is there twice: in `#results-grid-header` (results.jsp:91-107) and in
  *   `#error-grid-header` (index.jsp:107-109);
  * - while the results stream, the header icon is `PleaseWait-small.gif` and the label says
  *   "Showing <rows so far> rows" at the start of each 500-row page; the final count comes with the idle
- *   icon (cadc.votv.js:130-210, 1663-1678);
+ *   icon (cadcVOTV/javascript/cadc.votv.js:156-177, 200-208, 225-233, 1663-1678);
  * - the grid sorts by Start Date, descending, in the browser (the TAP answer has no ORDER BY); rows are
  *   `vov_<n>` in answer order, and only the rows in view are in the DOM (SlickGrid), so `vov_1` may be
  *   absent; a row whose checkbox changes is drawn again, last in the DOM (SlickGrid invalidateRow);
- * - an `errorMessage` from `/search/find` is an `alert()` (cadc.search.app.js:2221-2224), not the Error tab.
+ * - an `errorMessage` from `/search/find` is an `alert()` (cadc.search.app.js:2219-2222), not the Error tab.
  */
 
 const HIERARCHY: Array<[utype: string, label: string]> = [
@@ -487,7 +487,7 @@ export const SEARCH_JS = `(function () {
     if (doSubmit && params.get('noexec') !== 'true') runSearch();
   }
 
-  // cadc.search.app.js:1061-1200: Download with no row ticked is an alert; else one hidden uri per row,
+  // cadc.search.app.js:1063-1241: Download with no row ticked is an alert; else one hidden uri per row,
   // window.open('', 'DOWNLOAD', '') and the form submitted into it.
   $('downloadFormSubmit').addEventListener('click', function (e) {
     e.preventDefault();
@@ -507,7 +507,7 @@ export const SEARCH_JS = `(function () {
 
   // Start-up (cadc.search.tapclient.js:125-150: the service lookup is $.get(undefined, …), i.e. on the
   // page's own URL, its query kept), TAP_SCHEMA columns, then the Search buttons are enabled
-  // (cadc.search.app.js:1393); the data trains and tooltips follow, and then the auto-submit.
+  // (cadc.search.app.js:1352); the data trains and tooltips follow, and then the auto-submit.
   var here = location.href.replace(/#.*$/, '');
   fetch(here + (location.search ? '&' : '?') + new URLSearchParams({ serviceID: TAP_ID, standardID: TAP_STD }), { credentials: 'include', headers: { Accept: 'application/json' } })
     .then(function (res) { if (!res.ok) throw new Error('service lookup ' + res.status); return res.json(); })

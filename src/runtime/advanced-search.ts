@@ -49,9 +49,9 @@ export const resultsHeader = (page: Page): Locator => page.locator('#results-gri
  * Waits until the results have all arrived and answers the row count. The header label says
  * "Showing {n} rows ({m} before filtering)." (cadc.search.app.js ROW_COUNT_MESSAGE) already while the
  * rows stream in, at the start of each 500-row page, with the busy icon up; the final count comes with
- * the idle icon `cadcVOTV/images/transparent-20.png` (caom2ui cadcVOTV/javascript/cadc.votv.js:150-163,
- * 1663-1678). An `alert()` meanwhile (an `errorMessage` from /search/find, cadc.search.app.js:2221-2224,
- * or a results stream that fails, :2195-2202) fails at once with its text; so does one already in
+ * the idle icon `cadcVOTV/images/transparent-20.png` (caom2ui cadcVOTV/javascript/cadc.votv.js:156-177, 200-208, 225-233,
+ * 1663-1678). An `alert()` meanwhile (an `errorMessage` from /search/find, cadc.search.app.js:2219-2222,
+ * or a results stream that fails, :2200-2207) fails at once with its text; so does one already in
  * `dialogs` after index `from` (the journey's own record of the page's dialogs, which it dismisses).
  */
 export async function waitForResults(page: Page, timeoutMs: number, dialogs: readonly string[] = [], from = 0): Promise<number> {

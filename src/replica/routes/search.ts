@@ -20,7 +20,7 @@ const TAP_ID = 'ivo://cadc.nrc.ca/argus';
 const TAP_STD = 'ivo://ivoa.net/std/TAP';
 /**
  * Search radius around a resolved target, degrees: the resolver's radius is 0, which Shape1.isValid
- * turns into 1 arcminute (caom2-search-server/…/search/form/Shape1.java:288-293).
+ * turns into 1 arcminute (caom2-search-server/…/search/form/Shape1.java:291-296).
  */
 export const TARGET_RADIUS_DEG = 1 / 60;
 
@@ -315,7 +315,7 @@ export function searchRoutes(ctx: ReplicaContext): Route[] {
   return [
     {
       // §11: the page looks the TAP service up on its own URL with ?serviceID=&standardID=; the
-      // answers are CookieServiceLocatorServlet's (caom2-search-server/…/CookieServiceLocatorServlet.java:119-150).
+      // answers are CookieServiceLocatorServlet's (caom2-search-server/…/CookieServiceLocatorServlet.java:165-220).
       key: 'GET /en/search/',
       handler: ({ req, res, url }) => {
         const serviceID = url.searchParams.get('serviceID');
@@ -339,8 +339,8 @@ export function searchRoutes(ctx: ReplicaContext): Route[] {
     },
     { key: 'GET /en/search/cadcVOTV/images/{image}', handler: ({ res }) => send(res, 200, 'image/gif', Buffer.from('R0lGODlhAQABAAAAACw=', 'base64')) },
     {
-      // UnitConversionServlet.writeJSON (…/search/UnitConversionServlet.java:133-165): an empty term is
-      // `[]`; a target is resolved (writeTargetResolution, :501-536), GOOD or NOT_FOUND, always 200.
+      // UnitConversionServlet.writeJSON (…/search/UnitConversionServlet.java:133-160): an empty term is
+      // `[]`; a target is resolved (writeTargetResolution, :502-521), GOOD or NOT_FOUND, always 200.
       // The page's URL has a double slash (`/search/unitconversion/` + `/` + id) and a double-encoded term.
       key: 'GET /search/unitconversion/{field+}',
       handler: ({ res, url, params }) => {
@@ -371,13 +371,13 @@ export function searchRoutes(ctx: ReplicaContext): Route[] {
       },
     },
     {
-      // The search job (SyncPostAction → AdvancedRunner → TAPSearcher.runSearch, …/tap/TAPSearcher.java:118-170).
+      // The search job (SyncPostAction → AdvancedRunner → TAPSearcher.runSearch, …/tap/TAPSearcher.java:173-226).
       key: 'POST /search/find',
       handler: async ({ req, res, body }) => {
         const fields = multipartFields(req, body);
         const get = (name: string) => fields.find(([k]) => k === name)?.[1]?.trim() ?? '';
         const where: string[] = [];
-        // An invalid constraint makes TAPSearcher.search (:76-96) answer 200 {errorMessage: FormErrors.toString()},
+        // An invalid constraint makes TAPSearcher.search (:131-155) answer 200 {errorMessage: FormErrors.toString()},
         // e.g. `Plane.time.bounds.samples@Date[<DateParser's message> ] ` (FormErrors.java:190-211, Date.java:254-270).
         // Which dates DateParser takes is not modelled: ISO dates, MJDs and `a..b` ranges pass (and do not
         // constrain the replica's search), anything else is refused with "Unable to parse <value>".
@@ -413,7 +413,7 @@ export function searchRoutes(ctx: ReplicaContext): Route[] {
         });
         const location = tap.headers.get('location');
         if (tap.status !== 303 || !location) return send(res, 500, TEXT, `Internal Server Error: TAP answered ${tap.status}`);
-        // `pos` only when a spatial cutout is asked for (TAPSearcher.java:149-161).
+        // `pos` only when a spatial cutout is asked for (TAPSearcher.java:205-219).
         const cutout = get('Plane.position.DOWNLOADCUTOUT') === 'on' && target;
         send(
           res,
@@ -470,7 +470,7 @@ export function searchRoutes(ctx: ReplicaContext): Route[] {
         const job = jobs.get(params.id ?? '');
         if (!job) return send(res, 404, TEXT, 'job not found');
         // UWS job parameters keep the names they were posted with (`QUERY`, `LANG`, …):
-        // cadc.search.uws.js:203-206 and app.js:_getADQL read `QUERY`.
+        // cadc.search.uws.js:202-205 and cadc.search.app.js:304 read `QUERY`.
         send(
           res,
           200,
