@@ -169,6 +169,7 @@ export const caom2ui: FrontEnd = {
     '/search/find (SearchJobServlet/SyncPostAction → TAPSearcher, Java: it builds ADQL and POSTs it to TAP), /search/unitconversion/* (UnitConversionServlet, target resolver), /search/validate, /search/preview, /search/datalink, /search/package: the caom2-search-server servlets',
     'the TAP service ivo://cadc.nrc.ca/argus (/argus/sync → 303 → /argus/sync/<job>/run, TAP_SCHEMA, caom2.enumfield): opencadc/caom2service, not in caom2ui',
     'the Download Manager popup (POST /downloadManager/download and its chooser): opencadc/apps (download-manager), not in caom2ui',
+    'the sky viewer\'s HiPS images (/en/search/survey-images/…): HiPSImageSurveyServlet proxies an outside HiPS server; the replica has none and answers 404 (the viewer stays closed, no journey uses it)',
     'the CADC site header and footer around the page: production wraps the page in the site chrome of its own web application, not public; the harness serves the repository\'s _page_header.jsp and no site chrome',
   ],
   check(dir) {
