@@ -1,17 +1,20 @@
 /**
- * search: Advanced Search on the CADC site, anonymously (cadc-reference.md §3, with the §11 corrections).
+ * search: Advanced Search on the CADC site, anonymously (cadc-reference.md §3, §11, §12; every locator
+ * traced to opencadc/caom2ui@1214fb8 in docs/journeys.md).
  *
  * Steps:
- *   open_search_page  GET <www>/en/search/ until a Search button (`button.submit-query`) is enabled: the app
- *                     enables it after its service lookup and TAP_SCHEMA query (§3.2, §11)
- *   fill_form         type the target into [id="Plane.position.bounds"]; to pick a collection, wait until the
- *                     data train has filled [id="Observation.collection"] (§11), then select it by value
- *   submit_search     click Search; ends when the results grid header says "Showing {n} rows" (read n) or the
- *                     empty-result message shows; a non-2xx /search/find, an errorMessage (Error tab) or no
- *                     answer within journeys.search.timeout_seconds fails the step
+ *   open_search_page  GET <www>/en/search/ until the form's Search button is enabled: the app enables it
+ *                     after its service lookup and TAP_SCHEMA query (§3.2, §11)
+ *   fill_form         opens the Target section (a collapsed <details>: click its "Target" summary) and
+ *                     types the target; to pick a collection, waits until the data train has built its
+ *                     Collection list (§11), then selects it by value (a value not offered fails at once)
+ *   submit_search     clicks Search; ends when the results grid header says "Showing {n} rows" with its
+ *                     idle icon (every row arrived; read n); a non-2xx /search/find, an alert() from the
+ *                     page or no answer within journeys.search.timeout_seconds fails the step
  *
  * Sky-viewer requests to other hosts (Aladin) are blocked so they never count (§11).
  */
+import { fillConstraint, pickDataTrainValue, searchButton, waitForResults } from '../src/runtime/advanced-search.ts';
 import { expect, journey, record, step, test } from '../src/runtime/journey.ts';
 import { blockForeignHosts } from '../src/runtime/page-helpers.ts';
 
@@ -28,44 +31,26 @@ journey('search', async ({ page, site }) => {
 
   await step('open_search_page', async () => {
     await page.goto(site.url('www', '/en/search/'));
-    const search = page.locator('button.submit-query').first();
-    await expect(search, 'the Search button is enabled once the page is ready').toBeEnabled({ timeout: deadline });
+    await expect(searchButton(page), 'the Search button is enabled once the page has its TAP schema').toBeEnabled({ timeout: deadline });
     if (dialogs.length) throw new Error(`search page: ${dialogs[0]}`);
   });
 
   await step('fill_form', async () => {
-    if (target) await page.locator('[id="Plane.position.bounds"]').fill(target);
-    if (collection) {
-      const list = page.locator('[id="Observation.collection"]');
-      await expect(list.locator('option').first(), 'the data train fills the collection list').toBeAttached({ timeout: deadline });
-      await list.selectOption(collection);
-    }
+    if (target) await fillConstraint(page, 'Target', target, deadline);
+    if (collection) await pickDataTrainValue(page, 'Collection', collection, deadline);
   });
 
   await step('submit_search', async () => {
     const find = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/search/find', {
       timeout: deadline,
     });
-    await page.locator('button.submit-query').first().click();
-    const answer = await find;
+    find.catch(() => undefined);
+    const before = dialogs.length;
+    await searchButton(page).click();
+    const answer = await find.catch(() => {
+      throw new Error(`search failed: /search/find did not answer within ${timeoutSeconds} s`);
+    });
     if (!answer.ok()) throw new Error(`search failed: /search/find answered ${answer.status()}`);
-    const label = page.locator('span.grid-header-label');
-    const empty = page.locator('#cadcvotv-empty-results-message');
-    const error = page.locator('#errorTable');
-    const outcome = await Promise.race([
-      expect(label).toContainText('Showing', { timeout: deadline }).then(() => 'results' as const),
-      expect(empty).toBeVisible({ timeout: deadline }).then(() => 'empty' as const),
-      expect(error).not.toBeEmpty({ timeout: deadline }).then(() => 'error' as const),
-    ]).catch(() => 'timeout' as const);
-    if (outcome === 'error') throw new Error(`search failed (Error tab): ${(await error.innerText()).trim().split('\n')[0]}`);
-    if (outcome === 'timeout') throw new Error(`search gave no results within ${timeoutSeconds} s`);
-    if (outcome === 'empty') {
-      record('searchResultRows', 0);
-      return;
-    }
-    const text = await label.innerText();
-    const rows = Number(/(\d+)/.exec(text)?.[1]);
-    if (!Number.isFinite(rows)) throw new Error(`cannot read the row count from "${text}"`);
-    record('searchResultRows', rows);
+    record('searchResultRows', await waitForResults(page, deadline, dialogs, before));
   });
 });

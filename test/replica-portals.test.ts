@@ -1,6 +1,6 @@
 /**
- * The replica's HTTP contract for Advanced Search, download and skaha (cadc-reference.md §3–§6, §11),
- * checked without a browser, plus the new fault kinds; storage is in replica-storage.test.ts.
+ * The replica's HTTP contract for download and skaha (cadc-reference.md §4–§6, §11), checked without a
+ * browser, plus the new fault kinds. Advanced Search: replica-search.test.ts; storage: replica-storage.test.ts.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -17,7 +17,7 @@ const form = (fields: Record<string, string>) => ({
   body: new URLSearchParams(fields).toString(),
 });
 
-describe('replica: search, download, storage, skaha', () => {
+describe('replica: download, skaha', () => {
   let replica: Replica;
   let token: string;
   before(async () => {
@@ -35,60 +35,7 @@ describe('replica: search, download, storage, skaha', () => {
     assert.equal(a.bytes().subarray(0, 6).toString('latin1'), 'SIMPLE');
   });
 
-  it('search page: disabled Search buttons, dotted ids; the service lookup is on the page URL itself (§11)', async () => {
-    const html = await (await fetch(`${replica.origin}/en/search/`)).text();
-    for (const piece of [
-      '<form id="queryForm" class="queryForm" method="post" action="/search/find" enctype="multipart/form-data">',
-      '<button type="submit" class="btn btn-primary submit-query" disabled>Search</button>',
-      'id="Plane.position.bounds" name="Plane.position.bounds@Shape1.value"',
-      'id="Observation.collection" name="Observation.collection" class="hierarchy_select"',
-      '<span class="grid-header-label"></span>',
-      'id="errorTableTabLink"',
-    ]) {
-      assert.ok(html.includes(piece), piece);
-    }
-    const lookup = await fetch(`${replica.origin}/en/search/?serviceID=${encodeURIComponent('ivo://cadc.nrc.ca/argus')}&standardID=${encodeURIComponent('ivo://ivoa.net/std/TAP')}`);
-    assert.deepEqual(await lookup.json(), { serviceURL: `${replica.origin}/argus` });
-    const unknown = await fetch(`${replica.origin}/en/search/?serviceID=ivo://nowhere&standardID=x`);
-    assert.equal(unknown.status, 404);
-  });
-
-  it('TAP sync answers 303 to the job run; the data train is CSV with the cs column; CORS with credentials', async () => {
-    const res = await fetch(`${replica.origin}/argus/sync`, {
-      ...form({ LANG: 'ADQL', FORMAT: 'CSV', QUERY: 'select collection, count(*) as cs from caom2.enumfield group by collection' }),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://www.example' },
-      redirect: 'manual',
-    });
-    assert.equal(res.status, 303);
-    assert.equal(res.headers.get('access-control-allow-credentials'), 'true');
-    const location = res.headers.get('location') ?? '';
-    assert.match(location, /\/argus\/sync\/[a-z0-9]+\/run$/);
-    const csv = await (await fetch(location)).text();
-    assert.match(csv.split('\n')[0] ?? '', /collection.*,cs$/);
-    assert.ok(csv.includes('"CFHT"'));
-  });
-
-  it('/search/find builds ADQL, POSTs TAP itself and answers results_url/job_url; the CSV matches the constraints', async () => {
-    const body = new FormData();
-    body.append('Plane.position.bounds@Shape1.value', 'M101');
-    body.append('Observation.collection', 'CFHT');
-    body.append('MaxRecords', '10000');
-    const res = await fetch(`${replica.origin}/search/find`, { method: 'POST', body });
-    assert.equal(res.status, 200);
-    const doc = (await res.json()) as { results_url: string; job_url: string; run_id: string };
-    assert.equal(doc.job_url, doc.results_url.replace(/\/run$/, ''));
-    const rows = (await (await fetch(doc.results_url)).text()).trim().split('\n').slice(1);
-    const expected = generateObservations().filter((o) => o.targetName === 'M101' && o.collection === 'CFHT').length;
-    assert.equal(rows.length, expected);
-    assert.ok(rows.every((r) => r.includes('"CFHT"') && r.includes('"M101"')));
-    const job = (await (await fetch(doc.job_url)).text()).replace(/&#39;/g, "'");
-    assert.match(job, /<uws:parameter id="query">SELECT .*CIRCLE\('ICRS', 210\.802429, 54\.34875, 0\.5\).*Observation\.collection IN \( 'CFHT' \)/);
-
-    const bad = new FormData();
-    bad.append('Plane.position.bounds@Shape1.value', 'no such object');
-    const refused = (await (await fetch(`${replica.origin}/search/find`, { method: 'POST', body: bad })).json()) as { errorMessage?: string };
-    assert.match(refused.errorMessage ?? '', /Could not resolve target name/);
-  });
+  // Advanced Search and the Download Manager: test/replica-search.test.ts.
 
   it('/data/pub 303s to minoc, which streams the bytes with Content-Length, Digest, Content-Disposition, Last-Modified', async () => {
     const first = await fetch(`${replica.origin}/data/pub/CFHT/1722800p.fits.fz`, { redirect: 'manual' });

@@ -8,6 +8,7 @@
 import type { FrontEnd } from '../frontend.ts';
 
 export const FRONT_ENDS: readonly FrontEnd[] = [
+  frontEnd(await import('./caom2ui.ts')),
   frontEnd(await import('./storage-ui.ts')),
 ];
 
