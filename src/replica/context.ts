@@ -1,6 +1,7 @@
 /** What every route module of the replica shares. */
 import type { Observation, ReplicaFile } from './data.ts';
 import type { FaultTable } from './faults.ts';
+import type { ReplicaImage } from './images.ts';
 import type { TokenStore } from './sessions.ts';
 
 export interface ReplicaContext {
@@ -20,4 +21,6 @@ export interface ReplicaData {
   sessionPendingMs: number;
   /** How long a deleted skaha session stays Terminating before it is gone, ms. */
   sessionTerminatingMs: number;
+  /** The container images skaha offers (`GET /skaha/v1/image`). */
+  images: readonly ReplicaImage[];
 }

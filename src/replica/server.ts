@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReplicaContext } from './context.ts';
 import { DEFAULT_FILE_SIZES, generateFiles, generateObservations } from './data.ts';
 import type { FaultTable } from './faults.ts';
+import { DEFAULT_IMAGES, type ReplicaImage } from './images.ts';
 import { matchRoute, readBody, send, type Route } from './http.ts';
 import { loginPage } from './pages.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -38,6 +39,8 @@ export interface ReplicaOptions {
   sessionPendingMs?: number;
   /** skaha: how long a deleted session stays Terminating, ms (default 1000). */
   sessionTerminatingMs?: number;
+  /** skaha: the container images offered (default DEFAULT_IMAGES: astroml:latest and :24.07, desktop, carta, stress-ng). */
+  images?: readonly ReplicaImage[];
 }
 
 export interface Replica {
@@ -62,6 +65,7 @@ export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> 
       files: generateFiles(opts.fileSizes ?? DEFAULT_FILE_SIZES),
       sessionPendingMs: opts.sessionPendingMs ?? 3000,
       sessionTerminatingMs: opts.sessionTerminatingMs ?? 1000,
+      images: opts.images ?? DEFAULT_IMAGES,
     },
   };
   const routes = ROUTE_MODULES.flatMap((m) => m(ctx));
