@@ -1,4 +1,4 @@
-/** Small network helpers shared by the replica, the local Pushgateway and the tests. */
+/** Small network helpers shared by the replica, the local Pushgateway, the Pushgateway client, the probes and the tests. */
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -33,4 +33,22 @@ export async function waitForHttpOk(url: string, timeoutMs: number, stillAlive: 
     await sleep(50);
   }
   return false;
+}
+
+/** TLS certificate problems (Node error codes): retrying cannot fix them. */
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+export function isTlsCertificateError(code: string): boolean {
+  return TLS_CODES.has(code);
 }

@@ -11,7 +11,7 @@ import { parseExposition, samplesOf, type Family } from '../src/metrics/parse.ts
 import { startReplica, type Replica } from '../src/replica/server.ts';
 import { throttledSeconds } from '../src/runtime/collectors/contention.ts';
 import { PageTimingCollector } from '../src/runtime/collectors/page-timings.ts';
-import type { JourneyResult } from '../src/runtime/results.ts';
+import type { JourneyResult } from '../src/results/results.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
 import { profilePointingAt, runCli } from './support/helpers.ts';
 

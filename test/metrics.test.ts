@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { METRICS, allMetrics, type MetricDef } from '../src/metrics/catalog.ts';
 import { expositionFor } from '../src/metrics/exposition.ts';
 import { ExpositionError, parseExposition, samplesOf } from '../src/metrics/parse.ts';
-import type { JourneyResult } from '../src/runtime/results.ts';
+import type { JourneyResult } from '../src/results/results.ts';
 
 const passed: JourneyResult = {
   journey: 'login',

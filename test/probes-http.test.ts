@@ -11,7 +11,6 @@ import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
 import { stdoutDelivery } from '../src/probes/deliver.ts';
 import { DEFAULT_DATA_FILE, runHttpProbes, type HttpProbeOptions } from '../src/probes/http/run.ts';
 import { capabilityIds, parseAvailability, parseRegistry } from '../src/probes/http/vosi.ts';
-import { replicaServesFn } from '../src/probes/run-profile.ts';
 import { startLocalPushgateway } from '../src/push/local-gateway.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
 import { VOSI_SERVICES } from '../src/replica/routes/vosi.ts';
@@ -139,7 +138,7 @@ describe('probe http (in process, against a replica)', () => {
   let serves: (method: string, path: string) => boolean;
   before(async () => {
     replica = await startReplica();
-    serves = replicaServesFn(replica.routeKeys);
+    serves = replica.serves;
   });
   after(() => replica.stop());
 

@@ -6,16 +6,17 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { journeyBodies } from '../src/metrics/bodies.ts';
 import { METRICS, USERSIM_JOB } from '../src/metrics/catalog.ts';
 import { samplesOf, type Family } from '../src/metrics/parse.ts';
 import { startLocalPushgateway, type LocalGateway } from '../src/push/local-gateway.ts';
 import { pushGroup } from '../src/push/pushgateway.ts';
-import { usersimItems } from '../src/push/payloads.ts';
 import { Spool } from '../src/push/spool.ts';
 import { faultTable } from '../src/replica/faults.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
 import { freePort } from '../src/net.ts';
+import { measuredRun } from '../src/results/run.ts';
 import { gatewayFamilies, profilePointingAt, runCli, tmpDir } from './support/helpers.ts';
 
 const creds = { PERFPULSE_USERNAME: DEMO_USER.username, PERFPULSE_PASSWORD: DEMO_USER.password };
@@ -116,8 +117,8 @@ describe('delivery when the Pushgateway is down (real CLI, Chromium, gateways)',
 
       // the gateway comes back empty; meanwhile another machine pushed a NEWER beta run
       gw = await startLocalPushgateway({ port });
-      const newer = (await usersimItems({ env: 'beta', startedAtMs: cTs + 60_000, finishedAtMs: cTs + 61_000, status: 'failed',
-        journeys: [{ journey: 'login', status: 'failed', startedAtMs: cTs + 60_000, steps: [{ name: 'open_login_page', durationMs: 5, startedAtMs: cTs + 60_000, ok: false }] }] }))[0];
+      const newer = (await journeyBodies(measuredRun({ env: 'beta', startedAtMs: cTs + 60_000, finishedAtMs: cTs + 61_000, status: 'failed',
+        journeys: [{ journey: 'login', status: 'failed', startedAtMs: cTs + 60_000, steps: [{ name: 'open_login_page', durationMs: 5, startedAtMs: cTs + 60_000, ok: false }] }] })))[0]?.items[0];
       assert.ok(newer);
       assert.equal((await pushGroup({ gateway: gw.url, job: newer.job, grouping: newer.grouping, body: newer.body })).ok, true);
 

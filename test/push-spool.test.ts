@@ -7,16 +7,21 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { healthBody, journeyBodies, type PushItem } from '../src/metrics/bodies.ts';
 import { METRICS, PUSH_JOB, USERSIM_JOB, USERSIM_LAST_SUCCESS_JOB } from '../src/metrics/catalog.ts';
 import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
 import { deliverHealth, deliverItems, deliverRun } from '../src/push/deliver.ts';
 import { startLocalPushgateway, type LocalGateway } from '../src/push/local-gateway.ts';
-import { usersimItems } from '../src/push/payloads.ts';
 import { gatewayGroups, replaySpool } from '../src/push/replay.ts';
-import { Spool, defaultSpoolDir, type PushItem } from '../src/push/spool.ts';
+import { Spool, defaultSpoolDir } from '../src/push/spool.ts';
 import { freePort } from '../src/net.ts';
-import type { RunResults } from '../src/runtime/results.ts';
+import type { RunResults } from '../src/results/results.ts';
+import { measuredRun } from '../src/results/run.ts';
 import { gatewayFamilies, tmpDir } from './support/helpers.ts';
+
+/** What the CLI hands to deliverRun for these results, and the same as a flat list of pushes. */
+const bodiesOf = (r: RunResults) => journeyBodies(measuredRun(r));
+const itemsOf = async (r: RunResults) => (await bodiesOf(r)).flatMap((j) => j.items);
 
 const HOUR = 3_600_000;
 const fast = { attempts: 2, attemptDeadlineMs: 2000, baseDelayMs: 50, maxDelayMs: 100 };
@@ -104,9 +109,9 @@ describe('delivery and replay (real Pushgateways)', () => {
 
   it('a passed run pushes its group and a last-success group; a failed run never erases the last success', async () => {
     const t1 = Date.UTC(2026, 0, 1, 10);
-    const ok = await deliverRun(runAt(t1, 'ls'), gw.url);
+    const ok = await deliverRun(await bodiesOf(runAt(t1, 'ls')), gw.url);
     assert.deepEqual(ok.map((d) => [d.ok, d.groups.map((g) => g.item.job)]), [[true, [USERSIM_JOB, USERSIM_LAST_SUCCESS_JOB]]]);
-    const failed = await deliverRun(runAt(t1 + HOUR, 'ls', 'failed'), gw.url);
+    const failed = await deliverRun(await bodiesOf(runAt(t1 + HOUR, 'ls', 'failed')), gw.url);
     assert.deepEqual(failed.map((d) => [d.ok, d.groups.map((g) => g.item.job)]), [[true, [USERSIM_JOB]]]);
     const fams = await gatewayFamilies(gw.url);
     assert.deepEqual(held(fams, METRICS.journeySuccess.name, 'ls'), [0]);
@@ -119,7 +124,7 @@ describe('delivery and replay (real Pushgateways)', () => {
     const down = `http://127.0.0.1:${await freePort()}`;
     const spool = new Spool(join(tmpDir(), 'spool'));
     const results = runAt(Date.now() - HOUR, 'down');
-    const items = await usersimItems(results);
+    const items = await itemsOf(results);
     const out = await deliverItems(down, items, { spool, policy: fast });
     assert.deepEqual(out.map((d) => [d.ok, d.attempts]), [[false, 2], [false, 0]]);
     assert.match(out[1]?.message ?? '', /^not tried: the gateway did not answer \(ECONNREFUSED\)/);
@@ -132,7 +137,7 @@ describe('delivery and replay (real Pushgateways)', () => {
   it('a spool that cannot be written: the push is reported as not delivered and not spooled, nothing thrown', async () => {
     const lines: string[] = [];
     const spool = new Spool('/dev/null/spool');
-    const items = await usersimItems(runAt(Date.now() - HOUR, 'nospool'));
+    const items = await itemsOf(runAt(Date.now() - HOUR, 'nospool'));
     const out = await deliverItems(`http://127.0.0.1:${await freePort()}`, items, { spool, policy: fast, log: (l) => lines.push(l) });
     assert.deepEqual(out.map((d) => [d.ok, d.spooledTo]), [[false, undefined], [false, undefined]]);
     assert.match(lines.join('\n'), /not delivered \(ECONNREFUSED\) and NOT spooled: cannot create the spool directory \/dev\/null\/spool: ENOTDIR/);
@@ -143,14 +148,14 @@ describe('delivery and replay (real Pushgateways)', () => {
     const spool = new Spool(join(tmpDir(), 'spool'), undefined, (l) => lines.push(l));
     const t = Date.now() - 3 * HOUR;
     const spoolRun = async (r: RunResults) => {
-      for (const item of await usersimItems(r)) spool.write(item, 'gateway down');
+      for (const item of await itemsOf(r)) spool.write(item, 'gateway down');
     };
     await spoolRun(runAt(t + 2 * HOUR, 'a')); // a: newer spooled run, after an older one below
     await spoolRun(runAt(t, 'a'));
     await spoolRun(runAt(t, 'b')); // b: the gateway will already hold a newer run
     await spoolRun(runAt(t + HOUR, 'c')); // c: the gateway will already hold exactly this run
-    await deliverRun(runAt(t + 2 * HOUR, 'b'), gw.url);
-    await deliverRun(runAt(t + HOUR, 'c'), gw.url);
+    await deliverRun(await bodiesOf(runAt(t + 2 * HOUR, 'b')), gw.url);
+    await deliverRun(await bodiesOf(runAt(t + HOUR, 'c')), gw.url);
     const pushTimeBefore = (await gatewayGroups(gw.url, undefined, 5000)).get(JSON.stringify([USERSIM_JOB, ['env', 'c'], ['journey', 'login']]));
     assert.ok(pushTimeBefore, 'group c is there');
 
@@ -185,7 +190,7 @@ describe('delivery and replay (real Pushgateways)', () => {
     const spool = new Spool(join(tmpDir(), 'spool'));
     spool.write({ job: USERSIM_JOB, grouping: { env: 'hl', journey: 'login' }, method: 'PUT', body: 'x 1\n', runTimestampMs: Date.now() }, 'x');
     spool.count('failures', ['hl', 'hl', 'hl']);
-    assert.deepEqual(await deliverHealth(gw.url, ['hl'], spool), []);
+    assert.deepEqual(await deliverHealth(gw.url, [await healthBody('hl', spool.health('hl'))]), []);
     const text = await (await fetch(`${gw.url}/metrics`)).text();
     const fams = parseExposition(text);
     const one = (name: string) => samplesOf(fams, name).filter((s) => s.labels.env === 'hl' && s.labels.job === PUSH_JOB);

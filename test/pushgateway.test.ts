@@ -1,13 +1,15 @@
 /** Pushing to a real prometheus-pushgateway (persistence off, free port). */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { journeyBodies } from '../src/metrics/bodies.ts';
 import { METRICS, USERSIM_JOB } from '../src/metrics/catalog.ts';
 import { samplesOf } from '../src/metrics/parse.ts';
 import { deliverRun } from '../src/push/deliver.ts';
 import { startLocalPushgateway, type LocalGateway } from '../src/push/local-gateway.ts';
 import { groupUrl, pushGroup, redactUrl } from '../src/push/pushgateway.ts';
 import { freePort } from '../src/net.ts';
-import type { RunResults } from '../src/runtime/results.ts';
+import type { RunResults } from '../src/results/results.ts';
+import { measuredRun } from '../src/results/run.ts';
 import { gatewayFamilies } from './support/helpers.ts';
 
 const run = (steps: string[], env = 'lab'): RunResults => ({
@@ -34,13 +36,13 @@ describe('pushgateway', () => {
   after(() => gw.stop());
 
   it('PUTs each journey to its own {job, env, journey} group and PUT replaces the group', async () => {
-    const first = await deliverRun(run(['a_step', 'old_step']), gw.url);
+    const first = await deliverRun(await journeyBodies(measuredRun(run(['a_step', 'old_step']))), gw.url);
     assert.deepEqual(first.map((d) => d.ok), [true]);
     let steps = samplesOf(await gatewayFamilies(gw.url), METRICS.stepDuration.name);
     assert.deepEqual(steps.map((s) => s.labels.step).sort(), ['a_step', 'old_step']);
     assert.deepEqual(steps[0]?.labels, { env: 'lab', instance: '', job: USERSIM_JOB, journey: 'login', step: steps[0]?.labels.step });
 
-    await deliverRun(run(['a_step']), gw.url);
+    await deliverRun(await journeyBodies(measuredRun(run(['a_step']))), gw.url);
     steps = samplesOf(await gatewayFamilies(gw.url), METRICS.stepDuration.name);
     assert.deepEqual(steps.map((s) => s.labels.step), ['a_step'], 'a removed step vanishes with the next run');
   });

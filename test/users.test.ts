@@ -17,10 +17,10 @@ import { formatFinding, lintExposition } from '../src/metrics/lint.ts';
 import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
 import { startLocalPushgateway, type LocalGateway } from '../src/push/local-gateway.ts';
 import { HANDOFF_VAR } from '../src/runtime/handoff.ts';
-import { combineUsers, median, percentile, spreadOf } from '../src/runtime/multi-user.ts';
+import { combineUsers, median, percentile, spreadOf } from '../src/results/multi-user.ts';
 import { CLEAR_LINE, MultiUserProgress, formatBar, formatProgressLine } from '../src/runtime/progress-bar.ts';
 import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
-import { isFlaky, type JourneyResult, type RunResults } from '../src/runtime/results.ts';
+import { isFlaky, type JourneyResult, type RunResults } from '../src/results/results.ts';
 import { gatewayFamilies, runCli, tmpDir } from './support/helpers.ts';
 
 const ESC = '\u001b';

@@ -7,7 +7,7 @@ import type { ProfileProbesResult } from '../probes/run-profile.ts';
 import type { JourneyDelivery } from '../push/deliver.ts';
 import { redactUrl } from '../push/pushgateway.ts';
 import { stripAnsi } from '../runtime/results-reporter.ts';
-import type { RunResults } from '../runtime/results.ts';
+import type { RunResults } from '../results/results.ts';
 
 /** What one iteration produced, filled in as it goes (an aborted iteration leaves parts out). */
 export interface IterationRecord {

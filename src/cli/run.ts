@@ -9,8 +9,9 @@ import { join, resolve } from 'node:path';
 import { credentialsFromEnv, type Credentials } from '../config/credentials.ts';
 import { loadProfile, withReplicaOrigin, withSessionLaunch, type EnvProfile } from '../config/profile.ts';
 import { ExitCode, UserError } from '../errors.ts';
+import { healthBody, journeyBodies } from '../metrics/bodies.ts';
 import { METRICS } from '../metrics/catalog.ts';
-import { expositionFor } from '../metrics/exposition.ts';
+import { runExposition } from '../metrics/exposition.ts';
 import { parseExposition, samplesOf } from '../metrics/parse.ts';
 import { gatewayAccess } from '../push/access.ts';
 import { DEFAULT_DELIVERY_BUDGET_MS, deliverHealth, deliverRun, type JourneyDelivery } from '../push/deliver.ts';
@@ -23,13 +24,14 @@ import { replaySpool } from '../push/replay.ts';
 import type { Spool } from '../push/spool.ts';
 import { faultTable } from '../replica/faults.ts';
 import { writeReport } from '../report/report.ts';
-import { startReplica } from '../replica/server.ts';
+import { startReplica, type Replica } from '../replica/server.ts';
 import { DEMO_USER } from '../replica/users.ts';
 import { browserVersion, expectedChromiumVersion, resolveBrowserPath, versionWarning } from '../runtime/browser.ts';
 import { selectJourneys } from '../runtime/journeys.ts';
 import { runJourneys } from '../runtime/launch.ts';
-import { everyUserPassed } from '../runtime/multi-user.ts';
-import type { RunResults } from '../runtime/results.ts';
+import { everyUserPassed } from '../results/multi-user.ts';
+import type { RunResults } from '../results/results.ts';
+import { measuredRun } from '../results/run.ts';
 import { browserOptionsFrom, type BrowserFlags } from './browser-flags.ts';
 import type { BrowserOptions } from '../runtime/emulation.ts';
 import { spoolFromFlags, type DeliveryFlags } from './commands/push.ts';
@@ -131,11 +133,11 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
   try {
     // 2. Start what the profile needs.
     let profile = baseProfile;
-    let replicaRouteKeys: string[] | undefined;
+    let replicaServes: Replica['serves'] | undefined;
     if (profile.replica) {
       const replica = await startReplica({ faults });
       cleanups.push(replica.stop);
-      replicaRouteKeys = replica.routeKeys;
+      replicaServes = replica.serves;
       const unknown = [...faults.keys()].filter((k) => !replica.routeKeys.includes(k));
       if (unknown.length) throw new UserError(`--replica-fault names no replica route: ${unknown.join(', ')}`);
       profile = withReplicaOrigin(profile, replica.origin);
@@ -152,7 +154,7 @@ export async function runCommand(flags: RunFlags): Promise<ExitCode> {
     }
 
     // 3.-5. Per iteration: replay the spool, measure, deliver, summarize; pause; again.
-    const ctx: RunContext = { flags, profile, journeys, probes, credentials, browserPath, browserOptions, users, replicaRouteKeys, gateway, localGateway, access, spool, workDir, signal: abort.signal, signalAt: () => signalAt, looping: loop.count !== 1 };
+    const ctx: RunContext = { flags, profile, journeys, probes, credentials, browserPath, browserOptions, users, replicaServes, gateway, localGateway, access, spool, workDir, signal: abort.signal, signalAt: () => signalAt, looping: loop.count !== 1 };
     Object.assign(json, { gateway, localGateway });
     let worst: ExitCode | undefined;
     for (let n = 1; ; n++) {
@@ -194,7 +196,8 @@ interface RunContext {
   browserOptions: BrowserOptions;
   /** --users: concurrent virtual users (1 = a plain run). */
   users: number;
-  replicaRouteKeys: string[] | undefined;
+  /** With the bundled replica: which requests it serves (the probes skip the rest). */
+  replicaServes: Replica['serves'] | undefined;
   /** The user's gateway or the local one; undefined for --dry-run. */
   gateway: string | undefined;
   localGateway: boolean;
@@ -210,7 +213,7 @@ interface RunContext {
 
 /** One pass: replay → journeys → results → metrics → push (or stdout) → summary → probes; `record` gets what it produced. */
 async function runIteration(ctx: RunContext, record: IterationRecord): Promise<ExitCode> {
-  const { flags, profile, journeys, probes, credentials, browserPath, browserOptions, users, replicaRouteKeys, gateway, access, spool, workDir } = ctx;
+  const { flags, profile, journeys, probes, credentials, browserPath, browserOptions, users, replicaServes, gateway, access, spool, workDir } = ctx;
   // 3. Deliver what earlier runs (or iterations) spooled, oldest first, before measuring anew.
   if (spool && gateway && !ctx.signal.aborted) {
     const r = await replaySpool(spool, gateway, { access, deadlineAt: Date.now() + STARTUP_REPLAY_BUDGET_MS, signal: ctx.signal, log: info });
@@ -248,18 +251,20 @@ async function runIteration(ctx: RunContext, record: IterationRecord): Promise<E
 
   // 5. Metrics: stdout for --dry-run, else the gateway (what fails goes to the spool).
   const table = summaryTable(results, journeys);
-  const probeRun = { profile, prepared: probes, credentials, replicaRouteKeys, signal: ctx.signal, json: flags.json ? (r: ProfileProbesResult) => (record.probes = r) : undefined };
+  const measured = measuredRun(results);
+  const probeRun = { profile, prepared: probes, credentials, replicaServes, signal: ctx.signal, json: flags.json ? (r: ProfileProbesResult) => (record.probes = r) : undefined };
   if (flags.dryRun) {
-    if (journeys.length) process.stdout.write(await expositionFor(results.env, results.journeys, results.conditions));
+    if (journeys.length) process.stdout.write(await runExposition(measured)); // the bytes the run groups would get
     if (journeys.length) info(table);
     return await runProbesInRun({ ...probeRun, code: exitCodeFor(results, journeys, [], ctx.signal.aborted) });
   }
   const signalAt = ctx.signalAt();
   const deadlineAt = Math.min(Date.now() + DEFAULT_DELIVERY_BUDGET_MS, signalAt === undefined ? Infinity : signalAt + SIGNAL_DELIVERY_DEADLINE_MS);
-  const deliveries = await deliverRun(results, gateway as string, { access, spool, deadlineAt, log: info });
+  const deliveries = await deliverRun(await journeyBodies(measured), gateway as string, { access, spool, deadlineAt, log: info });
   record.deliveries = deliveries;
   if (spool && deliveries.some((d) => d.ok)) {
-    await deliverHealth(gateway as string, [results.env], spool, { access, deadlineAt: Math.max(deadlineAt, Date.now() + 1000), log: info });
+    const health = await healthBody(results.env, spool.health(results.env));
+    await deliverHealth(gateway as string, [health], { access, deadlineAt: Math.max(deadlineAt, Date.now() + 1000), log: info });
   }
   if (journeys.length) {
     const held = ctx.localGateway ? await heldSeries(gateway as string, results.env).catch((err: Error) => err) : undefined;

@@ -1,6 +1,6 @@
 /** The table a person reads at the end of a run. */
-import { groupByJourney, journeyDurations, spreadOf, stepDurations, stepNames } from '../runtime/multi-user.ts';
-import { journeyOutcome, type RunResults } from '../runtime/results.ts';
+import { groupByJourney, journeyDurations, spreadOf, stepDurations, stepNames } from '../results/multi-user.ts';
+import { journeyOutcome, type RunResults } from '../results/results.ts';
 
 export function formatTable(rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];

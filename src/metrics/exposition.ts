@@ -1,6 +1,6 @@
 /**
  * Turns run results into Prometheus metrics. Pure: results in, prom-client Registry (classic text
- * format) out; sending it is the pusher's job.
+ * format) out; the bodies made of it are ./bodies.ts's, sending them is the pusher's job.
  *
  * One-shot runs export gauges (see docs/decisions.md): a histogram pushed once per run would carry
  * one observation and mislead. A value that was not measured is left out, never sent as 0.
@@ -9,8 +9,9 @@ import { readFileSync } from 'node:fs';
 import { Registry } from 'prom-client';
 import { gaugeOf } from './instruments.ts';
 import { JOURNEY_MEASURES, METRICS } from './catalog.ts';
-import { combineUsers, groupByJourney, isMultiUser, journeyDurations, spreadOf, stepDurations, stepNames } from '../runtime/multi-user.ts';
-import type { JourneyResult, PageTiming } from '../runtime/results.ts';
+import { journeyDurations, journeyRuns, spreadOf, stepDurations, stepNames, type JourneyRuns } from '../results/multi-user.ts';
+import type { JourneyResult, PageTiming } from '../results/results.ts';
+import type { MeasuredRun } from '../results/run.ts';
 
 const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -30,10 +31,10 @@ const micro = (v: number) => Math.round(v * 1e6) / 1e6;
 
 /**
  * A registry holding the metrics of the given journeys, all under the same env label, and under
- * the run's condition labels (network, device) when it had any. With `--users N` a journey appears
- * once per user (marked `user`); its gauges are then made from all of them.
+ * the run's condition labels (network, device) when it had any. With `--users N` a journey holds
+ * one run per user (marked `user`); its gauges are then made from all of them.
  */
-export function registryFor(env: string, journeys: readonly JourneyResult[], conditions: Record<string, string> = {}): Registry {
+export function registryFor(env: string, journeys: readonly JourneyRuns[], conditions: Record<string, string> = {}): Registry {
   const registry = new Registry();
   if (Object.keys(conditions).length) registry.setDefaultLabels(conditions);
   const stepDuration = gaugeOf(registry, METRICS.stepDuration);
@@ -42,7 +43,7 @@ export function registryFor(env: string, journeys: readonly JourneyResult[], con
   const journeySuccess = gaugeOf(registry, METRICS.journeySuccess);
   const runTimestamp = gaugeOf(registry, METRICS.journeyRunTimestamp);
   const attempts = gaugeOf(registry, METRICS.journeyAttempts);
-  const measured = JOURNEY_MEASURES.filter((k) => journeys.some((j) => j.measures?.[k] !== undefined));
+  const measured = JOURNEY_MEASURES.filter((k) => journeys.some((g) => g.runs.some((j) => j.measures?.[k] !== undefined)));
   const measureGauges = new Map(measured.map((k) => [k, gaugeOf(registry, METRICS[k])]));
   const pageGauges = PAGE_GAUGES.map(([key, field, scale]) => [gaugeOf(registry, METRICS[key]), field, scale] as const);
   const browserSetup = gaugeOf(registry, METRICS.browserSetup);
@@ -51,13 +52,12 @@ export function registryFor(env: string, journeys: readonly JourneyResult[], con
   const throttled = gaugeOf(registry, METRICS.cpuThrottled);
   const buildInfo = gaugeOf(registry, METRICS.buildInfo);
 
-  // --users N: each journey's users become one combined result for the gauges above, plus the
-  // multi-user gauges below (docs/decisions.md 17). A single-user run passes through unchanged.
-  const groups = [...groupByJourney(journeys).values()];
-  const multi = groups.filter(isMultiUser);
+  // --users N: each journey's users are one combined result for the gauges above, plus the
+  // multi-user gauges below (docs/decisions.md 17). A single-user run's journey is its one run.
+  const multi = journeys.filter((g) => g.multiUser);
   if (multi.length) usersGauges(registry, env, multi);
 
-  for (const j of groups.map(combineUsers)) {
+  for (const { combined: j } of journeys) {
     const labels = { env, journey: j.journey };
     for (const step of j.steps) {
       const stepLabels = { ...labels, step: step.name };
@@ -94,12 +94,12 @@ export function registryFor(env: string, journeys: readonly JourneyResult[], con
 const STATISTICS = ['min', 'median', 'p95', 'max'] as const;
 
 /** Users that passed and failed each journey, and the spread of step and journey times over them. */
-function usersGauges(registry: Registry, env: string, groups: readonly JourneyResult[][]): void {
+function usersGauges(registry: Registry, env: string, groups: readonly JourneyRuns[]): void {
   const users = gaugeOf(registry, METRICS.journeyUsers);
   const stepSpread = gaugeOf(registry, METRICS.stepUsersDuration);
   const journeySpread = gaugeOf(registry, METRICS.journeyUsersDuration);
-  for (const runs of groups) {
-    const labels = { env, journey: (runs[0] as JourneyResult).journey };
+  for (const { journey, runs } of groups) {
+    const labels = { env, journey };
     const passed = runs.filter((j) => j.status === 'passed').length;
     users.set({ ...labels, result: 'passed' }, passed);
     users.set({ ...labels, result: 'failed' }, runs.length - passed);
@@ -112,7 +112,15 @@ function usersGauges(registry: Registry, env: string, groups: readonly JourneyRe
   }
 }
 
-/** Prometheus text exposition of the given journeys. */
+/**
+ * The journeys' exposition text: what `--dry-run` prints for the whole run, and each journey's
+ * run-group body when given that one journey (./bodies.ts), so the two cannot differ.
+ */
+export async function runExposition(run: MeasuredRun, journeys: readonly JourneyRuns[] = run.journeys): Promise<string> {
+  return registryFor(run.env, journeys, run.conditions).metrics();
+}
+
+/** Exposition text of journey runs as they are (grouped and combined here), under one env. */
 export async function expositionFor(env: string, journeys: readonly JourneyResult[], conditions?: Record<string, string>): Promise<string> {
-  return registryFor(env, journeys, conditions).metrics();
+  return registryFor(env, journeyRuns(journeys), conditions).metrics();
 }

@@ -6,7 +6,7 @@
 import type { Credentials } from '../config/credentials.ts';
 import type { EnvProfile } from '../config/profile.ts';
 import { ExitCode, UserError } from '../errors.ts';
-import type { RunResults } from '../runtime/results.ts';
+import type { RunResults } from '../results/results.ts';
 import type { DeliverOptions } from '../push/deliver.ts';
 import { gatewayDelivery, stdoutDelivery } from './deliver.ts';
 import { prepareProfileProbes, runProfileProbes, type PreparedProbes, type ProfileProbesResult } from './run-profile.ts';
@@ -42,7 +42,7 @@ export async function runProbesInRun(o: {
   credentials?: Credentials;
   /** Undefined for --dry-run (exposition text to stdout). */
   gateway?: string;
-  replicaRouteKeys?: readonly string[];
+  replicaServes?: (method: string, path: string) => boolean;
   signal?: AbortSignal;
   /** Gateway credentials, TLS and spool of the run (src/push). */
   delivery?: DeliverOptions;
@@ -58,7 +58,7 @@ export async function runProbesInRun(o: {
     credentials: o.credentials,
     deliver: o.gateway ? gatewayDelivery(o.gateway, o.delivery) : stdoutDelivery(),
     log,
-    replicaRouteKeys: o.replicaRouteKeys,
+    replicaServes: o.replicaServes,
     signal: o.signal,
   });
   const lines = r.deliveries.filter((d) => d.where !== 'stdout').map((d) => (d.ok ? `pushed probes to ${d.where}` : `NOT DELIVERED probes to ${d.where}: ${d.message}`));

@@ -6,7 +6,6 @@
 import type { Credentials } from '../config/credentials.ts';
 import type { EnvProfile } from '../config/profile.ts';
 import { UserError } from '../errors.ts';
-import { matchRoute, type Route } from '../replica/http.ts';
 import type { Deliver, ProbeDelivery } from './deliver.ts';
 import { DEFAULT_DATA_FILE, DEFAULT_HTTP_SERVICES, HTTP_SERVICES, httpSummary, runHttpProbes } from './http/run.ts';
 import type { K8sTarget } from './k8s/config.ts';
@@ -22,12 +21,6 @@ export function parseServices(list: string[] | undefined): string[] {
   const unknown = names.filter((s) => !(s in HTTP_SERVICES));
   if (unknown.length || !names.length) throw new UserError(`unknown service ${unknown.join(', ') || '(none)'}: use some of ${Object.keys(HTTP_SERVICES).join(', ')}`);
   return names;
-}
-
-/** A predicate telling whether a replica with these route keys serves `METHOD path`. */
-export function replicaServesFn(routeKeys: readonly string[]): (method: string, path: string) => boolean {
-  const routes: Route[] = routeKeys.map((key) => ({ key, handler: () => undefined }));
-  return (method, path) => matchRoute(routes, method, path) !== undefined;
 }
 
 /** Checks the profile's probe settings before anything starts (bad input → exit 2). */
@@ -59,7 +52,8 @@ export async function runProfileProbes(o: {
   credentials?: Credentials;
   deliver: Deliver;
   log: (line: string) => void;
-  replicaRouteKeys?: readonly string[];
+  /** With the bundled replica: whether it serves `METHOD path` (src/replica/server.ts Replica.serves). */
+  replicaServes?: (method: string, path: string) => boolean;
   signal?: AbortSignal;
 }): Promise<ProfileProbesResult> {
   const out: ProfileProbesResult = { failures: 0, deliveries: [], summary: '' };
@@ -74,7 +68,7 @@ export async function runProfileProbes(o: {
       concurrency: 2,
       deliver: o.deliver,
       log: o.log,
-      replicaServes: o.replicaRouteKeys ? replicaServesFn(o.replicaRouteKeys) : undefined,
+      replicaServes: o.replicaServes,
     });
     out.failures += r.failures;
     out.deliveries.push(...r.deliveries);

@@ -6,13 +6,11 @@
  * Once the gateway gives no answer at all (refused, unreachable, deadline), the remaining pushes
  * are spooled without being tried: they would only burn the budget a SIGTERM grace period allows.
  */
-import { USERSIM_JOB } from '../metrics/catalog.ts';
-import type { RunResults } from '../runtime/results.ts';
+import type { JourneyBodies, PushItem } from '../metrics/bodies.ts';
 import type { GatewayAccess } from './http.ts';
-import { healthItem, usersimItems } from './payloads.ts';
 import { groupUrl, type PushOutcome } from './pushgateway.ts';
 import { DEFAULT_RETRY, pushWithRetry, type RetryPolicy } from './retry.ts';
-import { envOf, groupName, type PushItem, type Spool } from './spool.ts';
+import { envOf, groupName, type Spool } from './spool.ts';
 
 /** Whole-delivery budget: 3 attempts of one push fit in it, and it fits a 30 s SIGTERM grace. */
 export const DEFAULT_DELIVERY_BUDGET_MS = 20_000;
@@ -81,43 +79,40 @@ export interface JourneyDelivery extends PushOutcome {
   spooled: boolean;
 }
 
-/** Delivers a run: per journey its run group, and its last-success group when it passed. */
-export async function deliverRun(results: RunResults, gateway: string, opts: DeliverOptions = {}): Promise<JourneyDelivery[]> {
-  const items = await usersimItems(results);
-  const done = await deliverItems(gateway, items, opts);
-  return [...new Set(results.journeys.map((j) => j.journey))].map((journey) => {
-    const groups = done.filter((d) => (d.item as PushItem & { journey: string }).journey === journey);
+/** Delivers a run's journeys (src/metrics/bodies.ts journeyBodies): per journey its run group, then its other groups. */
+export async function deliverRun(journeys: readonly JourneyBodies[], gateway: string, opts: DeliverOptions = {}): Promise<JourneyDelivery[]> {
+  const done = await deliverItems(gateway, journeys.flatMap((j) => j.items), opts);
+  let next = 0;
+  return journeys.map(({ journey, items }) => {
+    const groups = done.slice(next, (next += items.length));
     const failed = groups.find((d) => !d.ok);
-    const first = groups[0];
-    // usersimItems pushes one run group per journey
-    const runGroup = (groups.find((d) => d.item.job === USERSIM_JOB) ?? first) as ItemDelivery;
+    const first = groups[0] as ItemDelivery; // the journey's run group: journeyBodies puts it first
     return {
       journey,
-      url: groupUrl(gateway, runGroup.item.job, runGroup.item.grouping),
+      url: groupUrl(gateway, first.item.job, first.item.grouping),
       groups,
       ok: !failed,
-      ...((failed ?? first)?.status !== undefined ? { status: (failed ?? first)?.status } : {}),
-      message: failed?.message ?? first?.message ?? '',
+      ...((failed ?? first).status !== undefined ? { status: (failed ?? first).status } : {}),
+      message: failed?.message ?? first.message,
       spooled: groups.some((d) => d.spooledTo !== undefined),
     };
   });
 }
 
 /**
- * Pushes the delivery health of each env (spool size, failure and drop counters) to
- * {job="perfpulse_push", env}. One short attempt each, never spooled: the next delivery carries
- * fresher numbers anyway. Returns the envs whose health did not get through.
+ * Pushes the delivery-health bodies (src/metrics/bodies.ts healthBody: spool size, failure and drop
+ * counters per env). One short attempt each, never spooled: the next delivery carries fresher
+ * numbers anyway. Returns the envs whose health did not get through.
  */
-export async function deliverHealth(gateway: string, envs: Iterable<string>, spool: Spool, opts: DeliverOptions = {}): Promise<string[]> {
+export async function deliverHealth(gateway: string, items: readonly PushItem[], opts: DeliverOptions = {}): Promise<string[]> {
   const failed: string[] = [];
-  for (const env of new Set(envs)) {
-    const item = await healthItem(env, spool);
+  for (const item of items) {
     const out = await pushWithRetry(
       { gateway, job: item.job, grouping: item.grouping, body: item.body, method: item.method, access: opts.access },
       { policy: { ...DEFAULT_RETRY, attempts: 1, attemptDeadlineMs: 3000 }, deadlineAt: opts.deadlineAt },
     );
     if (!out.ok) {
-      failed.push(env);
+      failed.push(envOf(item));
       opts.log?.(`push ${groupName(item)}: delivery health not pushed (${out.message})`);
     }
   }

@@ -10,6 +10,7 @@
  */
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
+import { isTlsCertificateError } from '../net.ts';
 
 /** How to reach a gateway beyond its URL. Never printed. */
 export interface GatewayAccess {
@@ -39,24 +40,6 @@ export class ExchangeError extends Error {
 }
 
 const MAX_BODY = 64 * 1024;
-
-/** Certificate problems: retrying cannot fix them. */
-const TLS_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_SIGNATURE_FAILURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
-export function isTlsCertificateError(code: string): boolean {
-  return TLS_CODES.has(code);
-}
 
 function describe(code: string, message: string, deadlineMs: number): string {
   if (code === 'deadline') return `no complete answer within ${deadlineMs} ms`;

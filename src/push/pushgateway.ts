@@ -7,7 +7,8 @@
  */
 import { UserError } from '../errors.ts';
 import http from 'node:http';
-import { ExchangeError, exchange, isTlsCertificateError, type GatewayAccess } from './http.ts';
+import { isTlsCertificateError } from '../net.ts';
+import { ExchangeError, exchange, type GatewayAccess } from './http.ts';
 
 export interface PushRequest {
   /** Gateway base URL, e.g. http://127.0.0.1:9091; user-info becomes Basic auth and is never printed. */

@@ -14,22 +14,7 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, wri
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
-
-export interface PushItem {
-  job: string;
-  grouping: Record<string, string>;
-  method: 'PUT' | 'POST';
-  /** Exposition text, exactly as it would have been sent. */
-  body: string;
-  /** Epoch ms at which the measured run started: what "newer" means. */
-  runTimestampMs: number;
-  /**
-   * A metric in the body whose value is the run's time in seconds; the gateway's value of it tells
-   * whether the gateway already holds this run or a newer one. Without it, the group's
-   * push_time_seconds is compared.
-   */
-  freshnessMetric?: string;
-}
+import type { DeliveryHealth, PushItem } from '../metrics/bodies.ts';
 
 export interface SpoolEntry extends PushItem {
   version: 1;
@@ -178,6 +163,12 @@ export class Spool {
     const sizes = new Map<string, number>();
     for (const s of this.list()) sizes.set(envOf(s.entry), (sizes.get(envOf(s.entry)) ?? 0) + 1);
     return sizes;
+  }
+
+  /** What the delivery-health body of `env` reports (src/metrics/bodies.ts healthBody). */
+  health(env: string): DeliveryHealth {
+    const counters = this.counters();
+    return { spoolEntries: this.sizeByEnv().get(env) ?? 0, failures: counters.failures[env] ?? 0, dropped: counters.dropped[env] ?? 0 };
   }
 
   counters(): SpoolCounters {

@@ -50,6 +50,8 @@ export interface Replica {
   faults: FaultTable;
   /** Every route key the replica serves (`"METHOD /path"`), the keys a fault may name. */
   routeKeys: string[];
+  /** Whether a route of the replica answers `METHOD path` (the probes skip what it does not serve). */
+  serves(method: string, path: string): boolean;
   stop(): Promise<void>;
 }
 
@@ -111,6 +113,7 @@ export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> 
     port,
     faults: ctx.faults,
     routeKeys: routes.map((r) => r.key),
+    serves: (method, path) => matchRoute(routes, method, path) !== undefined,
     stop: () =>
       new Promise<void>((resolve) => {
         stopping.abort();

@@ -7,8 +7,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { groupByJourney } from '../runtime/multi-user.ts';
-import { isFlaky, journeyOutcome, type JourneyResult, type PageTiming, type RunResults } from '../runtime/results.ts';
+import { groupByJourney } from '../results/multi-user.ts';
+import { isFlaky, journeyOutcome, type JourneyResult, type PageTiming, type RunResults } from '../results/results.ts';
 import { VITALS, rate, type Rating } from './vitals.ts';
 
 export interface ReportVital {

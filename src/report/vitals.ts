@@ -2,7 +2,7 @@
  * The usual Web Vitals thresholds (web.dev; the same numbers web-vitals uses for `rating`):
  * good up to the first, poor above the second, "needs improvement" between.
  */
-import type { PageTiming } from '../runtime/results.ts';
+import type { PageTiming } from '../results/results.ts';
 
 export type Rating = 'good' | 'needs-improvement' | 'poor';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Credentials } from '../config/credentials.ts';
 import { HANDOFF_VAR, encodeHandoff, type RunHandoff } from './handoff.ts';
 import { PROJECT_ROOT, journeyFile } from './journeys.ts';
-import type { RunResults } from './results.ts';
+import type { RunResults } from '../results/results.ts';
 
 const require = createRequire(import.meta.url);
 

@@ -11,7 +11,8 @@ import type { MeasureKey } from '../metrics/catalog.ts';
 import { discardAuthState } from './auth-state.ts';
 import { conditionLabels } from './emulation.ts';
 import { readHandoff } from './handoff.ts';
-import { MEASUREMENTS_ATTACHMENT, type JourneyMeasurements, type JourneyResult, type JourneyStatus, type RunResults, type StepResult } from './results.ts';
+import type { JourneyMeasurements, JourneyResult, JourneyStatus, RunResults, StepResult } from '../results/results.ts';
+import { MEASUREMENTS_ATTACHMENT } from './collectors/types.ts';
 
 /** ANSI escape sequences (colours, cursor moves) that Playwright's messages carry. */
 const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]/g;
@@ -71,7 +72,7 @@ export default class ResultsReporter implements Reporter {
       startedAtMs: result.startTime.getTime(),
       steps,
     };
-    // --users N: every user's run is kept, marked 1..N (src/runtime/multi-user.ts).
+    // --users N: every user's run is kept, marked 1..N (src/results/multi-user.ts).
     if ((this.handoff.users ?? 1) > 1) entry.user = test.repeatEachIndex + 1;
     if (first && last) entry.durationMs = last.startedAtMs + last.durationMs - first.startedAtMs;
     const error = result.status === 'skipped' ? skipReason : firstLine(result.error?.message);

@@ -5,7 +5,7 @@ import { credentialsFromEnv } from '../../config/credentials.ts';
 import { builtinEnvNames, loadProfile, withReplicaOrigin } from '../../config/profile.ts';
 import { ExitCode, UserError } from '../../errors.ts';
 import { DEFAULT_DATA_FILE, DEFAULT_HTTP_SERVICES, HTTP_SERVICES, httpSummary, runHttpProbes } from '../../probes/http/run.ts';
-import { parseServices, replicaServesFn } from '../../probes/run-profile.ts';
+import { parseServices } from '../../probes/run-profile.ts';
 import { faultTable } from '../../replica/faults.ts';
 import { startReplica } from '../../replica/server.ts';
 import { DEMO_USER } from '../../replica/users.ts';
@@ -68,7 +68,7 @@ export async function probeHttpCommand(flags: HttpFlags): Promise<ExitCode> {
       throw new UserError(`--replica-fault names no replica route: ${unknown.join(', ')}`);
     }
     profile = withReplicaOrigin(base, replica.origin);
-    replicaServes = replicaServesFn(replica.routeKeys);
+    replicaServes = replica.serves;
     info(`replica: serving the CADC portal on ${replica.origin}`);
   }
   try {

@@ -4,6 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { ExitCode, UserError } from '../../errors.ts';
+import { healthBody } from '../../metrics/bodies.ts';
 import { gatewayAccess, type AccessFlags } from '../../push/access.ts';
 import { deliverHealth } from '../../push/deliver.ts';
 import { checkGatewayUrl, redactUrl } from '../../push/pushgateway.ts';
@@ -64,7 +65,7 @@ export async function pushCommand(flags: PushFlags): Promise<ExitCode> {
   process.on('SIGTERM', onSignal);
   try {
     const r = await replaySpool(spool, gateway, { access, deadlineAt: Date.now() + REPLAY_COMMAND_BUDGET_MS, signal: abort.signal, log: info });
-    if (spool.exists()) await deliverHealth(gateway, envs, spool, { access, log: info });
+    if (spool.exists()) await deliverHealth(gateway, await Promise.all([...envs].map((env) => healthBody(env, spool.health(env)))), { access, log: info });
     process.stdout.write(
       `replay to ${redactUrl(gateway)}: ${r.delivered} delivered, ${r.superseded} not sent (the gateway held that run or a newer one), ` +
         `${r.dropped} dropped (too old or too many), ${r.kept} still spooled in ${spool.dir}\n`,

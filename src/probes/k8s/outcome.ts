@@ -2,7 +2,7 @@
  * What one timed Kubernetes call gives: its wall time, the connection part of it, and a `result`
  * from a small fixed set (the label) plus a one-line reason (the log only).
  */
-import { isTlsCertificateError } from '../../push/http.ts';
+import { isTlsCertificateError } from '../../net.ts';
 import type { K8sResult } from '../../metrics/catalog-probes.ts';
 
 export interface CallOutcome {
@@ -15,7 +15,7 @@ export interface CallOutcome {
   detail: string;
 }
 
-/** TLS failures that are not about the certificate (which src/push/http.ts knows): wrong protocol. */
+/** TLS failures that are not about the certificate (which src/net.ts knows): wrong protocol. */
 const TLS_PROTOCOL_CODES = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'EPROTO']);
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 

@@ -1,6 +1,6 @@
 /** Which Playwright and which Chromium measured (for perfpulse_usersim_build_info). */
 import { createRequire } from 'node:module';
-import type { JourneyMeasurements } from '../results.ts';
+import type { JourneyMeasurements } from '../../results/results.ts';
 import type { Collector, CollectorContext } from './types.ts';
 
 const require = createRequire(import.meta.url);

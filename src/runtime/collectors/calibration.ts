@@ -12,7 +12,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
-import type { JourneyMeasurements } from '../results.ts';
+import type { JourneyMeasurements } from '../../results/results.ts';
 import type { Collector, CollectorContext } from './types.ts';
 
 export const CALIBRATION_SAMPLES = 3;

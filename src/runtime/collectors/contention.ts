@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import type { JourneyMeasurements } from '../results.ts';
+import type { JourneyMeasurements } from '../../results/results.ts';
 import type { Collector } from './types.ts';
 
 const CPU_STAT_FILES: Array<[string, string, number]> = [

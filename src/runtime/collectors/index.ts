@@ -2,12 +2,12 @@
  * The collectors every journey runs, in order, and the one function the journey fixture calls.
  * Their measurements travel to the results reporter as one JSON test attachment.
  */
-import { MEASUREMENTS_ATTACHMENT, type JourneyMeasurements } from '../results.ts';
+import type { JourneyMeasurements } from '../../results/results.ts';
 import { BuildInfoCollector } from './build-info.ts';
 import { CalibrationCollector } from './calibration.ts';
 import { ContentionCollector } from './contention.ts';
 import { PageTimingCollector } from './page-timings.ts';
-import type { Collector, CollectorContext } from './types.ts';
+import { MEASUREMENTS_ATTACHMENT, type Collector, type CollectorContext } from './types.ts';
 
 export function defaultCollectors(): Collector[] {
   // page timings before calibration, so that the calibration page carries the same injected script as a real page

@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { MAX_PAGES_PER_JOURNEY, pageSlug } from '../../metrics/labels.ts';
-import type { JourneyMeasurements, PageTiming } from '../results.ts';
+import type { JourneyMeasurements, PageTiming } from '../../results/results.ts';
 import { CALIBRATION_PATH } from './calibration.ts';
 import type { Collector, CollectorContext } from './types.ts';
 

@@ -4,7 +4,10 @@
  * behind this interface (cf. elastic/synthetics plugins); the journey fixture runs them in order.
  */
 import type { Page, TestInfo } from '@playwright/test';
-import type { JourneyMeasurements } from '../results.ts';
+import type { JourneyMeasurements } from '../../results/results.ts';
+
+/** Where a journey's measurements travel from the worker to the results reporter: a test attachment. */
+export const MEASUREMENTS_ATTACHMENT = 'perfpulse-measurements';
 
 export interface CollectorContext {
   page: Page;

@@ -50,6 +50,27 @@ export function groupByJourney(journeys: readonly JourneyResult[]): Map<string, 
   return groups;
 }
 
+/** One journey of a run over all its users: their runs and the one result standing for them all. */
+export interface JourneyRuns {
+  journey: string;
+  /** Every user's run of the journey, in user order; the one run of a single-user run. */
+  runs: readonly JourneyResult[];
+  /** combineUsers(runs): what the per-journey gauges are made of. */
+  combined: JourneyResult;
+  /** The runs carry user marks (--users N > 1): the multi-user gauges are made from them too. */
+  multiUser: boolean;
+}
+
+/** Groups journey runs by journey (groupByJourney's order) and combines each journey's users, once. */
+export function journeyRuns(journeys: readonly JourneyResult[]): JourneyRuns[] {
+  return [...groupByJourney(journeys).values()].map((runs) => ({
+    journey: (runs[0] as JourneyResult).journey,
+    runs,
+    combined: combineUsers(runs),
+    multiUser: isMultiUser(runs),
+  }));
+}
+
 /** True when these runs come from a multi-user run (they carry a `user` mark). */
 export function isMultiUser(runs: readonly JourneyResult[]): boolean {
   return runs.some((j) => j.user !== undefined);

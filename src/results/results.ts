@@ -1,10 +1,9 @@
 /**
- * What a run produced, before it becomes metrics. The journey runtime (Playwright reporter)
- * writes this as JSON; the CLI reads it, turns it into metrics, pushes and prints the summary.
- * Everything here is measured; nothing is a default standing in for a missing value.
+ * What a run produced, before it becomes metrics. The journey runner (its Playwright results
+ * reporter) writes this as JSON; the CLI reads it, and metrics, the report and the summary are made
+ * from it. Everything here is measured; nothing is a default standing in for a missing value.
+ * This model imports nothing: every room may read it (docs/architecture.md).
  */
-
-import type { MeasureKey } from '../metrics/catalog.ts';
 
 export interface StepResult {
   /** Step slug, e.g. `open_login_page`. */
@@ -31,8 +30,11 @@ export interface JourneyResult {
   steps: StepResult[];
   /** One-line failure or skip reason for people. */
   error?: string;
-  /** Values the journey recorded with `record()` (rows found, bytes downloaded…), base units. */
-  measures?: Partial<Record<MeasureKey, number>>;
+  /**
+   * Values the journey recorded with `record()` (rows found, bytes downloaded…), base units, under
+   * the catalog key of the metric they become (src/metrics/catalog.ts JOURNEY_MEASURES).
+   */
+  measures?: Partial<Record<string, number>>;
   /** Screenshot and trace of a failed journey, when kept. */
   artifacts?: string[];
   /** What the browser-side collectors measured; absent when none ran. */
@@ -111,6 +113,3 @@ export interface JourneyMeasurements {
   playwright?: string;
   chromium?: string;
 }
-
-/** Where a journey's measurements travel from the worker to the results reporter: a test attachment. */
-export const MEASUREMENTS_ATTACHMENT = 'perfpulse-measurements';
