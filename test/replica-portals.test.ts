@@ -1,6 +1,7 @@
 /**
- * The replica's HTTP contract for download and skaha (cadc-reference.md §4–§6, §11), checked without a
- * browser, plus the new fault kinds. Advanced Search: replica-search.test.ts; storage: replica-storage.test.ts.
+ * The replica's HTTP contract for download, skaha and the Science Portal's BFF (cadc-reference.md §4–§6,
+ * §11), checked without a browser, plus the new fault kinds. Advanced Search: replica-search.test.ts; storage:
+ * replica-storage.test.ts.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -8,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { generateFiles, generateObservations } from '../src/replica/data.ts';
 import { faultTable, parseFaultSpec } from '../src/replica/faults.ts';
+import type { ReplicaImage } from '../src/replica/images.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
 
@@ -78,12 +80,78 @@ describe('replica: download, skaha', () => {
     assert.equal(await status(), 'Running');
     const list = (await (await fetch(`${replica.origin}/skaha/v1/session`, { headers: auth })).json()) as Array<{ id: string }>;
     assert.ok(list.some((s) => s.id === id));
-    assert.equal((await fetch(`${replica.origin}/skaha/v1/session/${id}`, { method: 'DELETE', headers: auth })).status, 204);
+    const deleted = await fetch(`${replica.origin}/skaha/v1/session/${id}`, { method: 'DELETE', headers: auth });
+    assert.equal(deleted.status, 200, 'skaha DeleteAction sets no status');
+    assert.equal(await deleted.text(), '');
     assert.equal(await status(), 'Terminating');
     await sleep(400);
     assert.equal((await fetch(`${replica.origin}/skaha/v1/session/${id}`, { headers: auth })).status, 404);
     const badImage = await fetch(`${replica.origin}/skaha/v1/session?name=x&image=nope`, { method: 'POST', headers: auth });
     assert.equal(badImage.status, 400);
+  });
+});
+
+describe('replica: the Science Portal BFF as the real routes answer (science-portal f6823b5 src/app/api)', () => {
+  const images: ReplicaImage[] = [
+    { id: 'images.canfar.net/skaha/astroml:24.07', types: ['notebook', 'headless'] },
+    { id: 'images.canfar.net/skaha/astroml:23.11', types: ['notebook'] },
+    { id: 'images.canfar.net/skaha/alpha:2', types: ['notebook', 'desktop'] },
+    { id: 'images.canfar.net/other/tool:1', types: ['carta'] },
+    { id: 'images.canfar.net/skaha/stress-ng:latest', types: ['headless'] },
+    { id: 'not-an-image-id', types: ['notebook'] },
+  ];
+  let replica: Replica;
+  let auth: Record<string, string>;
+  before(async () => {
+    replica = await startReplica({ images, sessionPendingMs: 300, sessionTerminatingMs: 300 });
+    const token = (await (await fetch(`${replica.origin}/ac/login`, form({ username: DEMO_USER.username, password: DEMO_USER.password }))).text()).trim();
+    auth = { authorization: `Bearer ${token}` };
+  });
+  after(() => replica.stop());
+
+  it('skaha offers exactly the configured images; the BFF groups them by type and project, sorted, headless and bad ids left out', async () => {
+    assert.deepEqual(await (await fetch(`${replica.origin}/skaha/v1/image`, { headers: auth })).json(), images);
+    const grouped = (await (await fetch(`${replica.origin}/science-portal/api/sessions/images`, { headers: auth })).json()) as Record<string, Record<string, Array<{ label: string; id: string }>>>;
+    assert.deepEqual(Object.keys(grouped).sort(), ['carta', 'desktop', 'notebook']);
+    assert.deepEqual(grouped.notebook?.skaha?.map((i) => i.label), ['alpha:2', 'astroml:24.07', 'astroml:23.11']);
+    assert.deepEqual(grouped.carta?.other?.[0], { id: 'images.canfar.net/other/tool:1', registry: 'images.canfar.net', project: 'other', name: 'tool:1', imageName: 'tool', version: '1', label: 'tool:1' });
+    assert.deepEqual(await (await fetch(`${replica.origin}/science-portal/api/sessions/repository`, { headers: auth })).json(), [{ host: 'images.canfar.net' }]);
+    assert.deepEqual(((await (await fetch(`${replica.origin}/science-portal/api/sessions/context`, { headers: auth })).json()) as { gpus: unknown }).gpus, { options: [0, 1] });
+    assert.equal((await fetch(`${replica.origin}/science-portal/api/sessions/images`)).status, 401);
+  });
+
+  it('POST sessions: 201 with skaha\'s id text as it came (newline included); refusals carry skaha\'s text as message; DELETE 204', async () => {
+    const post = (doc: unknown) => fetch(`${replica.origin}/science-portal/api/sessions`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(doc) });
+    const created = await post({ sessionType: 'notebook', sessionName: 'bff1', containerImage: 'images.canfar.net/skaha/astroml:24.07' });
+    assert.equal(created.status, 201);
+    const doc = (await created.json()) as { id: string; name: string };
+    assert.match(doc.id, /^[a-z0-9]{8}\n$/);
+    assert.equal(doc.name, 'bff1');
+    const refused = await post({ sessionType: 'notebook', sessionName: 'bff2', containerImage: 'images.canfar.net/skaha/astroml:latest' });
+    assert.equal(refused.status, 400);
+    assert.deepEqual(await refused.json(), { error: 'Bad Request', message: 'image not found: images.canfar.net/skaha/astroml:latest', status: 400, details: 'image not found: images.canfar.net/skaha/astroml:latest' });
+    assert.equal((await post({ sessionType: 'notebook' })).status, 400);
+    const deleted = await fetch(`${replica.origin}/science-portal/api/sessions/${doc.id.trim()}`, { method: 'DELETE', headers: auth });
+    assert.equal(deleted.status, 204);
+    assert.equal((await fetch(`${replica.origin}/science-portal/api/sessions/nosuch00`, { method: 'DELETE', headers: auth })).status, 404);
+  });
+
+  it('auth: login answers the typed username and the token; status reads whoami; anonymous status is "not authenticated", not an error', async () => {
+    const login = await fetch(`${replica.origin}/science-portal/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: DEMO_USER.username, password: DEMO_USER.password }) });
+    const doc = (await login.json()) as { user: unknown; token: string };
+    assert.deepEqual(doc.user, { username: DEMO_USER.username, displayName: DEMO_USER.username });
+    const status = await (await fetch(`${replica.origin}/science-portal/api/auth/status`, { headers: { authorization: `Bearer ${doc.token}` } })).json();
+    assert.deepEqual(status, {
+      authenticated: true,
+      user: {
+        username: DEMO_USER.username, email: DEMO_USER.email, displayName: 'Demo Observer', firstName: 'Demo', lastName: 'Observer', institute: DEMO_USER.institute,
+        internalID: `ivo://cadc.nrc.ca/gms?${DEMO_USER.uid}`, numericID: '', uid: DEMO_USER.uid, gid: DEMO_USER.uid, homeDirectory: `/home/${DEMO_USER.username}`,
+        identities: [{ type: 'HTTP', value: DEMO_USER.username }, { type: 'POSIX', value: String(DEMO_USER.uid) }],
+      },
+    });
+    assert.deepEqual(await (await fetch(`${replica.origin}/science-portal/api/auth/status`)).json(), { authenticated: false });
+    const refused = await fetch(`${replica.origin}/science-portal/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: DEMO_USER.username, password: 'wrong' }) });
+    assert.equal(refused.status, 401);
   });
 });
 

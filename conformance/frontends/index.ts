@@ -10,6 +10,7 @@ import type { FrontEnd } from '../frontend.ts';
 export const FRONT_ENDS: readonly FrontEnd[] = [
   frontEnd(await import('./caom2ui.ts')),
   frontEnd(await import('./storage-ui.ts')),
+  frontEnd(await import('./science-portal.ts')),
 ];
 
 /** The FrontEnd a module exports: its default export, else its one export shaped like a FrontEnd. */

@@ -2,6 +2,7 @@
 import type { Observation, ReplicaFile } from './data.ts';
 import type { FaultTable } from './faults.ts';
 import type { LoginForm } from './pages.ts';
+import type { ReplicaImage } from './images.ts';
 import type { TokenStore } from './sessions.ts';
 import type { StorageHeader } from './storage-page.ts';
 
@@ -28,4 +29,6 @@ export interface ReplicaData {
   storageHeader: StorageHeader;
   /** Where the CADC site's login form is (./pages.ts). */
   loginForm: LoginForm;
+  /** The container images skaha offers (`GET /skaha/v1/image`). */
+  images: readonly ReplicaImage[];
 }

@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReplicaContext } from './context.ts';
 import { DEFAULT_FILE_SIZES, generateFiles, generateObservations } from './data.ts';
 import type { FaultTable } from './faults.ts';
+import { DEFAULT_IMAGES, type ReplicaImage } from './images.ts';
 import { matchRoute, readBody, send, type Route } from './http.ts';
 import { loginPage, type LoginForm } from './pages.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -49,6 +50,8 @@ export interface ReplicaOptions {
   storageHeader?: StorageHeader;
   /** login: the CADC login form in the login page (`page-form`, default) or only in the header's Login dropdown. */
   loginForm?: LoginForm;
+  /** skaha: the container images offered (default DEFAULT_IMAGES: astroml:latest and :24.07, desktop, carta, stress-ng). */
+  images?: readonly ReplicaImage[];
 }
 
 export interface Replica {
@@ -78,6 +81,7 @@ export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> 
       emptyHomeFolders: opts.emptyHomeFolders ?? false,
       storageHeader: opts.storageHeader ?? 'application-header',
       loginForm: opts.loginForm ?? 'page-form',
+      images: opts.images ?? DEFAULT_IMAGES,
     },
   };
   const routes = ROUTE_MODULES.flatMap((m) => m(ctx));

@@ -1,14 +1,16 @@
 /**
- * skaha v1 (cadc-reference.md §5.2) and the Science Portal's BFF routes (§5.1, §11). Sessions go
- * Pending → Running (after `sessionPendingMs`) and, once deleted, Terminating → gone (after
- * `sessionTerminatingMs`); both dwells are replica options so tests can keep them short.
+ * skaha v1 (cadc-reference.md §5.2; science-platform skaha/…/session/*Action.java) and the Science
+ * Portal's BFF routes (§5.1, §11; science-portal f6823b5 src/app/api/**). Sessions go Pending →
+ * Running (after `sessionPendingMs`) and, once deleted, Terminating → gone (after
+ * `sessionTerminatingMs`); both dwells, and the images skaha offers (`images`), are replica options
+ * so tests can keep them short and choose what is offered.
  */
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { ReplicaContext } from '../context.ts';
 import { send, redirect, type Route } from '../http.ts';
+import { groupImages, type ReplicaImage } from '../images.ts';
 import { SCIENCE_PORTAL_JS, sciencePortalPage } from '../portal-page.ts';
-import { SSO_MAX_AGE_S } from '../sessions.ts';
 import type { ReplicaUser } from '../users.ts';
 import { originOf } from './search.ts';
 
@@ -16,13 +18,6 @@ const TEXT = 'text/plain; charset=utf-8';
 const JSON_TYPE = 'application/json';
 const MAX_SESSIONS = 3;
 
-export const IMAGES = [
-  { id: 'images.canfar.net/skaha/astroml:latest', types: ['notebook', 'headless'], digest: 'sha256:5e1f0a7c' },
-  { id: 'images.canfar.net/skaha/astroml:24.07', types: ['notebook', 'headless'], digest: 'sha256:77aa01b2' },
-  { id: 'images.canfar.net/skaha/desktop:latest', types: ['desktop'], digest: 'sha256:0c9d33e4' },
-  { id: 'images.canfar.net/skaha/carta:4.1', types: ['carta'], digest: 'sha256:91bb2a10' },
-  { id: 'images.canfar.net/skaha/stress-ng:latest', types: ['headless'], digest: 'sha256:ab12cd34' },
-];
 const TYPES = ['notebook', 'desktop', 'carta', 'headless', 'contributed', 'firefly'];
 
 interface SkahaSession {
@@ -93,7 +88,7 @@ export function skahaRoutes(ctx: ReplicaContext): Route[] {
     if (!name) return [400, 'missing name'];
     if (!/^[A-Za-z0-9-]{1,15}$/.test(name)) return [400, 'name must be 1-15 letters, digits or -'];
     if (!TYPES.includes(type)) return [400, `unknown type ${type}`];
-    if (!IMAGES.some((i) => i.id === image)) return [400, `image not found: ${image}`];
+    if (!data.images.some((i) => i.id === image)) return [400, `image not found: ${image}`];
     if (live(user).filter((s) => s.deletedMs === undefined).length >= MAX_SESSIONS) {
       return [400, `User ${user.username} has reached the maximum of ${MAX_SESSIONS} active sessions.`];
     }
@@ -110,7 +105,7 @@ export function skahaRoutes(ctx: ReplicaContext): Route[] {
   };
 
   const authed = (req: IncomingMessage): ReplicaUser | undefined => tokens.caller(req);
-  const unauthorized = (res: import('node:http').ServerResponse) => {
+  const unauthorized = (res: ServerResponse) => {
     res.setHeader('www-authenticate', 'ivoa_bearer standard_id="ivo://ivoa.net/sso#tls-with-password", access_url="/ac/login"');
     send(res, 401, TEXT, 'Unauthorized');
   };
@@ -190,8 +185,8 @@ export function skahaRoutes(ctx: ReplicaContext): Route[] {
         const user = authed(req);
         if (!user) return unauthorized(res);
         if (!remove(user, params.id ?? '')) return send(res, 404, TEXT, `session ${params.id} not found`);
-        res.writeHead(204);
-        res.end();
+        // skaha's DeleteAction sets no status: 200 with an empty body (science-platform skaha/…/session/DeleteAction.java)
+        send(res, 200, TEXT, '');
       },
     },
     {
@@ -199,92 +194,192 @@ export function skahaRoutes(ctx: ReplicaContext): Route[] {
       handler: ({ req, res, url }) => {
         if (!authed(req)) return unauthorized(res);
         const type = url.searchParams.get('type');
-        send(res, 200, JSON_TYPE, JSON.stringify(type ? IMAGES.filter((i) => i.types.includes(type)) : IMAGES));
+        send(res, 200, JSON_TYPE, JSON.stringify(type ? data.images.filter((i) => i.types.includes(type)) : data.images));
       },
     },
     { key: 'GET /skaha/v1/context', handler: ({ req, res }) => (authed(req) ? send(res, 200, JSON_TYPE, JSON.stringify(context)) : unauthorized(res)) },
     { key: 'GET /skaha/v1/repository', handler: ({ req, res }) => (authed(req) ? send(res, 200, JSON_TYPE, JSON.stringify(['images.canfar.net'])) : unauthorized(res)) },
 
     // --- Science Portal (Next.js app and its BFF under /science-portal/api) ---
+    // The BFF routes call the replica's own ac and skaha endpoints, forwarding the caller's
+    // Authorization and Cookie headers, and reshape the answers as the real routes do
+    // (science-portal f6823b5 src/app/api/**/route.ts, src/app/api/lib/api-utils.ts).
     { key: 'GET /science-portal', handler: ({ res }) => send(res, 200, 'text/html; charset=utf-8', sciencePortalPage()) },
     { key: 'GET /science-portal/', handler: ({ res }) => redirect(res, 308, '/science-portal') },
     { key: 'GET /science-portal/_replica/portal.js', handler: ({ res }) => send(res, 200, 'text/javascript', SCIENCE_PORTAL_JS) },
     {
+      // auth/login/route.ts:74-244: JSON in, form POST to ${LOGIN_API}/login, the token is the reply body.
       key: 'POST /science-portal/api/auth/login',
       handler: async ({ req, res, body }) => {
-        let doc: { username?: string; password?: string } = {};
+        let doc: { username?: string; password?: string };
         try {
           doc = JSON.parse(body || '{}') as typeof doc;
         } catch {
-          return send(res, 400, JSON_TYPE, JSON.stringify({ error: 'bad JSON' }));
+          return bffError(res, 400, 'Invalid JSON in request body');
         }
+        if (!doc.username || !doc.password) return bffError(res, 400, 'Username and password are required');
         const upstream = await fetch(`${originOf(req)}/ac/login`, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ username: doc.username ?? '', password: doc.password ?? '' }).toString(),
+          body: new URLSearchParams({ username: doc.username, password: doc.password }).toString(),
         });
-        if (upstream.status !== 200) return send(res, upstream.status, JSON_TYPE, JSON.stringify({ error: await upstream.text() }));
-        const token = (await upstream.text()).trim();
-        const user = tokens.userOf(token) as ReplicaUser;
-        res.setHeader('Set-Cookie', `CADC_SSO="${token}"; Secure; SameSite=None; HttpOnly; Max-Age=${SSO_MAX_AGE_S}; Path=/`);
-        send(res, 200, JSON_TYPE, JSON.stringify({ user: { username: user.username, displayName: `${user.firstName} ${user.lastName}` }, token }));
+        const text = await upstream.text();
+        if (!upstream.ok) return bffError(res, upstream.status, text || 'Login failed');
+        // The token does not parse as `userID=…`, so the route falls back to the typed username (:157-181).
+        sendJson(res, 200, { user: { username: doc.username, displayName: doc.username }, token: text.trim() });
       },
     },
     {
+      // auth/status/route.ts:134-247: whoami with the caller's headers, the badgerfish user flattened; 401/403 → not authenticated.
       key: 'GET /science-portal/api/auth/status',
-      handler: ({ req, res }) => {
-        const user = authed(req);
-        send(res, 200, JSON_TYPE, JSON.stringify(user ? { authenticated: true, user: { username: user.username, displayName: `${user.firstName} ${user.lastName}` } } : { authenticated: false }));
+      handler: async ({ req, res }) => {
+        const upstream = await fetch(`${originOf(req)}/ac/whoami`, { headers: { ...forwarded(req), accept: 'application/json' } });
+        if (upstream.status === 401 || upstream.status === 403) return sendJson(res, 200, { authenticated: false });
+        if (!upstream.ok) return bffError(res, upstream.status, 'Failed to get authentication status');
+        const u = ((await upstream.json()) as { user?: WhoAmI }).user ?? {};
+        const ids = u.identities?.$ ?? [];
+        const username = String(u.posixDetails?.username?.$ ?? ids.find((i) => i.identity?.['@type'] === 'HTTP')?.identity?.$ ?? '');
+        const firstName = String(u.personalDetails?.firstName?.$ ?? '');
+        const lastName = String(u.personalDetails?.lastName?.$ ?? '');
+        sendJson(res, 200, {
+          authenticated: true,
+          user: {
+            username,
+            email: String(u.personalDetails?.email?.$ ?? ''),
+            displayName: firstName && lastName ? `${firstName} ${lastName}` : username,
+            firstName,
+            lastName,
+            institute: String(u.personalDetails?.institute?.$ ?? ''),
+            internalID: String(u.internalID?.uri?.$ ?? ''),
+            numericID: String(ids.find((i) => i.identity?.['@type'] === 'CADC')?.identity?.$ ?? ''),
+            uid: Number(u.posixDetails?.uid?.$ ?? 0),
+            gid: Number(u.posixDetails?.gid?.$ ?? 0),
+            homeDirectory: String(u.posixDetails?.homeDirectory?.$ ?? ''),
+            identities: ids.map((i) => ({ type: i.identity?.['@type'] ?? '', value: i.identity?.$ ?? '' })),
+          },
+        });
       },
     },
-    { key: 'GET /science-portal/api/auth/session', handler: ({ req, res }) => send(res, 200, JSON_TYPE, JSON.stringify({ authenticated: Boolean(authed(req)) })) },
     {
+      // auth/session/route.ts:30-67 (CANFAR mode): whoami with the Cookie header only; null when refused.
+      key: 'GET /science-portal/api/auth/session',
+      handler: async ({ req, res }) => {
+        const upstream = await fetch(`${originOf(req)}/ac/whoami`, { headers: { ...(req.headers.cookie ? { cookie: req.headers.cookie } : {}), accept: 'application/json' } });
+        if (!upstream.ok) return sendJson(res, 200, null);
+        const u = ((await upstream.json()) as { user?: WhoAmI }).user ?? {};
+        sendJson(res, 200, { user: { name: String(u.posixDetails?.username?.$ ?? ''), email: u.personalDetails?.email?.$, image: null }, expires: new Date(Date.now() + 30 * 86_400_000).toISOString() });
+      },
+    },
+    {
+      // sessions/route.ts:30-82: skaha ?view=interactive, Failed sessions dropped, order kept.
       key: 'GET /science-portal/api/sessions',
-      handler: ({ req, res, url }) => {
-        const user = authed(req);
-        if (!user) return send(res, 401, JSON_TYPE, JSON.stringify({ error: 'Unauthorized' }));
-        const u = new URL(url.href);
-        u.searchParams.set('view', 'interactive');
-        // §11: the list drops Failed sessions and is not sorted.
-        send(res, 200, JSON_TYPE, JSON.stringify(sessionList(user, u, originOf(req)).filter((s) => s.status !== 'Failed')));
+      handler: async ({ req, res }) => {
+        const upstream = await fetch(`${originOf(req)}/skaha/v1/session?view=interactive`, { headers: { ...forwarded(req), accept: 'application/json' } });
+        if (!upstream.ok) return bffError(res, upstream.status, 'Failed to fetch sessions', await upstream.text());
+        const all = (await upstream.json()) as Array<{ status: string }>;
+        sendJson(res, 200, all.filter((s) => s.status !== 'Failed'));
       },
     },
     {
+      // sessions/route.ts:88-221: JSON in, form POST to skaha (no `type` for headless), 201 with skaha's id text as is.
       key: 'POST /science-portal/api/sessions',
-      handler: ({ req, res, body }) => {
-        const user = authed(req);
-        if (!user) return send(res, 401, JSON_TYPE, JSON.stringify({ error: 'Unauthorized' }));
-        const doc = JSON.parse(body || '{}') as { sessionType?: string; sessionName?: string; containerImage?: string; cores?: number; ram?: number };
-        const made = create(user, new URLSearchParams({ type: doc.sessionType ?? '', name: doc.sessionName ?? '', image: doc.containerImage ?? '', cores: String(doc.cores ?? ''), ram: String(doc.ram ?? '') }));
-        if (Array.isArray(made)) return send(res, made[0], JSON_TYPE, JSON.stringify({ error: made[1] }));
-        send(res, 201, JSON_TYPE, JSON.stringify({ id: made, name: doc.sessionName, type: doc.sessionType, image: doc.containerImage }));
+      handler: async ({ req, res, body }) => {
+        let doc: { sessionType?: string; sessionName?: string; containerImage?: string; cores?: number; ram?: number; gpus?: number };
+        try {
+          doc = JSON.parse(body || '{}') as typeof doc;
+        } catch {
+          return bffError(res, 400, 'Invalid request body');
+        }
+        if (!doc.sessionType || !doc.sessionName || !doc.containerImage) {
+          return bffError(res, 400, 'Missing required fields: sessionType, sessionName, containerImage');
+        }
+        const form = new URLSearchParams({ name: doc.sessionName, image: doc.containerImage });
+        if (doc.sessionType !== 'headless' && doc.sessionType !== 'desktop-app') form.append('type', doc.sessionType);
+        if (doc.cores) form.append('cores', String(doc.cores));
+        if (doc.ram) form.append('ram', String(doc.ram));
+        if (doc.gpus && doc.gpus > 0) form.append('gpus', String(doc.gpus));
+        const upstream = await fetch(`${originOf(req)}/skaha/v1/session`, {
+          method: 'POST',
+          headers: { ...forwarded(req), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+          body: form.toString(),
+        });
+        const text = await upstream.text();
+        if (!upstream.ok) {
+          const cleaned = text.trim().replace(/\n+/g, ' ');
+          return bffError(res, upstream.status, !cleaned ? 'Failed to launch session' : cleaned.length > 200 ? 'Failed to launch session. Please check your configuration.' : cleaned, text);
+        }
+        sendJson(res, 201, { id: text, name: doc.sessionName, type: doc.sessionType, image: doc.containerImage });
       },
     },
     {
+      // sessions/[id]/route.ts:68-101: skaha DELETE; 204 empty when it succeeded.
       key: 'DELETE /science-portal/api/sessions/{id}',
-      handler: ({ req, res, params }) => {
-        const user = authed(req);
-        if (!user) return send(res, 401, JSON_TYPE, JSON.stringify({ error: 'Unauthorized' }));
-        if (!remove(user, params.id ?? '')) return send(res, 404, JSON_TYPE, JSON.stringify({ error: 'not found' }));
+      handler: async ({ req, res, params }) => {
+        const upstream = await fetch(`${originOf(req)}/skaha/v1/session/${params.id ?? ''}`, { method: 'DELETE', headers: forwarded(req) });
+        await upstream.body?.cancel();
+        if (!upstream.ok) return bffError(res, upstream.status, 'Failed to terminate session');
         res.writeHead(204);
         res.end();
       },
     },
     {
+      // sessions/images/route.ts:42-71: skaha's list regrouped by type, then project (./images.ts).
       key: 'GET /science-portal/api/sessions/images',
-      handler: ({ req, res }) => (authed(req) ? send(res, 200, JSON_TYPE, JSON.stringify(IMAGES)) : send(res, 401, JSON_TYPE, '{"error":"Unauthorized"}')),
+      handler: async ({ req, res }) => {
+        const upstream = await fetch(`${originOf(req)}/skaha/v1/image`, { headers: { ...forwarded(req), accept: 'application/json' } });
+        if (!upstream.ok) return bffError(res, upstream.status, 'Failed to fetch container images');
+        sendJson(res, 200, groupImages((await upstream.json()) as ReplicaImage[]));
+      },
     },
     {
+      // sessions/context/route.ts:32-73: skaha's context, GPU options overridden to [0, 1].
       key: 'GET /science-portal/api/sessions/context',
-      handler: ({ req, res }) => (authed(req) ? send(res, 200, JSON_TYPE, JSON.stringify(context)) : send(res, 401, JSON_TYPE, '{"error":"Unauthorized"}')),
+      handler: async ({ req, res }) => {
+        const upstream = await fetch(`${originOf(req)}/skaha/v1/context`, { headers: { ...forwarded(req), accept: 'application/json' } });
+        if (!upstream.ok) return bffError(res, upstream.status, 'Failed to fetch context');
+        const doc = (await upstream.json()) as { gpus?: { options: number[] } };
+        if (doc.gpus) doc.gpus.options = [0, 1];
+        sendJson(res, 200, doc);
+      },
     },
     {
+      // sessions/repository/route.ts:28-75: ["host"] → [{host}].
       key: 'GET /science-portal/api/sessions/repository',
-      handler: ({ req, res }) => (authed(req) ? send(res, 200, JSON_TYPE, '["images.canfar.net"]') : send(res, 401, JSON_TYPE, '{"error":"Unauthorized"}')),
+      handler: async ({ req, res }) => {
+        const upstream = await fetch(`${originOf(req)}/skaha/v1/repository`, { headers: { ...forwarded(req), accept: 'application/json' } });
+        if (!upstream.ok) return bffError(res, upstream.status, 'Failed to fetch image repositories');
+        const hosts = (await upstream.json()) as unknown;
+        sendJson(res, 200, Array.isArray(hosts) ? hosts.map((host) => ({ host })) : []);
+      },
     },
     {
       key: 'GET /science-portal/api/storage/raw/{user}',
-      handler: ({ req, res }) => (authed(req) ? send(res, 200, JSON_TYPE, '{"quota":107374182400,"size":0}') : send(res, 401, JSON_TYPE, '{"error":"Unauthorized"}')),
+      handler: ({ req, res }) => (authed(req) ? send(res, 200, JSON_TYPE, '{"quota":107374182400,"size":0}') : bffError(res, 401, 'Failed to fetch storage data')),
     },
   ];
+}
+
+/** The badgerfish whoami document, as far as the BFF reads it. */
+interface WhoAmI {
+  personalDetails?: { firstName?: { $?: string }; lastName?: { $?: string }; email?: { $?: string }; institute?: { $?: string } };
+  posixDetails?: { username?: { $?: string }; uid?: { $?: number }; gid?: { $?: number }; homeDirectory?: { $?: string } };
+  identities?: { $?: Array<{ identity?: { '@type'?: string; $?: string | number } }> };
+  internalID?: { uri?: { $?: string } };
+}
+
+/** CANFAR mode's forwardAuthHeader (api-utils.ts:221-253): the caller's Authorization and Cookie, as they came. */
+function forwarded(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (req.headers.authorization) out.authorization = req.headers.authorization;
+  if (req.headers.cookie) out.cookie = req.headers.cookie;
+  return out;
+}
+
+function sendJson(res: ServerResponse, status: number, doc: unknown): void {
+  send(res, status, JSON_TYPE, JSON.stringify(doc));
+}
+
+/** The BFF's error body (api-utils.ts:24-38): `{error: <status name>, message, status, details?}`. */
+function bffError(res: ServerResponse, status: number, message: string, details?: string): void {
+  sendJson(res, status, { error: STATUS_CODES[status] ?? 'Error', message, status, ...(details !== undefined ? { details } : {}) });
 }
