@@ -8,8 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import { loadProfile, parseProfile, withReplicaOrigin } from '../src/config/profile.ts';
 import { API_PROBES_JOB, PROBE_METRICS } from '../src/metrics/catalog-probes.ts';
 import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
-import { stdoutDelivery } from '../src/probes/deliver.ts';
-import { DEFAULT_DATA_FILE, runHttpProbes, type HttpProbeOptions } from '../src/probes/http/run.ts';
+import { httpProbesBody } from '../src/metrics/probe-bodies.ts';
+import { DEFAULT_DATA_FILE } from '../src/probes/http/data-pub-redirect.ts';
+import { runHttpProbes, type HttpProbeOptions } from '../src/probes/http/run.ts';
 import { capabilityIds, parseAvailability, parseRegistry } from '../src/probes/http/vosi.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
 import { VOSI_SERVICES } from '../src/replica/routes/vosi.ts';
@@ -140,19 +141,17 @@ describe('probe http (in process, against a replica)', () => {
   after(() => replica.stop());
 
   async function probe(services: string[], extra: Partial<HttpProbeOptions> = {}) {
-    let text = '';
     const lines: string[] = [];
     const report = await runHttpProbes({
       profile: withReplicaOrigin(loadProfile('local'), replica.origin),
       services,
       credentials: demo,
-      dataFile: DEFAULT_DATA_FILE,
       timeoutMs: 10_000,
       concurrency: 2,
-      deliver: stdoutDelivery((t) => (text += t)),
       log: (l) => lines.push(l),
       ...extra,
     });
+    const text = (await httpProbesBody(report)).body;
     return { report, fams: parseExposition(text), text, lines };
   }
   const value = (fams: ReturnType<typeof parseExposition>, name: string, labels: Record<string, string>) =>
