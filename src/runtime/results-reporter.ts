@@ -8,9 +8,9 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FullResult, Reporter, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
 import type { MeasureKey } from '../metrics/catalog.ts';
-import { discardAuthState } from './auth-state.ts';
+import { authStatePath, discardAuthState } from './auth-state.ts';
 import { conditionLabels } from './emulation.ts';
-import { readHandoff } from './handoff.ts';
+import { RunReporter, type RunReporterOptions } from './handoff.ts';
 import type { JourneyMeasurements, JourneyResult, JourneyStatus, RunResults, StepResult } from '../results/results.ts';
 import { MEASUREMENTS_ATTACHMENT } from './collectors/types.ts';
 
@@ -24,8 +24,7 @@ export function firstLine(message: string | undefined): string | undefined {
   return message === undefined ? undefined : stripAnsi(message).split('\n').find((l) => l.trim())?.trim();
 }
 
-export default class ResultsReporter implements Reporter {
-  private readonly handoff = readHandoff();
+export default class ResultsReporter extends RunReporter implements Reporter {
   private readonly steps = new Map<TestResult, StepResult[]>();
   private readonly run: RunResults = {
     env: this.handoff.profile.name,
@@ -36,7 +35,8 @@ export default class ResultsReporter implements Reporter {
     ...((this.handoff.users ?? 1) > 1 ? { users: this.handoff.users } : {}),
   };
 
-  constructor() {
+  constructor(options: RunReporterOptions) {
+    super(options);
     const conditions = conditionLabels(this.handoff.browserOptions);
     if (Object.keys(conditions).length) this.run.conditions = conditions;
   }
@@ -97,7 +97,7 @@ export default class ResultsReporter implements Reporter {
   }
 
   onEnd(result: FullResult): void {
-    discardAuthState();
+    discardAuthState(undefined, authStatePath(this.handoff));
     this.run.status = result.status;
     this.run.finishedAtMs = Date.now();
     this.write();
