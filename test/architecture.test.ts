@@ -61,8 +61,8 @@ const MAY_IMPORT: Record<Room, readonly Room[]> = {
   metrics: ['results', 'vocabulary', 'shared'],
   push: ['metrics', 'vocabulary', 'shared'],
   report: ['results', 'vocabulary', 'shared'],
-  // probes still measure, build their bodies and deliver them themselves (issue 14: probes as plugins)
-  probes: ['config', 'results', 'metrics', 'push', 'vocabulary', 'shared'],
+  // probes measure and return results; their bodies are made in metrics, delivered by push, wired by the cli
+  probes: ['config', 'results', 'vocabulary', 'shared'],
   record: ['config', 'runner', 'replica', 'vocabulary', 'shared'],
   // the bundled replica stands in for the portals: nothing of the harness
   replica: ['shared'],
@@ -133,8 +133,8 @@ const isKnown = (i: Import) => KNOWN_EXCEPTIONS.some((e) => e.from === i.from &&
 describe('architecture: rooms and the directions of imports', () => {
   it('reads the imports of every file of src/ and journeys/, and each names a file that exists', () => {
     assert.ok(FILES.length > 100 && IMPORTS.length > 200, `${FILES.length} files, ${IMPORTS.length} imports`);
-    assert.ok(IMPORTS.some((i) => i.from === 'src/probes/run-profile.ts' && i.to === 'src/probes/k8s/config.ts'), 'a dynamic import() is read');
-    assert.ok(IMPORTS.some((i) => i.from === 'src/cli/run.ts' && i.to === 'src/results/results.ts'), 'a type-only import is read');
+    assert.ok(IMPORTS.some((i) => i.from === 'src/probes/plan.ts' && i.to === 'src/probes/k8s/config.ts'), 'a dynamic import() is read');
+    assert.ok(IMPORTS.some((i) => i.from === 'src/cli/iteration.ts' && i.to === 'src/results/results.ts'), 'a type-only import is read');
     for (const i of IMPORTS) assert.ok(existsSync(join(PROJECT_ROOT, i.to)), `${i.from} imports ${i.to}, which does not exist`);
   });
 
@@ -164,7 +164,8 @@ describe('architecture: rooms and the directions of imports', () => {
     assert.deepEqual(bad('src/results/run.ts', "import type { Registry } from '../metrics/exposition.ts';"), ['src/results/run.ts (results) -> src/metrics/exposition.ts (metrics)']);
     assert.deepEqual(bad('src/push/deliver.ts', "const r = await import('../runtime/launch.ts');"), ['src/push/deliver.ts (push) -> src/runtime/launch.ts (runner)']);
     assert.deepEqual(bad('src/metrics/exposition.ts', "export { x } from '../push/spool.ts';"), ['src/metrics/exposition.ts (metrics) -> src/push/spool.ts (push)']);
-    assert.deepEqual(bad('src/probes/run-profile.ts', "import { matchRoute } from '../replica/http.ts';"), ['src/probes/run-profile.ts (probes) -> src/replica/http.ts (replica)']);
+    assert.deepEqual(bad('src/probes/plan.ts', "import { matchRoute } from '../replica/http.ts';"), ['src/probes/plan.ts (probes) -> src/replica/http.ts (replica)']);
+    assert.deepEqual(bad('src/probes/http/run.ts', "import { gatewaySink } from '../../push/sink.ts';"), ['src/probes/http/run.ts (probes) -> src/push/sink.ts (push)']);
     assert.deepEqual(bad('journeys/login.journey.ts', "import { DEMO_USER } from '../src/replica/users.ts';"), ['journeys/login.journey.ts (journeys) -> src/replica/users.ts (replica)']);
     assert.deepEqual(bad('src/cli/run.ts', "import { startReplica } from '../replica/server.ts';"), [], 'cli may import anything');
     assert.deepEqual(bad('src/new-room/x.ts', "import { x } from '../errors.ts';"), ['src/new-room/x.ts -> src/errors.ts: src/new-room/x.ts is in no room']);

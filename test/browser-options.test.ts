@@ -15,7 +15,6 @@ import { METRICS, USERSIM_JOB } from '../src/metrics/catalog.ts';
 import { expositionFor } from '../src/metrics/exposition.ts';
 import { lintExposition } from '../src/metrics/lint.ts';
 import { parseExposition, samplesOf, type Family } from '../src/metrics/parse.ts';
-import { startLocalPushgateway, type LocalGateway } from '../src/push/local-gateway.ts';
 import { pushGroup } from '../src/push/pushgateway.ts';
 import { parseFaultSpec, type Fault } from '../src/replica/faults.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
@@ -23,6 +22,7 @@ import { DEMO_USER } from '../src/replica/users.ts';
 import { THROTTLE_PROFILES } from '../src/runtime/emulation.ts';
 import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
 import { gatewayFamilies, profilePointingAt, runCli, tmpDir } from './support/helpers.ts';
+import { suiteGateway } from './support/gateway.ts';
 
 const demo = { PERFPULSE_USERNAME: DEMO_USER.username, PERFPULSE_PASSWORD: DEMO_USER.password };
 const LOGIN_STEPS = ['open_login_page', 'submit_credentials', 'see_user_menu', 'token_login'];
@@ -119,15 +119,13 @@ describe('browser flags: bad input is refused before anything starts', () => {
 });
 
 describe('browser flags on real runs (Chromium, replica, Pushgateway)', () => {
-  let gw: LocalGateway;
+  const gw = suiteGateway();
   let replica: Replica;
   before(async () => {
-    gw = await startLocalPushgateway();
     replica = await startReplica();
   });
   after(async () => {
     await replica.stop();
-    await gw.stop();
   });
 
   it('--retries: a journey that fails once and then passes is flaky, not an outage: success 1, attempts 2, exit 0', async () => {

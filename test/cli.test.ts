@@ -10,13 +10,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { METRICS, USERSIM_JOB } from '../src/metrics/catalog.ts';
 import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
-import { startLocalPushgateway, type LocalGateway } from '../src/push/local-gateway.ts';
 import { pushGroup } from '../src/push/pushgateway.ts';
 import { faultTable } from '../src/replica/faults.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
 import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
 import { gatewayFamilies, profilePointingAt, runCli, tmpDir } from './support/helpers.ts';
+import { suiteGateway } from './support/gateway.ts';
 
 const LOGIN_STEPS = ['open_login_page', 'submit_credentials', 'see_user_menu', 'token_login'];
 const demoCredentials = { PERFPULSE_USERNAME: DEMO_USER.username, PERFPULSE_PASSWORD: DEMO_USER.password };
@@ -27,17 +27,15 @@ function stepSeconds(text: string, journey: string): Map<string, number> {
 }
 
 describe('perfpulse-journeys run (real Chromium, replica, Pushgateway)', () => {
-  let gw: LocalGateway;
+  const gw = suiteGateway();
   let replica: Replica;
   let profile: string;
   before(async () => {
-    gw = await startLocalPushgateway();
     replica = await startReplica();
     profile = profilePointingAt(replica.origin);
   });
   after(async () => {
     await replica.stop();
-    await gw.stop();
   });
 
   it('pushes every login step with env, journey and step labels, and exits 0', async () => {

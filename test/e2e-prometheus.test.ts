@@ -16,7 +16,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startLocalPushgateway, type LocalGateway } from '../src/push/local-gateway.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
 import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
@@ -24,6 +23,7 @@ import { dashboardQueries, metricNamesIn } from './support/deploy.ts';
 import { profilePointingAt, runCli, tmpDir } from './support/helpers.ts';
 import { eventually, startPrometheus, type LocalPrometheus } from './support/prometheus.ts';
 import { startFakeK8s, type FakeK8s } from './support/fake-k8s.ts';
+import { suiteGateway } from './support/gateway.ts';
 
 const DASHBOARD = join(PROJECT_ROOT, 'deploy', 'grafana', 'perfpulse-journeys.json');
 const RULES = join(PROJECT_ROOT, 'deploy', 'prometheus', 'perfpulse-rules.yaml');
@@ -57,14 +57,13 @@ function substitute(expr: string): string {
 }
 
 describe('dashboard and alert rules on a real Prometheus scraping a real Pushgateway after real runs', () => {
-  let gw: LocalGateway;
+  const gw = suiteGateway();
   let replica: Replica;
   let prom: LocalPrometheus;
   let k8s: FakeK8s;
   const query = (expr: string) => prom.api<{ resultType: string; result: Sample[] }>('query', { query: expr });
 
   before(async () => {
-    gw = await startLocalPushgateway();
     replica = await startReplica();
     // two concurrent users (the machine's bound may be 1 on a small CI runner: override it), so the
     // load-run panels have data; the combined gauges keep their single-user shape
@@ -104,7 +103,6 @@ describe('dashboard and alert rules on a real Prometheus scraping a real Pushgat
     await prom?.stop();
     await k8s?.stop();
     await replica?.stop();
-    await gw?.stop();
   });
 
   it('the scraped series keep the pushed job, env and journey labels (honor_labels)', async () => {

@@ -8,14 +8,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { METRICS } from '../src/metrics/catalog.ts';
 import { parseExposition, samplesOf, type Family } from '../src/metrics/parse.ts';
-import { startLocalPushgateway, type LocalGateway } from '../src/push/local-gateway.ts';
 import { faultTable } from '../src/replica/faults.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
 import { gatewayFamilies, runCli, tmpDir } from './support/helpers.ts';
+import { suiteGateway } from './support/gateway.ts';
 
 const STEPS: Record<string, string[]> = {
   login: ['open_login_page', 'submit_credentials', 'see_user_menu', 'token_login'],
@@ -47,13 +47,7 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('journeys on the replica (real Chromium, Pushgateway)', () => {
-  let gw: LocalGateway;
-  before(async () => {
-    gw = await startLocalPushgateway();
-  });
-  after(async () => {
-    await gw.stop();
-  });
+  const gw = suiteGateway();
 
   it('--env local with --launch-sessions: every journey passes and every step is pushed with journey_success 1', async () => {
     const out = tmpDir('perfpulse-out-');

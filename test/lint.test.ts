@@ -12,11 +12,11 @@ import { ExitCode } from '../src/errors.ts';
 import { allMetrics } from '../src/metrics/catalog.ts';
 import { LINT_RULES, lintExposition } from '../src/metrics/lint.ts';
 import { parseExposition } from '../src/metrics/parse.ts';
-import { startLocalPushgateway } from '../src/push/local-gateway.ts';
 import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
 import { startReplica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
 import { profilePointingAt, runCli, tmpDir } from './support/helpers.ts';
+import { withGateway } from './support/gateway.ts';
 
 const fixture = (name: string) => join(PROJECT_ROOT, 'test', 'fixtures', name);
 
@@ -118,15 +118,12 @@ describe('perfpulse-journeys metrics lint: other sources', () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     assert.equal(code, ExitCode.ok, out);
 
-    const gw = await startLocalPushgateway();
-    try {
+    await withGateway(async (gw) => {
       const r = await runCli(['metrics', 'lint', `${gw.url}/metrics`]);
       // a Pushgateway's own metrics (go_*, process_*, pushgateway_*) do not carry our prefix
       assert.equal(r.code, ExitCode.lintFindings, r.stderr);
       assert.match(r.stdout, /^go_goroutines: \[prefix\]/m);
-    } finally {
-      await gw.stop();
-    }
+    });
     const refused = await runCli(['metrics', 'lint', 'http://127.0.0.1:1/metrics']);
     assert.equal(refused.code, ExitCode.badInput);
     assert.match(refused.stderr, /cannot read http:\/\/127\.0\.0\.1:1\/metrics/);

@@ -6,18 +6,18 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ExitCode } from '../src/errors.ts';
 import { worstExit, parseLoop } from '../src/cli/loop.ts';
 import { parseShardSpec, resolveShard, shardJourneys } from '../src/cli/shard.ts';
 import { METRICS, USERSIM_JOB } from '../src/metrics/catalog.ts';
 import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
-import { startLocalPushgateway, type LocalGateway } from '../src/push/local-gateway.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
 import { journeySteps } from '../src/runtime/journey-steps.ts';
 import { PROJECT_ROOT, availableJourneys } from '../src/runtime/journeys.ts';
 import { parse } from 'yaml';
 import { gatewayFamilies, runCli, tmpDir } from './support/helpers.ts';
+import { suiteGateway } from './support/gateway.ts';
 
 /** What a real --launch-sessions run of every journey pushes (test/journeys.test.ts proves it). */
 const LOGIN_STEPS = ['open_login_page', 'submit_credentials', 'see_user_menu', 'token_login'];
@@ -213,11 +213,7 @@ describe('--count/--sleep loop with --json', () => {
   });
 
   describe('a signal during --sleep', () => {
-    let gw: LocalGateway;
-    before(async () => {
-      gw = await startLocalPushgateway();
-    });
-    after(() => gw.stop());
+    const gw = suiteGateway();
 
     it('ends a --count -1 loop at once: exit 4, the finished iteration delivered', async () => {
       let signalled = false;

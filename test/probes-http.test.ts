@@ -8,15 +8,16 @@ import { after, before, describe, it } from 'node:test';
 import { loadProfile, parseProfile, withReplicaOrigin } from '../src/config/profile.ts';
 import { API_PROBES_JOB, PROBE_METRICS } from '../src/metrics/catalog-probes.ts';
 import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
-import { stdoutDelivery } from '../src/probes/deliver.ts';
-import { DEFAULT_DATA_FILE, runHttpProbes, type HttpProbeOptions } from '../src/probes/http/run.ts';
+import { httpProbesBody } from '../src/metrics/probe-bodies.ts';
+import { DEFAULT_DATA_FILE } from '../src/probes/http/data-pub-redirect.ts';
+import { runHttpProbes, type HttpProbeOptions } from '../src/probes/http/run.ts';
 import { capabilityIds, parseAvailability, parseRegistry } from '../src/probes/http/vosi.ts';
-import { startLocalPushgateway } from '../src/push/local-gateway.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
 import { VOSI_SERVICES } from '../src/replica/routes/vosi.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
 import { gatewayFamilies, profilePointingAt, runCli } from './support/helpers.ts';
 import { assertNamingGuide } from './support/naming.ts';
+import { withGateway } from './support/gateway.ts';
 
 const M = PROBE_METRICS;
 const demo = { username: DEMO_USER.username, password: DEMO_USER.password };
@@ -108,16 +109,13 @@ describe('probe http (CLI, --env local starts its own replica)', () => {
   });
 
   it('pushes to job perfpulse_api_probes, group {env}, on a real Pushgateway', async () => {
-    const gw = await startLocalPushgateway();
-    try {
+    await withGateway(async (gw) => {
       const r = await runCli(['probe', 'http', '--env', 'local', '--services', 'reg', '--pushgateway', gw.url]);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /pushed to http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/perfpulse_api_probes\/env\/local/);
       const s = samplesOf(await gatewayFamilies(gw.url), M.apiProbeSuccess.name).find((x) => x.labels.probe === 'resource_caps');
       assert.deepEqual(s?.labels, { env: 'local', service: 'reg', probe: 'resource_caps', job: API_PROBES_JOB, instance: '' });
-    } finally {
-      await gw.stop();
-    }
+    });
   });
 
   it('without credentials on a real-looking env, the login and session list are skipped, not failed', async () => {
@@ -143,19 +141,17 @@ describe('probe http (in process, against a replica)', () => {
   after(() => replica.stop());
 
   async function probe(services: string[], extra: Partial<HttpProbeOptions> = {}) {
-    let text = '';
     const lines: string[] = [];
     const report = await runHttpProbes({
       profile: withReplicaOrigin(loadProfile('local'), replica.origin),
       services,
       credentials: demo,
-      dataFile: DEFAULT_DATA_FILE,
       timeoutMs: 10_000,
       concurrency: 2,
-      deliver: stdoutDelivery((t) => (text += t)),
       log: (l) => lines.push(l),
       ...extra,
     });
+    const text = (await httpProbesBody(report)).body;
     return { report, fams: parseExposition(text), text, lines };
   }
   const value = (fams: ReturnType<typeof parseExposition>, name: string, labels: Record<string, string>) =>
@@ -238,8 +234,7 @@ describe('probe http (in process, against a replica)', () => {
 
 describe('one run: journeys and the probes the env profile enables', () => {
   it('--env local pushes the login journey and the service probes to their own groups of one gateway', async () => {
-    const gw = await startLocalPushgateway();
-    try {
+    await withGateway(async (gw) => {
       const r = await runCli(['--env', 'local', '--pushgateway', gw.url]);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /pushed login to .*\/metrics\/job\/perfpulse_usersim\/env\/local\/journey\/login/);
@@ -248,9 +243,7 @@ describe('one run: journeys and the probes the env profile enables', () => {
       assert.ok(samplesOf(fams, 'perfpulse_usersim_step_duration_seconds').length >= 3, 'journey steps');
       const probes = samplesOf(fams, M.apiProbeSuccess.name);
       assert.ok(probes.length >= 10 && probes.every((s) => s.labels.job === API_PROBES_JOB && s.value === 1), 'service probes');
-    } finally {
-      await gw.stop();
-    }
+    });
   });
 
   it('--only probes runs no journey (no browser needed); --only journeys runs no probe', async () => {

@@ -14,11 +14,11 @@ import { JOBS_TERMINATING_JOB, KUBECTL_LATENCY_JOB, PROBE_METRICS } from '../src
 import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
 import { K8sClient } from '../src/probes/k8s/client.ts';
 import { loadK8sTarget } from '../src/probes/k8s/config.ts';
-import { startLocalPushgateway, type LocalGateway } from '../src/push/local-gateway.ts';
 import { startFakeK8s, type FakeK8s } from './support/fake-k8s.ts';
 import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
 import { gatewayFamilies, runCli, tmpDir } from './support/helpers.ts';
 import { assertNamingGuide } from './support/naming.ts';
+import { withGateway } from './support/gateway.ts';
 
 const M = PROBE_METRICS;
 const BIN = join(PROJECT_ROOT, 'bin', 'perfpulse-journeys.js');
@@ -156,8 +156,7 @@ describe('probe k8s (client-node against a fake HTTPS API)', () => {
 
   it('pushes to job perfpulse_kubectl_latency, grouped by cluster and namespace, on a real Pushgateway', async () => {
     fk.faults.clear();
-    const gw: LocalGateway = await startLocalPushgateway();
-    try {
+    await withGateway(async (gw) => {
       const r = await runCli(['probe', 'k8s', '--kubeconfig', kubeconfig, '--kinds', 'pods', '--pushgateway', gw.url], isolated());
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /pushed to http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/perfpulse_kubectl_latency\/cluster\/fake-cluster\/namespace\/perfpulse/);
@@ -166,9 +165,7 @@ describe('probe k8s (client-node against a fake HTTPS API)', () => {
       assert.equal(latency.length, 1);
       assert.deepEqual(latency[0]?.labels, { cluster: 'fake-cluster', namespace: 'perfpulse', kind: 'get_pods', job: KUBECTL_LATENCY_JOB, instance: '' });
       assert.equal(samplesOf(fams, M.jobsTerminating.name)[0]?.labels.job, JOBS_TERMINATING_JOB);
-    } finally {
-      await gw.stop();
-    }
+    });
   });
 
   it('--context picks the context and --cluster names the label', async () => {

@@ -18,6 +18,7 @@ import { DEMO_USER } from '../src/replica/users.ts';
 import { freePort } from '../src/net.ts';
 import { measuredRun } from '../src/results/run.ts';
 import { gatewayFamilies, profilePointingAt, runCli, tmpDir } from './support/helpers.ts';
+import { withGateway } from './support/gateway.ts';
 
 const creds = { PERFPULSE_USERNAME: DEMO_USER.username, PERFPULSE_PASSWORD: DEMO_USER.password };
 const spooledFiles = (dir: string) => {
@@ -55,8 +56,7 @@ describe('delivery when the Pushgateway is down (real CLI, Chromium, gateways)',
     const runTs = entries[0]?.entry.runTimestampMs as number;
     assert.ok(Math.abs(runTs - Date.now()) < 600_000, 'the spooled run is this run');
 
-    const gw = await startLocalPushgateway({ port });
-    try {
+    await withGateway(async (gw) => {
       const replay = await runCli(['push', '--replay', '--pushgateway', url, '--spool-dir', spoolDir]);
       assert.equal(replay.code, 0, replay.stderr);
       assert.match(replay.stdout, /2 delivered, 0 not sent .* 0 still spooled/);
@@ -67,9 +67,7 @@ describe('delivery when the Pushgateway is down (real CLI, Chromium, gateways)',
       assert.deepEqual(spooledFiles(spoolDir), [], 'the spool is empty after');
       assert.deepEqual(valuesOf(fams, METRICS.pushSpoolEntries.name, 'downrun'), [0]);
       assert.deepEqual(valuesOf(fams, METRICS.pushFailures.name, 'downrun'), [2], 'both pushes of the failed delivery counted');
-    } finally {
-      await gw.stop();
-    }
+    }, { port });
   });
 
   it('gateway killed in the middle of a run of several journeys, then down for another env: after a restart and replay every journey is there once, and an older spooled run never overwrites a newer one', async () => {

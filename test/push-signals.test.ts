@@ -4,14 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { METRICS, USERSIM_JOB } from '../src/metrics/catalog.ts';
 import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
-import { startLocalPushgateway, type LocalGateway } from '../src/push/local-gateway.ts';
 import { Spool } from '../src/push/spool.ts';
 import { freePort } from '../src/net.ts';
 import { gatewayFamilies, runCli, tmpDir, type CliResult } from './support/helpers.ts';
 import { descendants, stillRunning, type ProcId } from './support/processes.ts';
+import { suiteGateway } from './support/gateway.ts';
 
 /** Runs the CLI on the slowed replica and sends SIGTERM 1.5 s into submit_credentials. */
 async function runAndTerminate(gateway: string, spoolDir: string): Promise<{ r: CliResult; seen: ProcId[]; signalToExitMs: number }> {
@@ -48,11 +48,7 @@ async function assertNothingLeft(seen: ProcId[]): Promise<void> {
 }
 
 describe('SIGTERM during a run', () => {
-  let gw: LocalGateway;
-  before(async () => {
-    gw = await startLocalPushgateway();
-  });
-  after(() => gw.stop());
+  const gw = suiteGateway();
 
   it('mid-step: exit 4, the steps measured so far delivered, no Chromium left behind', async (t) => {
     const { r, seen, signalToExitMs } = await runAndTerminate(gw.url, tmpDir('perfpulse-spool-'));

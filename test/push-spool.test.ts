@@ -6,18 +6,18 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { healthBody, journeyBodies, type PushItem } from '../src/metrics/bodies.ts';
 import { METRICS, PUSH_JOB, USERSIM_JOB, USERSIM_LAST_SUCCESS_JOB } from '../src/metrics/catalog.ts';
 import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
 import { deliverHealth, deliverItems, deliverRun } from '../src/push/deliver.ts';
-import { startLocalPushgateway, type LocalGateway } from '../src/push/local-gateway.ts';
 import { gatewayGroups, replaySpool } from '../src/push/replay.ts';
 import { Spool, defaultSpoolDir } from '../src/push/spool.ts';
 import { freePort } from '../src/net.ts';
 import type { RunResults } from '../src/results/results.ts';
 import { measuredRun } from '../src/results/run.ts';
 import { gatewayFamilies, tmpDir } from './support/helpers.ts';
+import { suiteGateway } from './support/gateway.ts';
 
 /** What the CLI hands to deliverRun for these results, and the same as a flat list of pushes. */
 const bodiesOf = (r: RunResults) => journeyBodies(measuredRun(r));
@@ -101,11 +101,7 @@ describe('spool (files)', () => {
 });
 
 describe('delivery and replay (real Pushgateways)', () => {
-  let gw: LocalGateway;
-  before(async () => {
-    gw = await startLocalPushgateway();
-  });
-  after(() => gw.stop());
+  const gw = suiteGateway();
 
   it('a passed run pushes its group and a last-success group; a failed run never erases the last success', async () => {
     const t1 = Date.UTC(2026, 0, 1, 10);

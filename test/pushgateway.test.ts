@@ -1,16 +1,16 @@
 /** Pushing to a real prometheus-pushgateway (persistence off, free port). */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { journeyBodies } from '../src/metrics/bodies.ts';
 import { METRICS, USERSIM_JOB } from '../src/metrics/catalog.ts';
 import { samplesOf } from '../src/metrics/parse.ts';
 import { deliverRun } from '../src/push/deliver.ts';
-import { startLocalPushgateway, type LocalGateway } from '../src/push/local-gateway.ts';
 import { groupUrl, pushGroup, redactUrl } from '../src/push/pushgateway.ts';
 import { freePort } from '../src/net.ts';
 import type { RunResults } from '../src/results/results.ts';
 import { measuredRun } from '../src/results/run.ts';
 import { gatewayFamilies } from './support/helpers.ts';
+import { suiteGateway } from './support/gateway.ts';
 
 const run = (steps: string[], env = 'lab'): RunResults => ({
   env,
@@ -29,11 +29,7 @@ const run = (steps: string[], env = 'lab'): RunResults => ({
 });
 
 describe('pushgateway', () => {
-  let gw: LocalGateway;
-  before(async () => {
-    gw = await startLocalPushgateway();
-  });
-  after(() => gw.stop());
+  const gw = suiteGateway();
 
   it('PUTs each journey to its own {job, env, journey} group and PUT replaces the group', async () => {
     const first = await deliverRun(await journeyBodies(measuredRun(run(['a_step', 'old_step']))), gw.url);

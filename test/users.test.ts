@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parseUsers, usersBound, ABSOLUTE_MAX_USERS, USER_MEMORY_BYTES } from '../src/cli/users.ts';
 import { usersSummaryTable } from '../src/cli/summary.ts';
 import { UserError } from '../src/errors.ts';
@@ -15,13 +15,13 @@ import { METRICS, USERSIM_JOB, USERSIM_LAST_SUCCESS_JOB } from '../src/metrics/c
 import { expositionFor } from '../src/metrics/exposition.ts';
 import { formatFinding, lintExposition } from '../src/metrics/lint.ts';
 import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
-import { startLocalPushgateway, type LocalGateway } from '../src/push/local-gateway.ts';
 import { HANDOFF_VAR } from '../src/runtime/handoff.ts';
 import { combineUsers, median, percentile, spreadOf } from '../src/results/multi-user.ts';
 import { CLEAR_LINE, MultiUserProgress, formatBar, formatProgressLine } from '../src/runtime/progress-bar.ts';
 import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
 import { isFlaky, type JourneyResult, type RunResults } from '../src/results/results.ts';
 import { gatewayFamilies, runCli, tmpDir } from './support/helpers.ts';
+import { suiteGateway } from './support/gateway.ts';
 
 const ESC = '\u001b';
 const t0 = 1_700_000_000_000;
@@ -195,13 +195,7 @@ describe('--users: statistics, bound, progress, metrics (pure)', () => {
 });
 
 describe('--users 2 on the replica (real Chromium, replica, Pushgateway)', () => {
-  let gw: LocalGateway;
-  before(async () => {
-    gw = await startLocalPushgateway();
-  });
-  after(async () => {
-    await gw.stop();
-  });
+  const gw = suiteGateway();
 
   it('keeps both users of each journey in metrics, summary, report and progress; counts a 500 as failed users', async () => {
     const reportDir = join(tmpDir(), 'report');

@@ -10,6 +10,15 @@ Exit codes:
   5   metrics lint: the text breaks the naming guide (one line per finding)
   70  internal error (PERFPULSE_DEBUG=1 shows the stack)`;
 
+/** The exit codes of `probe k8s` and `probe http`. */
+export const PROBE_EXIT_CODES = `
+Exit codes:
+  0   every probe call answered ok and the metrics were delivered (or printed by --dry-run)
+  1   a probe call failed (timeout, forbidden, server_error, tls, network, other); metrics still delivered
+  2   bad input: bad flag, no Kubernetes config, unknown kind or env, missing kubectl
+  3   metrics not delivered to the Pushgateway
+  4   aborted by SIGINT/SIGTERM`;
+
 /** Commander accumulator for a repeatable option. */
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

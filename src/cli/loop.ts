@@ -3,8 +3,9 @@
  * or until SIGINT/SIGTERM with `--count -1`, pausing between iterations. The replica and a local
  * Pushgateway are started once for the loop (src/cli/run.ts).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ExitCode, UserError } from '../errors.ts';
-import { intFlag, secondsFlag } from './commands/probe-shared.ts';
+import { intFlag, secondsFlag } from './flags.ts';
 
 export interface Loop {
   /** Iterations; -1 = until stopped. */
@@ -35,4 +36,35 @@ const RANK: Record<number, number> = { [ExitCode.ok]: 0, [ExitCode.journeyFailed
 export function worstExit(a: ExitCode | undefined, b: ExitCode): ExitCode {
   if (a === undefined) return b;
   return (RANK[b] ?? 9) > (RANK[a] ?? 9) ? b : a;
+}
+
+/**
+ * Runs `iteration` as the loop says: a line before each when looping, the pause between them
+ * (`pausing` tells the signal handler), an end at once on `signal`; gives the worst exit code.
+ */
+export async function iterate(
+  loop: Loop,
+  signal: AbortSignal,
+  info: (line: string) => void,
+  pausing: (now: boolean) => void,
+  iteration: (n: number) => Promise<ExitCode>,
+): Promise<ExitCode> {
+  const looping = loop.count !== 1;
+  let worst: ExitCode | undefined;
+  for (let n = 1; ; n++) {
+    if (looping) info(iterationLine(n, loop.count));
+    const code = await iteration(n);
+    worst = worstExit(worst, code);
+    if (signal.aborted || n === loop.count) break;
+    pausing(true);
+    info(`iteration ${n} ended with exit code ${code}; next in ${loop.sleepMs / 1000} s`);
+    await sleep(loop.sleepMs, undefined, { signal }).catch(() => undefined);
+    pausing(false);
+    if (signal.aborted) {
+      worst = worstExit(worst, ExitCode.aborted);
+      break;
+    }
+  }
+  if (looping) info(`loop ended: exit code ${worst} (the worst of its iterations)`);
+  return worst;
 }

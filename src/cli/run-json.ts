@@ -3,7 +3,7 @@
  * summary table, for machines. Only what the summary and the delivery lines already say: no
  * secrets (the gateway's user-info is removed), no ANSI escapes, seconds rather than ms.
  */
-import type { ProfileProbesResult } from '../probes/run-profile.ts';
+import type { ProfileProbesResult } from './probe-runs.ts';
 import type { JourneyDelivery } from '../push/deliver.ts';
 import { redactUrl } from '../push/pushgateway.ts';
 import { stripAnsi } from '../results/redact.ts';

@@ -13,7 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.ts';
 import { SLUG } from '../metrics/labels.ts';
 import { parseJourneyOptions, parseReplicaFaults, type JourneyOptions } from './journey-options.ts';
-import { parseProbesSection, type ProbesConfig } from './probes.ts';
+import { parseProbesSection, type ProbesConfig } from './probes-section.ts';
 
 /** Host roles a profile must give, one per real host of the CADC/CANFAR portals. */
 export const URL_ROLES = ['www', 'canfar', 'ws_cadc', 'ws', 'ws_uv'] as const;
@@ -36,7 +36,7 @@ export interface EnvProfile {
   journeys: JourneyOptions;
   /** Faults to inject into the bundled replica (`replica_faults:`), as `--replica-fault` takes them. */
   replicaFaults: string[];
-  /** API probes a run adds to the journeys (optional `probes:` section, ./probes.ts). */
+  /** API probes a run adds to the journeys (optional `probes:` section, ./probes-section.ts). */
   probes?: ProbesConfig;
 }
 

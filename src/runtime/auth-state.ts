@@ -13,13 +13,17 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, wri
 import { dirname, join } from 'node:path';
 import type { Browser, BrowserContext } from '@playwright/test';
 import type { Credentials } from '../config/credentials.ts';
-import { readHandoff } from './handoff.ts';
+import { readHandoff, type RunHandoff } from './handoff.ts';
 
 export const AUTH_STATE_MODE = 0o600;
 
-/** Where this run keeps its storage state: next to the run's results file (the CLI's private temp dir). */
-export function authStatePath(): string {
-  return join(dirname(readHandoff().resultsFile), 'perfpulse-auth-state.json');
+/**
+ * Where this run keeps its storage state: next to the run's results file (the CLI's private temp
+ * dir). The fixtures and the results reporter pass the handoff they were given; a journey that
+ * calls saveAuthState or discardAuthState without a file gets this run's from PERFPULSE_RUN.
+ */
+export function authStatePath(handoff: RunHandoff = readHandoff()): string {
+  return join(dirname(handoff.resultsFile), 'perfpulse-auth-state.json');
 }
 
 /** A Playwright storage state (cookies, localStorage per origin), as saved and as a context takes it. */
@@ -53,10 +57,10 @@ export function writeAuthState(state: AuthState, file: string = authStatePath())
  * discard it between a check and a read, so a context is started from this object, never from the
  * path: a missing file means "log in again", not a crash.
  */
-export function readAuthState(): AuthState | undefined {
+export function readAuthState(file: string = authStatePath()): AuthState | undefined {
   let text: string;
   try {
-    text = readFileSync(authStatePath(), 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
@@ -72,8 +76,7 @@ export function readAuthState(): AuthState | undefined {
  * Throws the saved login away. With a reason (a journey found it no longer works), says so on
  * stderr, so a person sees why the next journey logs in again.
  */
-export function discardAuthState(reason?: string): void {
-  const file = authStatePath();
+export function discardAuthState(reason?: string, file: string = authStatePath()): void {
   if (!existsSync(file)) return;
   rmSync(file, { force: true });
   if (reason) process.stderr.write(`saved login discarded: ${reason}\n`);

@@ -1,9 +1,11 @@
 /**
- * What the CLI hands to the Playwright runner it starts: one JSON environment variable, read by
- * playwright.config.ts, the fixtures and the reporters. Credentials travel separately in
- * PERFPULSE_USERNAME / PERFPULSE_PASSWORD and never reach Chromium (see browserEnv).
+ * What the CLI hands to the Playwright runner it starts: one JSON environment variable, read once
+ * per Playwright process, by playwright.config.ts, which passes it on: to the reporters in their
+ * options (RunReporter below) and to the journey fixtures as the `handoff` option
+ * (./journey.ts). Credentials travel separately in PERFPULSE_USERNAME / PERFPULSE_PASSWORD and
+ * never reach Chromium (see browserEnv).
  */
-import { loadProfile, type EnvProfile } from '../config/profile.ts';
+import type { EnvProfile } from '../config/profile.ts';
 import type { BrowserOptions } from './emulation.ts';
 
 export const HANDOFF_VAR = 'PERFPULSE_RUN';
@@ -30,21 +32,26 @@ export function encodeHandoff(h: RunHandoff): string {
   return JSON.stringify(h);
 }
 
-/**
- * The handoff of this run. Outside the CLI (plain `npx playwright test`), PERFPULSE_ENV may name a
- * profile that needs no replica; results then go to test-results/.
- */
+const NO_HANDOFF = `no ${HANDOFF_VAR}: the journeys run under perfpulse-journeys, which starts Playwright with the run's env profile, browser and paths (npx perfpulse-journeys --env <name>)`;
+
+/** The handoff of this run; without one (plain `npx playwright test`) there is no run to measure. */
 export function readHandoff(env: NodeJS.ProcessEnv = process.env): RunHandoff {
   const raw = env[HANDOFF_VAR];
-  if (raw) return JSON.parse(raw) as RunHandoff;
-  const profile = loadProfile(env.PERFPULSE_ENV ?? 'prod');
-  if (profile.replica) {
-    throw new Error(`env ${profile.name} needs the bundled replica: run it as \`npx perfpulse-journeys --env ${profile.name}\``);
+  if (!raw) throw new Error(NO_HANDOFF);
+  return JSON.parse(raw) as RunHandoff;
+}
+
+/** What playwright.config.ts gives each reporter of the run. */
+export interface RunReporterOptions {
+  handoff?: RunHandoff;
+}
+
+/** A reporter of the run: its handoff arrives in its options, from playwright.config.ts. */
+export class RunReporter {
+  protected readonly handoff: RunHandoff;
+
+  constructor(options: RunReporterOptions = {}) {
+    if (!options.handoff) throw new Error(NO_HANDOFF);
+    this.handoff = options.handoff;
   }
-  return {
-    profile,
-    browserPath: env.PERFPULSE_BROWSER ?? '/usr/bin/chromium',
-    resultsFile: 'test-results/perfpulse-results.json',
-    outputDir: 'test-results',
-  };
 }

@@ -15,10 +15,10 @@ import type { JourneyOptions } from '../config/journey-options.ts';
 import type { UrlRole } from '../config/profile.ts';
 import type { MeasureKey } from '../metrics/catalog.ts';
 import { MAX_STEPS_PER_JOURNEY, assertSlug } from '../metrics/labels.ts';
-import { discardAuthState, isLoginUrl, loginAndSave, readAuthState } from './auth-state.ts';
+import { authStatePath, discardAuthState, isLoginUrl, loginAndSave, readAuthState } from './auth-state.ts';
 import { withCollectors } from './collectors/index.ts';
 import { DEFAULT_BROWSER_OPTIONS, THROTTLE_PROFILES, throttleContext } from './emulation.ts';
-import { readHandoff } from './handoff.ts';
+import type { RunHandoff } from './handoff.ts';
 import { redactTrace } from './trace-redact.ts';
 
 export interface Site {
@@ -39,20 +39,32 @@ interface JourneyFixtures {
   collectors: void;
 }
 
+interface RunFixtures {
+  /** The run handoff (./handoff.ts), which playwright.config.ts reads once and passes in as this option. */
+  handoff: RunHandoff | undefined;
+  /** The same, checked: the fixtures read the run from here. */
+  run: RunHandoff;
+}
+
 const SKIP_NO_CREDENTIALS = 'no credentials: set PERFPULSE_USERNAME and PERFPULSE_PASSWORD_FILE (or PERFPULSE_PASSWORD)';
 
 /** The step running right now (collectors attribute each page to it). */
 let activeStep: string | undefined;
 
-const handoff = readHandoff();
-const browserOptions = handoff.browserOptions ?? DEFAULT_BROWSER_OPTIONS;
-const throttleProfile = browserOptions.throttle ? THROTTLE_PROFILES[browserOptions.throttle] : undefined;
 /** Per context: resolves once a page's network throttling (--throttle) is in force. */
 const throttled = new WeakMap<object, (page: Page) => Promise<void>>();
 
-export const test = base.extend<JourneyFixtures>({
-  site: async ({}, use) => {
-    const { profile } = handoff;
+export const test = base.extend<JourneyFixtures, RunFixtures>({
+  handoff: [undefined, { option: true, scope: 'worker' }],
+  run: [
+    async ({ handoff }, use) => {
+      if (!handoff) throw new Error('no run handoff: the journeys run under perfpulse-journeys (playwright.config.ts passes it in)');
+      await use(handoff);
+    },
+    { scope: 'worker' },
+  ],
+  site: async ({ run }, use) => {
+    const { profile } = run;
     await use({
       env: profile.name,
       url: (role, path = '/') => `${profile.urls[role]}${path.startsWith('/') ? path : `/${path}`}`,
@@ -62,27 +74,31 @@ export const test = base.extend<JourneyFixtures>({
   loggedIn: [false, { option: true }],
   // Journeys marked `auth` start from the run's saved login (./auth-state.ts), logging in first when
   // there is none; without credentials they are skipped while anonymous journeys still run.
-  storageState: async ({ storageState, loggedIn, browser }, use) => {
+  storageState: async ({ storageState, loggedIn, browser, run }, use) => {
     if (!loggedIn) return use(storageState);
     const username = process.env.PERFPULSE_USERNAME;
     const password = process.env.PERFPULSE_PASSWORD;
     test.skip(!username || !password, SKIP_NO_CREDENTIALS);
     // Read once into memory: with --users N another worker may discard the file at any moment.
-    const saved = readAuthState();
-    const state = saved ?? (await loginAndSave(browser, `${handoff.profile.urls.www}/access/login`, { username: username as string, password: password as string }));
+    const file = authStatePath(run);
+    const saved = readAuthState(file);
+    const state = saved ?? (await loginAndSave(browser, `${run.profile.urls.www}/access/login`, { username: username as string, password: password as string }, file));
     await use(state);
   },
   // --trace on-failure (default): every journey is traced (screenshots + DOM snapshots) and the
   // trace is kept for a failed journey only, after its secrets are rewritten out of it
   // (./trace-redact.ts); `on` keeps every journey's (redacted) trace; `off` never starts tracing.
-  context: async ({ context, loggedIn }, use, testInfo) => {
+  context: async ({ context, loggedIn, run }, use, testInfo) => {
+    const browserOptions = run.browserOptions ?? DEFAULT_BROWSER_OPTIONS;
+    const throttleProfile = browserOptions.throttle ? THROTTLE_PROFILES[browserOptions.throttle] : undefined;
     if (throttleProfile) throttled.set(context, throttleContext(context, throttleProfile).ready);
     if (loggedIn) {
+      const file = authStatePath(run);
       context.on('response', (r) => {
-        if ((r.status() === 401 || r.status() === 403) && r.request().resourceType() === 'document') discardAuthState(`a page answered ${r.status()}`);
+        if ((r.status() === 401 || r.status() === 403) && r.request().resourceType() === 'document') discardAuthState(`a page answered ${r.status()}`, file);
       });
-      context.on('page', (p) => watchLoginLanding(p));
-      for (const p of context.pages()) watchLoginLanding(p);
+      context.on('page', (p) => watchLoginLanding(p, file));
+      for (const p of context.pages()) watchLoginLanding(p, file);
     }
     if (browserOptions.trace === 'off') return use(context);
     await context.tracing.start({ screenshots: true, snapshots: true, sources: false, title: testInfo.title });
@@ -134,9 +150,9 @@ export function record(key: MeasureKey, value: number): void {
   test.info().annotations.push({ type: 'perfpulse.measure', description: JSON.stringify([key, value]) });
 }
 
-function watchLoginLanding(page: Page): void {
+function watchLoginLanding(page: Page, authStateFile: string): void {
   page.on('framenavigated', (frame) => {
-    if (frame === page.mainFrame() && isLoginUrl(frame.url())) discardAuthState('a journey landed on the login page');
+    if (frame === page.mainFrame() && isLoginUrl(frame.url())) discardAuthState('a journey landed on the login page', authStateFile);
   });
 }
 

@@ -6,15 +6,14 @@
  */
 import type { FullConfig, Reporter, Suite, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
 import { journeyWho, redactMessage, reportedFailure } from '../results/failure.ts';
-import { readHandoff } from './handoff.ts';
+import { RunReporter } from './handoff.ts';
 import { PROJECT_ROOT } from './journeys.ts';
 import { MultiUserProgress } from './progress-bar.ts';
 import { firstLine, runSecrets } from './results-reporter.ts';
 
 const out = (line: string) => process.stderr.write(`${line}\n`);
 
-export default class ProgressReporter implements Reporter {
-  private readonly handoff = readHandoff();
+export default class ProgressReporter extends RunReporter implements Reporter {
   private readonly users = this.handoff.users ?? 1;
   /** Set in multi-user runs only; single-user output is unchanged. */
   private readonly multi = this.users > 1 ? new MultiUserProgress(this.handoff.progressTty === true, (t) => process.stderr.write(t)) : undefined;

@@ -9,9 +9,9 @@ import { dirname } from 'node:path';
 import type { FullResult, Reporter, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
 import type { MeasureKey } from '../metrics/catalog.ts';
 import { journeyWho, redactMessage, reportedFailure, stripAnsi, type Failure } from '../results/failure.ts';
-import { discardAuthState } from './auth-state.ts';
+import { authStatePath, discardAuthState } from './auth-state.ts';
 import { conditionLabels } from './emulation.ts';
-import { readHandoff } from './handoff.ts';
+import { RunReporter, type RunReporterOptions } from './handoff.ts';
 import type { JourneyMeasurements, JourneyResult, JourneyStatus, RunResults, StepResult } from '../results/results.ts';
 import { MEASUREMENTS_ATTACHMENT } from './collectors/types.ts';
 import { PROJECT_ROOT } from './journeys.ts';
@@ -24,8 +24,7 @@ export function firstLine(message: string | undefined): string | undefined {
   return message === undefined ? undefined : stripAnsi(message).split('\n').find((l) => l.trim())?.trim();
 }
 
-export default class ResultsReporter implements Reporter {
-  private readonly handoff = readHandoff();
+export default class ResultsReporter extends RunReporter implements Reporter {
   private readonly steps = new Map<TestResult, StepResult[]>();
   /** A test's last failed top-level step: its failure line is made when the test's own error is known too. */
   private readonly failedSteps = new Map<TestResult, TestStep>();
@@ -38,7 +37,8 @@ export default class ResultsReporter implements Reporter {
     ...((this.handoff.users ?? 1) > 1 ? { users: this.handoff.users } : {}),
   };
 
-  constructor() {
+  constructor(options: RunReporterOptions) {
+    super(options);
     const conditions = conditionLabels(this.handoff.browserOptions);
     if (Object.keys(conditions).length) this.run.conditions = conditions;
   }
@@ -118,7 +118,7 @@ export default class ResultsReporter implements Reporter {
   }
 
   onEnd(result: FullResult): void {
-    discardAuthState();
+    discardAuthState(undefined, authStatePath(this.handoff));
     this.run.status = result.status;
     this.run.finishedAtMs = Date.now();
     this.write();

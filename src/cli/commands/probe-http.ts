@@ -1,16 +1,18 @@
 /** `perfpulse-journeys probe http`: the CADC service probes on an env profile's URL roles. */
-import { addDeliveryOptions, type DeliveryFlags } from './push.ts';
 import { Command, Option } from 'commander';
 import { credentialsFromEnv } from '../../config/credentials.ts';
 import { builtinEnvNames, loadProfile, withReplicaOrigin } from '../../config/profile.ts';
 import { ExitCode, UserError } from '../../errors.ts';
-import { DEFAULT_DATA_FILE, DEFAULT_HTTP_SERVICES, HTTP_SERVICES, httpSummary, runHttpProbes } from '../../probes/http/run.ts';
-import { parseServices } from '../../probes/run-profile.ts';
+import { HTTP_PROBES } from '../../probes/http/registry.ts';
+import { DEFAULT_HTTP_SERVICES, HTTP_SERVICES, parseServices } from '../../probes/http/services.ts';
 import { faultTable } from '../../replica/faults.ts';
 import { startReplica } from '../../replica/server.ts';
 import { DEMO_USER } from '../../replica/users.ts';
-import { collect } from '../help.ts';
-import { PROBE_EXIT_CODES, deliveryFor, finishProbes, intFlag, secondsFlag, withAbort } from './probe-shared.ts';
+import { addDeliveryOptions, intFlag, secondsFlag, type DeliveryFlags } from '../flags.ts';
+import { PROBE_EXIT_CODES, collect } from '../help.ts';
+import { finishProbes, httpProbesDelivered, sinkFor } from '../probe-runs.ts';
+import { httpTable } from '../probe-tables.ts';
+import { withStop } from '../signals.ts';
 
 const info = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -37,7 +39,8 @@ ${PROBE_EXIT_CODES}`;
 interface HttpFlags extends DeliveryFlags {
   env: string;
   services?: string;
-  dataFile?: string;
+  /** The probes' options (src/probes/http/probe.ts ProbeOption), e.g. dataFile. */
+  [option: string]: unknown;
   timeout: string;
   concurrency: string;
   pushgateway?: string;
@@ -53,7 +56,7 @@ export async function probeHttpCommand(flags: HttpFlags): Promise<ExitCode> {
   const faults = faultTable(flags.replicaFault ?? []);
   if (faults.size && !base.replica) throw new UserError(`--replica-fault needs an env with the bundled replica (env ${base.name} has none)`);
   // a local run without a gateway prints, like --dry-run
-  const deliver = deliveryFor({ ...flags, dryRun: flags.dryRun || (base.replica && !flags.pushgateway && !process.env.PERFPULSE_PUSHGATEWAY) });
+  const sink = sinkFor({ ...flags, dryRun: flags.dryRun || (base.replica && !flags.pushgateway && !process.env.PERFPULSE_PUSHGATEWAY) });
   const credentials = credentialsFromEnv(process.env, base.replica ? DEMO_USER : undefined);
 
   let profile = base;
@@ -72,32 +75,36 @@ export async function probeHttpCommand(flags: HttpFlags): Promise<ExitCode> {
     info(`replica: serving the CADC portal on ${replica.origin}`);
   }
   try {
-    const [report, aborted] = await withAbort(() =>
-      runHttpProbes({
-        profile,
-        services,
-        credentials,
-        dataFile: flags.dataFile ?? profile.probes?.http?.dataFile ?? DEFAULT_DATA_FILE,
-        timeoutMs,
-        concurrency,
-        deliver,
-        log: info,
-        replicaServes,
-      }),
+    const [run, aborted] = await withStop(
+      (sig) => info(`received ${sig}: stopping after this round, then delivering what was measured`),
+      () => httpProbesDelivered({ profile, services, credentials, options: probeOptions(flags, profile.probes?.http), timeoutMs, concurrency, log: info, replicaServes }, sink),
     );
-    info(httpSummary(report));
-    return finishProbes(report, aborted);
+    info(httpTable(run.results));
+    return finishProbes(run, aborted);
   } finally {
     await stop?.();
   }
 }
 
+/** Each probe option's value: its flag, else the env profile's (a flag's name is the option's). */
+function probeOptions(flags: HttpFlags, fromProfile: object | undefined): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const name of HTTP_PROBES.flatMap((p) => Object.keys(p.options ?? {}))) {
+    const value = flags[name] ?? (fromProfile as Record<string, unknown> | undefined)?.[name];
+    out[name] = typeof value === 'string' ? value : undefined;
+  }
+  return out;
+}
+
 export function httpProbeCommand(): Command {
-  return addDeliveryOptions(new Command('http'))
+  const cmd = addDeliveryOptions(new Command('http'))
     .description('time the CADC web services of an env profile: VOSI availability/capabilities, registry, ac login, TAP, /data/pub, skaha')
     .addOption(new Option('-e, --env <name|file>', `env profile: ${builtinEnvNames().join(', ')}, or a .yaml file`).default('local'))
-    .option('--services <list>', `services, comma-separated: ${Object.keys(HTTP_SERVICES).join(', ')} (default: the profile's probes.http.services, else ${DEFAULT_HTTP_SERVICES.join(',')})`)
-    .option('--data-file <ARCHIVE/file>', `file for the /data/pub redirect probe (default: the profile's probes.http.data_file, else ${DEFAULT_DATA_FILE})`)
+    .option('--services <list>', `services, comma-separated: ${Object.keys(HTTP_SERVICES).join(', ')} (default: the profile's probes.http.services, else ${DEFAULT_HTTP_SERVICES.join(',')})`);
+  for (const option of HTTP_PROBES.flatMap((p) => Object.values(p.options ?? {}))) {
+    cmd.option(option.flag, `${option.help} (default: ${option.profile ? `the profile's ${option.profile}, else ` : ''}${option.default})`);
+  }
+  return cmd
     .option('--timeout <seconds>', 'hard deadline of every request', '15')
     .option('--concurrency <n>', 'requests at once (1-8)', '2')
     .addOption(new Option('--pushgateway <url>', 'Pushgateway base URL; user-info becomes Basic auth').env('PERFPULSE_PUSHGATEWAY'))

@@ -1,109 +1,14 @@
-/**
- * `perfpulse-journeys probe k8s ...` and `perfpulse-journeys probe http ...`: the API probes.
- * Flags, help and exit codes here; the probes themselves live in src/probes.
- */
-import { addDeliveryOptions, type DeliveryFlags } from './push.ts';
-import { Command, Option } from 'commander';
-import { ExitCode, UserError } from '../../errors.ts';
-import { DEFAULT_KINDS, KIND_NAMES, parseKinds } from '../../probes/k8s/kinds.ts';
-import { resolveKubectl } from '../../probes/k8s/kubectl.ts';
+/** `perfpulse-journeys probe k8s|http`: the API probes, one subcommand each (./probe-k8s.ts, ./probe-http.ts). */
+import { Command } from 'commander';
+import { PROBE_EXIT_CODES } from '../help.ts';
 import { httpProbeCommand } from './probe-http.ts';
-import { PROBE_EXIT_CODES, deliveryFor, finishProbes, intFlag, secondsFlag, withAbort } from './probe-shared.ts';
-
-const info = (line: string) => process.stderr.write(`${line}\n`);
-
-const K8S_HELP = `
-What it measures:
-  kubectl-latency   lists each kind in the namespace and times it (kind label get_<kind>, as the seed).
-                    --via client (default): @kubernetes/client-node; each call opens a NEW TCP+TLS
-                    connection (as every kubectl run does) and the figure includes it; the connect part is
-                    also exported (perfpulse_k8s_api_connect_seconds). One untimed GET /api/v1 warms up first.
-                    --via kubectl: wall time of the real 'kubectl get <kind> -o name' process.
-  jobs-terminating  Jobs with a deletionTimestamp that still exist: count and average time terminating.
-
-Config: --kubeconfig, else KUBECONFIG, else ~/.kube/config, else the in-cluster service account;
-with none of them: one line and exit 2 (never a silent fallback to localhost:8080).
-
-Examples:
-  $ perfpulse-journeys probe k8s --context keel-prod -n canfar-perfpulse --pushgateway http://pushgateway:9091
-      one shot: gauges perfpulse_k8s_kubectl_last_latency_seconds, pushed to job perfpulse_kubectl_latency
-  $ perfpulse-journeys probe k8s kubectl-latency --count -1 --sleep 60 --pushgateway http://pushgateway:9091
-      the seed's loop: histogram perfpulse_k8s_kubectl_latency_seconds pushed after every round, until stopped
-  $ perfpulse-journeys probe k8s kubectl-latency --via kubectl --kinds pods,jobs --dry-run
-  $ perfpulse-journeys probe k8s jobs-terminating -n canfar-workloads --dry-run
-${PROBE_EXIT_CODES}`;
-
-interface K8sFlags extends DeliveryFlags {
-  kubeconfig?: string;
-  context?: string;
-  namespace?: string;
-  cluster?: string;
-  kinds?: string;
-  count: string;
-  sleep: string;
-  timeout: string;
-  concurrency: string;
-  via: 'client' | 'kubectl';
-  kubectl?: string;
-  pushgateway?: string;
-  dryRun?: boolean;
-}
-
-export async function probeK8sCommand(what: string[], flags: K8sFlags): Promise<ExitCode> {
-  const known = ['kubectl-latency', 'jobs-terminating'];
-  const unknown = what.filter((w) => !known.includes(w));
-  if (unknown.length) throw new UserError(`unknown k8s probe ${unknown.join(', ')}: use ${known.join(' and/or ')}`);
-  const latency = what.length === 0 || what.includes('kubectl-latency');
-  const terminating = what.length === 0 || what.includes('jobs-terminating');
-  const kinds = parseKinds(flags.kinds);
-  const count = intFlag('--count', flags.count, -1, 1_000_000);
-  if (count === 0) throw new UserError('--count must be -1 (until stopped) or at least 1');
-  const sleepMs = secondsFlag('--sleep', flags.sleep, 0, 86_400);
-  const timeoutMs = secondsFlag('--timeout', flags.timeout, 0.1, 600);
-  const concurrency = intFlag('--concurrency', flags.concurrency, 1, 8);
-  if (!['client', 'kubectl'].includes(flags.via)) throw new UserError(`--via must be client or kubectl (got ${flags.via})`);
-  const kubectl = flags.via === 'kubectl' && latency ? resolveKubectl(flags.kubectl) : undefined;
-  const deliver = deliveryFor(flags);
-  // loaded here, not at start: importing @kubernetes/client-node takes seconds
-  const { loadK8sTarget } = await import('../../probes/k8s/config.ts');
-  const { k8sSummary, runK8sProbes } = await import('../../probes/k8s/run.ts');
-  const target = loadK8sTarget({ kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace, cluster: flags.cluster });
-
-  const [report, aborted] = await withAbort((signal) =>
-    runK8sProbes({ target, latency, terminating, kinds, count, sleepMs, timeoutMs, concurrency, via: flags.via, kubectl, deliver, log: info, signal }),
-  );
-  info(k8sSummary(report));
-  return finishProbes(report, aborted);
-}
-
-function k8sCommand(): Command {
-  return addDeliveryOptions(new Command('k8s'))
-    .description('time the Kubernetes API as its users feel it: kubectl-latency and jobs-terminating (default: both)')
-    .argument('[probes...]', 'kubectl-latency, jobs-terminating (default: both)')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then the in-cluster service account)')
-    .option('--context <name>', 'kubeconfig context (default: its current-context)')
-    .option('-n, --namespace <ns>', "namespace (default: the context's, else default)")
-    .option('--cluster <name>', "value of the cluster label (default: the context's cluster name), e.g. keel-prod")
-    .option('--kinds <list>', `kinds to list, comma-separated: ${KIND_NAMES.join(', ')}`, DEFAULT_KINDS.join(','))
-    .option('--count <n>', 'rounds: 1 = single shot (gauges); N > 1 or -1 (until stopped) = loop keeping a histogram', '1')
-    .option('--sleep <seconds>', 'pause between rounds of a loop', '60')
-    .option('--timeout <seconds>', 'hard deadline of every call (a call still running then counts as result="timeout")', '10')
-    .option('--concurrency <n>', 'kinds listed at once (1-8; keep it gentle on a production API server)', '2')
-    .addOption(new Option('--via <how>', 'client (@kubernetes/client-node) or kubectl (the real binary)').choices(['client', 'kubectl']).default('client'))
-    .option('--kubectl <path>', 'kubectl binary for --via kubectl (default: $PERFPULSE_KUBECTL, else kubectl on PATH)')
-    .addOption(new Option('--pushgateway <url>', 'Pushgateway base URL; user-info becomes Basic auth').env('PERFPULSE_PUSHGATEWAY'))
-    .option('--dry-run', 'print the Prometheus exposition text to stdout and push nothing', false)
-    .addHelpText('after', K8S_HELP)
-    .action(async (what: string[], flags: K8sFlags) => {
-      process.exitCode = await probeK8sCommand(what, flags);
-    });
-}
+import { k8sProbeCommand } from './probe-k8s.ts';
 
 export function probeCommand(): Command {
   const cmd = new Command('probe')
     .description('API probes: time the Kubernetes API (probe k8s) and the CADC web services (probe http)')
     .addHelpText('after', `\nExamples:\n  $ perfpulse-journeys probe k8s --help\n  $ perfpulse-journeys probe http --env local\n${PROBE_EXIT_CODES}`);
-  for (const sub of [k8sCommand(), httpProbeCommand()]) {
+  for (const sub of [k8sProbeCommand(), httpProbeCommand()]) {
     // main.ts sets exitOverride on top-level commands only: nested ones need it too (exit 2, one line)
     sub.exitOverride().configureOutput({ outputError: (text, write) => write(`perfpulse-journeys: ${text.replace(/^error: /, '')}`) });
     cmd.addCommand(sub);

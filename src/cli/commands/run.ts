@@ -6,7 +6,7 @@ import { EXIT_CODES_HELP, collect } from '../help.ts';
 import { DEFAULT_SLEEP_SECONDS } from '../loop.ts';
 import { runCommand, type RunFlags } from '../run.ts';
 import { ABSOLUTE_MAX_USERS, USER_MEMORY_BYTES, usersBound } from '../users.ts';
-import { addDeliveryOptions } from './push.ts';
+import { addDeliveryOptions } from '../flags.ts';
 import { MAX_RETRIES } from '../browser-flags.ts';
 import { TRACE_MODES, throttleNames } from '../../runtime/emulation.ts';
 

@@ -4,15 +4,11 @@
  */
 import { isTlsCertificateError } from '../../net.ts';
 import type { K8sResult } from '../../metrics/catalog-probes.ts';
+import type { K8sCall } from '../../results/probes.ts';
 
-export interface CallOutcome {
+/** A call's outcome (src/results/probes.ts), its `result` one of the catalog's fixed set. */
+export interface CallOutcome extends K8sCall {
   result: K8sResult;
-  /** Wall time of the whole call in ms (request built → reply parsed, or until it failed). */
-  ms: number;
-  /** TCP+TLS connect part of `ms`, when the call opened a new connection we could time. */
-  connectMs?: number;
-  /** One line for the log: status and server reason, or the network/TLS error code. */
-  detail: string;
 }
 
 /** TLS failures that are not about the certificate (which src/net.ts knows): wrong protocol. */

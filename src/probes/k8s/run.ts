@@ -1,67 +1,41 @@
 /**
- * The Kubernetes probes, as the seed's `k8s-kubectl-latency` and `k8s-jobs-terminating`:
+ * One run of the Kubernetes probes (`perfpulse-journeys probe k8s`, or a run's `probes.k8s`):
  *
- * - kubectl latency: list each kind in the namespace (bounded concurrency) and time it. A single
- *   shot exports gauges; `--count N` (N > 1, or -1 for "until stopped") keeps a histogram across
- *   the loop and pushes it after every round, as the seed did.
- * - terminating jobs: how many Jobs have a deletionTimestamp but still exist, and for how long
- *   on average.
+ * - kubectl-latency (./kubectl-latency.ts), in rounds: a single shot by default; `--count N`
+ *   (N > 1, or -1 for "until stopped") loops, pausing `--sleep` between rounds, as the seed did.
+ * - jobs-terminating (./jobs-terminating.ts), once, after the rounds.
+ *
+ * It logs a line per call and returns what was measured (src/results/probes.ts). `onRound` and
+ * `onTerminating` hear each result as it comes, so a loop's metrics can be pushed after every
+ * round (src/metrics/probe-bodies.ts makes them, src/push delivers them).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import pLimit from 'p-limit';
-import { Registry } from 'prom-client';
-import { counterOf, gaugeOf, histogramOf } from '../../metrics/instruments.ts';
-import {
-  JOBS_TERMINATING_JOB,
-  KUBECTL_LATENCY_BUCKETS,
-  KUBECTL_LATENCY_JOB,
-  PROBE_METRICS,
-  type K8sResult,
-} from '../../metrics/catalog-probes.ts';
-import type { Deliver, ProbeDelivery } from '../deliver.ts';
+import type { K8sProbeResults, KindSummary, KubectlRound, TerminatingJobs } from '../../results/probes.ts';
 import { K8sClient } from './client.ts';
-import { kindLabel } from './kinds.ts';
 import type { K8sTarget } from './config.ts';
-import { kubectlList } from './kubectl.ts';
-import type { CallOutcome } from './outcome.ts';
+import { jobsTerminating } from './jobs-terminating.ts';
+import { kindLabel } from './kinds.ts';
+import { kubectlLatency, type KubectlLatencyOptions } from './kubectl-latency.ts';
 
-export interface K8sProbeOptions {
+export interface K8sProbeOptions extends KubectlLatencyOptions {
   target: K8sTarget;
   latency: boolean;
   terminating: boolean;
-  kinds: string[];
-  /** Rounds: 1 = single shot (gauges); N > 1 or -1 (until aborted) = loop (histogram). */
+  /** Rounds of kubectl-latency: 1 = single shot; N > 1 or -1 (until aborted) = loop. */
   count: number;
   sleepMs: number;
-  timeoutMs: number;
-  concurrency: number;
-  via: 'client' | 'kubectl';
-  kubectl?: string;
-  deliver: Deliver;
   log: (line: string) => void;
   signal?: AbortSignal;
-}
-
-export interface KindSummary {
-  kind: string;
-  results: Partial<Record<K8sResult, number>>;
-  /** Seconds of the successful calls. */
-  seconds: number[];
-}
-
-export interface K8sProbeReport {
-  kinds: KindSummary[];
-  terminating?: { ok: boolean; count?: number; avgAgeSeconds?: number; detail: string };
-  deliveries: ProbeDelivery[];
-  /** Number of calls that did not end `ok`. */
-  failures: number;
-  rounds: number;
+  /** After each round of kubectl-latency, with its calls. */
+  onRound?: (round: KubectlRound) => Promise<void>;
+  /** After jobs-terminating. */
+  onTerminating?: (t: TerminatingJobs) => Promise<void>;
 }
 
 const s3 = (ms: number) => (ms / 1000).toFixed(3);
 
-export async function runK8sProbes(o: K8sProbeOptions): Promise<K8sProbeReport> {
-  const report: K8sProbeReport = { kinds: [], deliveries: [], failures: 0, rounds: 0 };
+export async function runK8sProbes(o: K8sProbeOptions): Promise<K8sProbeResults> {
+  const report: K8sProbeResults = { target: { cluster: o.target.cluster, namespace: o.target.namespace }, kinds: [], failures: 0, rounds: 0 };
   const client = new K8sClient(o.target);
   const where = `${o.target.cluster}/${o.target.namespace}`;
   o.log(`k8s: ${o.target.server} (${o.target.source}), cluster ${o.target.cluster}, namespace ${o.target.namespace}, via ${o.via}`);
@@ -69,100 +43,40 @@ export async function runK8sProbes(o: K8sProbeOptions): Promise<K8sProbeReport> 
     const warm = await client.warmUp(o.timeoutMs);
     if (warm.result !== 'ok') o.log(`k8s: warm-up GET /api/v1 on ${where}: ${warm.result} (${warm.detail})`);
   }
-  const grouping = { cluster: o.target.cluster, namespace: o.target.namespace };
 
   if (o.latency) {
-    const loop = o.count !== 1;
-    const registry = new Registry();
-    const histogram = loop ? histogramOf(registry, PROBE_METRICS.kubectlLatency, KUBECTL_LATENCY_BUCKETS) : undefined;
-    const last = loop ? undefined : gaugeOf(registry, PROBE_METRICS.kubectlLastLatency);
-    const connect = o.via === 'client' ? gaugeOf(registry, PROBE_METRICS.apiConnect) : undefined;
-    const requests = counterOf(registry, PROBE_METRICS.kubectlRequests);
-    const summaries = new Map(o.kinds.map((k) => [k, { kind: kindLabel(k), results: {}, seconds: [] } as KindSummary]));
+    const summaries = new Map(o.kinds.map((k) => [kindLabel(k), { kind: kindLabel(k), results: {}, seconds: [] } as KindSummary]));
     report.kinds = [...summaries.values()];
-    const limit = pLimit(Math.max(1, o.concurrency));
-
     for (let round = 0; o.count < 0 || round < o.count; round++) {
       if (o.signal?.aborted) break;
-      const outcomes = await Promise.all(
-        o.kinds.map((kind) =>
-          limit(async (): Promise<[string, CallOutcome]> => [
-            kind,
-            o.via === 'kubectl' ? await kubectlList(o.kubectl ?? 'kubectl', o.target, kind, o.timeoutMs) : await client.list(kind, o.timeoutMs),
-          ]),
-        ),
-      );
+      const calls = await kubectlLatency.round(client, o.target, o);
       report.rounds++;
-      for (const [kind, out] of outcomes) {
-        const labels = { ...grouping, kind: kindLabel(kind) };
+      for (const { kind, call } of calls) {
         const summary = summaries.get(kind) as KindSummary;
-        summary.results[out.result] = (summary.results[out.result] ?? 0) + 1;
-        requests.inc({ ...labels, result: out.result });
-        if (out.result === 'ok') {
-          summary.seconds.push(out.ms / 1000);
-          histogram?.observe(labels, out.ms / 1000);
-          last?.set(labels, out.ms / 1000);
-          if (out.connectMs !== undefined) connect?.set(labels, out.connectMs / 1000);
-          o.log(`k8s: ${labels.kind} on ${where}: ok ${s3(out.ms)} s${out.connectMs !== undefined ? ` (new connection ${s3(out.connectMs)} s)` : ''}, ${out.detail}`);
+        summary.results[call.result] = (summary.results[call.result] ?? 0) + 1;
+        if (call.result === 'ok') {
+          summary.seconds.push(call.ms / 1000);
+          o.log(`k8s: ${kind} on ${where}: ok ${s3(call.ms)} s${call.connectMs !== undefined ? ` (new connection ${s3(call.connectMs)} s)` : ''}, ${call.detail}`);
         } else {
           report.failures++;
-          o.log(`k8s: ${labels.kind} on ${where}: ${out.result} after ${s3(out.ms)} s: ${out.detail}`);
+          o.log(`k8s: ${kind} on ${where}: ${call.result} after ${s3(call.ms)} s: ${call.detail}`);
         }
       }
-      report.deliveries.push(await o.deliver(KUBECTL_LATENCY_JOB, grouping, await registry.metrics()));
+      await o.onRound?.(calls);
       const more = o.count < 0 || round + 1 < o.count;
       if (more && o.sleepMs > 0) await sleep(o.sleepMs, undefined, { signal: o.signal }).catch(() => undefined);
     }
   }
 
   if (o.terminating && !o.signal?.aborted) {
-    const registry = new Registry();
-    const gauge = (k: keyof typeof PROBE_METRICS) => gaugeOf(registry, PROBE_METRICS[k]);
-    const success = gauge('jobsTerminatingSuccess');
-    const count = gauge('jobsTerminating');
-    const avgAge = gauge('jobsTerminatingAvgAge');
-    const out = await client.allJobs(o.timeoutMs);
-    if (out.items) {
-      const now = Date.now();
-      const ages = out.items
-        .map((j) => j.metadata?.deletionTimestamp)
-        .filter((t): t is Date => t !== undefined && t !== null)
-        .map((t) => Math.max(0, (now - new Date(t).getTime()) / 1000));
-      success.set(grouping, 1);
-      count.set(grouping, ages.length);
-      const avg = ages.length ? ages.reduce((a, b) => a + b, 0) / ages.length : undefined;
-      if (avg !== undefined) avgAge.set(grouping, avg);
-      report.terminating = { ok: true, count: ages.length, avgAgeSeconds: avg, detail: `${out.items.length} jobs listed` };
-      o.log(`k8s: jobs terminating on ${where}: ${ages.length}${avg !== undefined ? `, average ${avg.toFixed(0)} s` : ''} (of ${out.items.length} jobs)`);
-    } else {
+    const t = await jobsTerminating.run(client, o.timeoutMs);
+    report.terminating = t;
+    if (t.ok) o.log(`k8s: jobs terminating on ${where}: ${t.count}${t.avgAgeSeconds !== undefined ? `, average ${t.avgAgeSeconds.toFixed(0)} s` : ''} (of ${t.listed} jobs)`);
+    else {
       report.failures++;
-      success.set(grouping, 0);
-      report.terminating = { ok: false, detail: `${out.result}: ${out.detail}` };
-      o.log(`k8s: jobs terminating on ${where}: ${out.result}: ${out.detail}`);
+      o.log(`k8s: jobs terminating on ${where}: ${t.detail}`);
     }
-    report.deliveries.push(await o.deliver(JOBS_TERMINATING_JOB, grouping, await registry.metrics()));
+    await o.onTerminating?.(t);
   }
   return report;
-}
-
-/** The summary table printed at the end. */
-export function k8sSummary(report: K8sProbeReport): string {
-  const rows: string[][] = [['kind', 'ok', 'failed', 'median_s', 'max_s']];
-  for (const k of report.kinds) {
-    const ok = k.results.ok ?? 0;
-    const failed = Object.entries(k.results)
-      .filter(([r]) => r !== 'ok')
-      .map(([r, n]) => `${r}:${n}`)
-      .join(',');
-    const sorted = [...k.seconds].sort((a, b) => a - b);
-    const median = sorted.length ? (sorted[Math.floor((sorted.length - 1) / 2)] as number).toFixed(3) : '-';
-    const max = sorted.length ? (sorted[sorted.length - 1] as number).toFixed(3) : '-';
-    rows.push([k.kind, String(ok), failed || '0', median, max]);
-  }
-  if (report.terminating) {
-    const t = report.terminating;
-    rows.push(['jobs_terminating', t.ok ? String(t.count) : '-', t.ok ? '0' : t.detail.split(':')[0] ?? '', t.avgAgeSeconds !== undefined ? `avg_age ${t.avgAgeSeconds.toFixed(0)}` : '-', '-']);
-  }
-  const widths = rows[0]?.map((_c, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
 }

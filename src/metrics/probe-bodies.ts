@@ -1,0 +1,99 @@
+/**
+ * Every body the API probes send, as PushItems made from their results (src/results/probes.ts),
+ * as ./bodies.ts does for the journeys: the CADC service probes' group, the kubectl-latency group
+ * (kept across a `--count` loop) and the terminating-jobs group. Names, types, help and labels
+ * come from the probe catalog (./catalog-probes.ts); delivering them is src/push's job. Each body
+ * is a PUT: the group is replaced whole, so a probe that no longer runs leaves no stale series.
+ */
+import { Registry, type Counter, type Gauge, type Histogram } from 'prom-client';
+import type { HttpProbeResults, KubectlRound, TerminatingJobs } from '../results/probes.ts';
+import type { PushItem } from './bodies.ts';
+import { API_PROBES_JOB, JOBS_TERMINATING_JOB, KUBECTL_LATENCY_BUCKETS, KUBECTL_LATENCY_JOB, PROBE_METRICS } from './catalog-probes.ts';
+import { counterOf, gaugeOf, histogramOf } from './instruments.ts';
+
+type Grouping = Record<string, string>;
+
+const put = async (job: string, grouping: Grouping, registry: Registry, now: number): Promise<PushItem> => ({
+  job,
+  grouping,
+  method: 'PUT',
+  body: await registry.metrics(),
+  runTimestampMs: now,
+});
+
+/**
+ * PUT {job="perfpulse_api_probes", env}: per probe that ran, its success and duration; per service
+ * whose availability was read, perfpulse_vosi_available; and when the run started. A skipped probe
+ * leaves its series out.
+ */
+export async function httpProbesBody(r: HttpProbeResults, now = Date.now()): Promise<PushItem> {
+  const registry = new Registry();
+  const gauge = (k: keyof typeof PROBE_METRICS) => gaugeOf(registry, PROBE_METRICS[k]);
+  const available = gauge('vosiAvailable');
+  const duration = gauge('apiProbeDuration');
+  const success = gauge('apiProbeSuccess');
+  const stamp = gauge('apiProbeRunTimestamp');
+  const env = r.env;
+  for (const out of r.outcomes) {
+    if (out.ok === undefined) continue;
+    const labels = { env, service: out.service, probe: out.probe };
+    success.set(labels, out.ok ? 1 : 0);
+    if (out.ms !== undefined) duration.set(labels, out.ms / 1000);
+    if (out.available !== undefined) available.set({ env, service: out.service }, out.available ? 1 : 0);
+  }
+  stamp.set({ env }, r.startedAtMs / 1000);
+  return put(API_PROBES_JOB, { env }, registry, now);
+}
+
+/**
+ * PUT {job="perfpulse_kubectl_latency", cluster, namespace}, after every round: a single shot
+ * exports the last latency per kind as a gauge; a loop keeps one histogram across its rounds, as
+ * the seed did. Both count the calls by result and, with client-node, the connect part.
+ */
+export class KubectlLatencyMetrics {
+  private readonly registry = new Registry();
+  private readonly grouping: Grouping;
+  private readonly histogram?: Histogram;
+  private readonly last?: Gauge;
+  private readonly connect?: Gauge;
+  private readonly requests: Counter;
+
+  /** `loop`: more than one round (histogram); `connect`: the calls time their new connection (client-node). */
+  constructor(o: { grouping: Grouping; loop: boolean; connect: boolean }) {
+    this.grouping = o.grouping;
+    if (o.loop) this.histogram = histogramOf(this.registry, PROBE_METRICS.kubectlLatency, KUBECTL_LATENCY_BUCKETS);
+    else this.last = gaugeOf(this.registry, PROBE_METRICS.kubectlLastLatency);
+    if (o.connect) this.connect = gaugeOf(this.registry, PROBE_METRICS.apiConnect);
+    this.requests = counterOf(this.registry, PROBE_METRICS.kubectlRequests);
+  }
+
+  /** Adds one round's calls; `kind` is already the label (`get_pods`). */
+  add(round: KubectlRound): void {
+    for (const { kind, call } of round) {
+      const labels = { ...this.grouping, kind };
+      this.requests.inc({ ...labels, result: call.result });
+      if (call.result !== 'ok') continue;
+      this.histogram?.observe(labels, call.ms / 1000);
+      this.last?.set(labels, call.ms / 1000);
+      if (call.connectMs !== undefined) this.connect?.set(labels, call.connectMs / 1000);
+    }
+  }
+
+  /** The group's body as it stands after the rounds added so far. */
+  item(now = Date.now()): Promise<PushItem> {
+    return put(KUBECTL_LATENCY_JOB, this.grouping, this.registry, now);
+  }
+}
+
+/** PUT {job="perfpulse_k8s_jobs_terminating", cluster, namespace}: success, count and average age. */
+export async function jobsTerminatingBody(grouping: Grouping, t: TerminatingJobs, now = Date.now()): Promise<PushItem> {
+  const registry = new Registry();
+  const gauge = (k: keyof typeof PROBE_METRICS) => gaugeOf(registry, PROBE_METRICS[k]);
+  const success = gauge('jobsTerminatingSuccess');
+  const count = gauge('jobsTerminating');
+  const avgAge = gauge('jobsTerminatingAvgAge');
+  success.set(grouping, t.ok ? 1 : 0);
+  if (t.ok && t.count !== undefined) count.set(grouping, t.count);
+  if (t.ok && t.avgAgeSeconds !== undefined) avgAge.set(grouping, t.avgAgeSeconds);
+  return put(JOBS_TERMINATING_JOB, grouping, registry, now);
+}

@@ -1,0 +1,76 @@
+/**
+ * What a CADC service probe is. Each probe is one file of this folder, listed once in
+ * ./registry.ts: its name (the `probe` label), the service it probes, the options it takes, and
+ * `run`, which makes its requests through the context and says what it found. The context times
+ * every request with a hard deadline and no redirect followed (a redirect is part of what is
+ * measured), skips a route the bundled replica does not serve, and turns a throw into a failed
+ * outcome; scheduling is ./run.ts's, metrics src/metrics's, delivery src/push's. Passwords and
+ * tokens never reach a detail line (the log) or a label.
+ */
+import type { Credentials } from '../../config/credentials.ts';
+import type { HttpProbeOutcome } from '../../results/probes.ts';
+import type { HttpService } from './services.ts';
+
+/** What a probe found on one service: the outcome without its labels, which the scheduler adds. */
+export type Measured = Omit<HttpProbeOutcome, 'service' | 'probe'>;
+
+/**
+ * An option a probe takes: its default, and its flag on `probe http`. `profile` names the env
+ * profile's key that sets it too, which src/config/probes-section.ts parses (config comes before
+ * the probes, so it cannot read this declaration).
+ */
+export interface ProbeOption {
+  default: string;
+  /** `--data-file <ARCHIVE/file>`: commander's spelling; the value arrives under the option's name. */
+  flag: string;
+  help: string;
+  profile?: string;
+}
+
+export interface HttpProbe {
+  /** The `probe` label value, a slug (the file is named after it). */
+  name: string;
+  /**
+   * `each`: the probe runs on every selected service that `appliesTo` accepts, right after the
+   * earlier `each` probes of that service; a service name: it runs once on that service when it is
+   * selected (or when a selected probe `needs` it).
+   */
+  service: 'each' | string;
+  appliesTo?: (service: HttpService) => boolean;
+  /**
+   * A probe whose result this one builds on (session_list the token of token_login): that one
+   * runs first, and runs even when its own service is not selected (it is not reported then).
+   */
+  needs?: string;
+  /** Options with their defaults; the run's value (a flag or the env profile) replaces one. */
+  options?: Record<string, ProbeOption>;
+  run(ctx: HttpProbeContext, service: string): Promise<Measured>;
+}
+
+/** A request's answer and how long it took. */
+export interface Timed {
+  res: Response;
+  body: string;
+  ms: number;
+}
+
+export interface HttpProbeContext {
+  /** The service's base URL on the env profile's hosts, e.g. `https://ws.cadc-ccda.hia-iha.nrc-cnrc.gc.ca/reg`. */
+  base(service: string): string;
+  /** The run's user, when it has one (PERFPULSE_USERNAME and PERFPULSE_PASSWORD[_FILE]). */
+  credentials?: Credentials;
+  /** This probe's option `name`: the run's value, else the probe's default. */
+  option(name: string): string;
+  /** The token token_login obtained, for the probes that need one; forgotten when the run ends. */
+  token?: string;
+  /** One request, no redirect followed, the body read (or dropped), with the run's deadline. */
+  fetch(url: string, init?: RequestInit, readBody?: boolean): Promise<Timed>;
+  /**
+   * Times `fn`, the probe's requests starting with `METHOD url`: skipped when the bundled replica
+   * does not serve that route, a failed outcome (with the time until it failed) when `fn` throws.
+   */
+  attempt(method: string, url: string, fn: () => Promise<Measured>): Promise<Measured>;
+}
+
+/** A detail line's part that came from the service (a VOSI note): one line, bounded. */
+export const oneLine = (s: string, n = 160) => s.replace(/\s+/g, ' ').trim().slice(0, n);

@@ -1,0 +1,53 @@
+/**
+ * The probes a run adds to its journeys: what the env profile's `probes:` section
+ * (src/config/probes-section.ts) enables, checked before anything starts (bad input → exit 2), and
+ * how they run after the journeys of each iteration: the CADC service probes, and a single shot of
+ * the Kubernetes probes through client-node. src/cli runs the plan and delivers its metrics.
+ */
+import type { EnvProfile } from '../config/profile.ts';
+import { UserError } from '../errors.ts';
+import type { K8sTarget } from './k8s/config.ts';
+import { parseKinds, type KindName } from './k8s/kinds.ts';
+import { parseServices } from './http/services.ts';
+
+export const HTTP_TIMEOUT_MS = 15_000;
+export const K8S_TIMEOUT_MS = 10_000;
+/** Requests (http) or kinds (k8s) at once: gentle on production services. */
+const CONCURRENCY = 2;
+
+export interface ProbePlan {
+  /** ./http/run.ts runHttpProbes options, but for the profile, credentials and log of the run. */
+  http?: { services: string[]; options: { dataFile?: string }; timeoutMs: number; concurrency: number };
+  /** ./k8s/run.ts runK8sProbes options, but for the log and signal of the run. */
+  k8s?: {
+    target: K8sTarget;
+    kinds: KindName[];
+    latency: true;
+    terminating: true;
+    count: 1;
+    sleepMs: 0;
+    via: 'client';
+    timeoutMs: number;
+    concurrency: number;
+  };
+}
+
+/**
+ * The probes this run will do, or undefined for none (`--only journeys`, or a profile without a
+ * `probes:` section). With `--only probes` a profile that enables none is bad input.
+ */
+export async function planProbes(profile: EnvProfile, only?: 'journeys' | 'probes'): Promise<ProbePlan | undefined> {
+  if (only === 'journeys') return undefined;
+  const p = profile.probes;
+  const plan: ProbePlan = {};
+  if (p?.http) plan.http = { services: parseServices(p.http.services), options: { dataFile: p.http.dataFile }, timeoutMs: HTTP_TIMEOUT_MS, concurrency: CONCURRENCY };
+  if (p?.k8s) {
+    const kinds = parseKinds(p.k8s.kinds?.join(','));
+    // only a profile with k8s probes pays for loading @kubernetes/client-node
+    const target = (await import('./k8s/config.ts')).loadK8sTarget({ ...p.k8s });
+    plan.k8s = { target, kinds, latency: true, terminating: true, count: 1, sleepMs: 0, via: 'client', timeoutMs: K8S_TIMEOUT_MS, concurrency: CONCURRENCY };
+  }
+  const any = Boolean(plan.http || plan.k8s);
+  if (only === 'probes' && !any) throw new UserError(`--only probes: env ${profile.name} enables no probes (add a probes: section, docs/environments.md)`);
+  return any ? plan : undefined;
+}

@@ -1,0 +1,82 @@
+/**
+ * What the API probes produced, before it becomes metrics (src/metrics/probe-bodies.ts), a table or
+ * `--json`. The probes (src/probes) write it; like the journeys' results it imports nothing, and
+ * everything here was measured: a value that was not is left out, never a default.
+ */
+
+/** One CADC service probe on one service (src/probes/http/). */
+export interface HttpProbeOutcome {
+  /** The `service` label: a service the probes know (src/probes/http/services.ts). */
+  service: string;
+  /** The `probe` label: the probe's name (one file each in src/probes/http/). */
+  probe: string;
+  /** Undefined when the probe was skipped (no credentials, route not on the replica). */
+  ok?: boolean;
+  ms?: number;
+  /** VOSI availability as read (availability probe only). */
+  available?: boolean;
+  /** One line for the log: never a label. */
+  detail: string;
+}
+
+/** One run of the CADC service probes of an env. */
+export interface HttpProbeResults {
+  /** The `env` label. */
+  env: string;
+  /** Epoch ms at which the run started. */
+  startedAtMs: number;
+  /** In the order the probes were scheduled (availability and capabilities per service first). */
+  outcomes: HttpProbeOutcome[];
+  /** Outcomes that ran and did not succeed. */
+  failures: number;
+}
+
+/**
+ * One timed Kubernetes call: its wall time, the connection part of it, and a `result` from the
+ * small fixed set of the catalog (K8S_RESULTS, the label) plus a one-line reason (the log only).
+ */
+export interface K8sCall {
+  result: string;
+  /** Wall time of the whole call in ms (request built → reply parsed, or until it failed). */
+  ms: number;
+  /** TCP+TLS connect part of `ms`, when the call opened a new connection that could be timed. */
+  connectMs?: number;
+  /** One line for the log: status and server reason, or the network/TLS error code. */
+  detail: string;
+}
+
+/** One round of the kubectl-latency probe: one list call per kind, in the order of the kinds. */
+export type KubectlRound = Array<{ kind: string; call: K8sCall }>;
+
+/** The kubectl-latency probe's calls of one kind, over every round so far. */
+export interface KindSummary {
+  /** The `kind` label, e.g. `get_pods`. */
+  kind: string;
+  /** How many calls ended with each `result`. */
+  results: Partial<Record<string, number>>;
+  /** Seconds of the successful calls. */
+  seconds: number[];
+}
+
+/** The jobs-terminating probe: Jobs deleted but still there, and for how long on average. */
+export interface TerminatingJobs {
+  ok: boolean;
+  /** Jobs terminating. */
+  count?: number;
+  avgAgeSeconds?: number;
+  /** Jobs listed in all. */
+  listed?: number;
+  /** `<n> jobs listed`, or the failed call's `<result>: <reason>`. */
+  detail: string;
+}
+
+/** What `probe k8s` (or a run's k8s probes) measured. */
+export interface K8sProbeResults {
+  /** The grouping of its Pushgateway groups: the `cluster` and `namespace` labels. */
+  target: { cluster: string; namespace: string };
+  kinds: KindSummary[];
+  terminating?: TerminatingJobs;
+  /** Calls that did not end `ok`. */
+  failures: number;
+  rounds: number;
+}
