@@ -116,6 +116,8 @@ export const test = base.extend<JourneyFixtures>({
 });
 
 export { expect };
+// the login form, shared with the fallback login (./auth-state.ts), and the password's guard
+export { loginForm, openLoginForm, secretly, submitLogin } from './login-form.ts';
 
 /** Declares a journey; `name` is its `journey` label value. `auth`: start from the run's saved login. */
 export function journey(name: string, body: Parameters<typeof test>[2], opts: { auth?: boolean } = {}): void {
@@ -138,20 +140,6 @@ function watchLoginLanding(page: Page): void {
   page.on('framenavigated', (frame) => {
     if (frame === page.mainFrame() && isLoginUrl(frame.url())) discardAuthState('a journey landed on the login page');
   });
-}
-
-/**
- * Runs `body` (typing a password, submitting it), then empties every password field, so later DOM
- * snapshots of the trace cannot show it. Kept traces are also redacted as a whole (./trace-redact.ts).
- */
-export async function secretly<T>(page: Page, body: () => Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } finally {
-    await page
-      .evaluate(() => document.querySelectorAll<HTMLInputElement>('input[type=password]').forEach((el) => (el.value = '')))
-      .catch(() => undefined);
-  }
 }
 
 const stepsSeen = new WeakMap<TestInfo, Set<string>>();
