@@ -43,6 +43,8 @@ const SKIP_NO_CREDENTIALS = 'no credentials: set PERFPULSE_USERNAME and PERFPULS
 
 /** The step running right now (collectors attribute each page to it). */
 let activeStep: string | undefined;
+/** The journey's page (set by the page fixture): a failed step stops its pending navigation. */
+let activePage: Page | undefined;
 
 const handoff = readHandoff();
 const browserOptions = handoff.browserOptions ?? DEFAULT_BROWSER_OPTIONS;
@@ -104,7 +106,12 @@ export const test = base.extend<JourneyFixtures>({
   // --throttle: no page is used before its network conditions are in force
   page: async ({ page, context }, use) => {
     await throttled.get(context)?.(page);
-    await use(page);
+    activePage = page;
+    try {
+      await use(page);
+    } finally {
+      activePage = undefined;
+    }
   },
   credentials: async ({}, use) => {
     const username = process.env.PERFPULSE_USERNAME;
@@ -159,10 +166,31 @@ export async function step<T>(name: string, body: () => Promise<T>): Promise<T> 
       activeStep = name;
       try {
         return await body();
+      } catch (err) {
+        if (activePage) await stopPendingNavigation(activePage);
+        throw err;
       } finally {
         activeStep = undefined;
       }
     },
     { box: true },
   );
+}
+
+/**
+ * Stops a navigation the page is still waiting for, as the browser's Stop button does (CDP
+ * Page.stopLoading), keeping the document it shows. A step that failed on a hung page load (goto's
+ * 30 s) leaves the navigation pending, and Chromium then runs no script and takes no screenshot in
+ * the page: the failure screenshot and the collectors' last read (page.evaluate) would wait for it
+ * until the journey's timeout, and the journey would fail with that timeout, not the step's error.
+ */
+async function stopPendingNavigation(page: Page): Promise<void> {
+  if (page.isClosed()) return;
+  try {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Page.stopLoading');
+    await cdp.detach();
+  } catch {
+    // not Chromium, or the page went away: nothing pending to stop
+  }
 }
