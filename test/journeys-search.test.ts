@@ -102,4 +102,14 @@ describe('a hung search page: the failure names what hung, and the journey ends 
     const SEARCH_TEST_TIMEOUT_MS = 90_000; // max(playwright.config.ts timeout 90 s, 3 × 5 s + 30 s)
     assert.ok(r.report.finishedAtMs - journey.startedAtMs < SEARCH_TEST_TIMEOUT_MS, `the run ended ${r.report.finishedAtMs - journey.startedAtMs} ms after the journey started`);
   });
+
+  it('POST /search/find never answers: submit_search\'s line names the step and /search/find, and how long it waited', async () => {
+    const r = await hung('hungfind', 'POST /search/find=hang');
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(value(r.fams, METRICS.stepFailed.name, 'search', 'submit_search'), 1);
+    const line = 'search › submit_search: a response ("**/search/find"): none, waited 5 s';
+    const lines = r.stderr.split('\n').filter((l) => l.includes('search › submit_search:'));
+    assert.ok(lines.length > 0, r.stderr);
+    for (const l of lines) assert.ok(l.trimEnd().endsWith(line), `${l}\n---\n${r.stderr}`);
+  });
 });

@@ -124,7 +124,7 @@ export const test = base.extend<JourneyFixtures>({
 
 export { expect };
 // the login form, shared with the fallback login (./auth-state.ts), and the password's guard
-export { loginForm, openLoginForm, secretly, submitLogin } from './login-form.ts';
+export { loginForm, openLoginForm, secretly, submitLogin, waitForPost } from './login-form.ts';
 
 /** Declares a journey; `name` is its `journey` label value. `auth`: start from the run's saved login. */
 export function journey(name: string, body: Parameters<typeof test>[2], opts: { auth?: boolean } = {}): void {

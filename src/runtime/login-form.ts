@@ -63,18 +63,31 @@ export async function openLoginForm(page: Page, url: string): Promise<LoginForm>
 }
 
 /**
- * Fills Username and Password and clicks Login; answers the page's POST /access/login. `then(answer)` runs still inside secretly() (e.g. waiting
+ * Fills Username and Password and clicks Login; answers the page's POST /access/login (waited for
+ * by URL, so a timeout names it). `then(answer)` runs still inside secretly() (e.g. waiting
  * for the page the login lands on, while the password field may still be in the page).
  */
 export async function submitLogin(page: Page, login: LoginForm, credentials: Credentials, then?: (answer: Response) => Promise<void>): Promise<Response> {
   await login.username.fill(credentials.username);
   return secretly(page, async () => {
     await login.password.fill(credentials.password);
-    const answer = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/access/login');
+    const answer = waitForPost(page, '**/access/login');
     answer.catch(() => undefined);
     await login.submit.click();
     const res = await answer;
     await then?.(res);
     return res;
   });
+}
+
+/**
+ * The response to a POST whose URL matches `glob`. Waited for by URL (not a predicate), so that a
+ * timeout's error names what was waited for (`response "**\/search/find"`, src/results/failure.ts);
+ * the method is checked on the answer. Only for URLs the page requests with POST alone.
+ */
+export async function waitForPost(page: Page, glob: string, opts: { timeout?: number } = {}): Promise<Response> {
+  const res = await page.waitForResponse(glob, opts);
+  const method = res.request().method();
+  if (method !== 'POST') throw new Error(`expected a POST to ${new URL(res.url()).pathname}, the page sent ${method}`);
+  return res;
 }
