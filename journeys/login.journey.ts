@@ -18,37 +18,18 @@
  * (src/runtime/auth-state.ts). Passwords and tokens are handled inside secretly(), so no kept trace holds them.
  */
 import { saveAuthState } from '../src/runtime/auth-state.ts';
-import { expect, journey, secretly, step } from '../src/runtime/journey.ts';
+import { expect, journey, loginForm, openLoginForm, secretly, step, submitLogin } from '../src/runtime/journey.ts';
 
 journey('login', async ({ page, site, credentials }) => {
-  // form#loginForm may be in the page and in the header's (hidden) dropdown at once: the one shown counts
-  const form = page.locator('form#loginForm').filter({ visible: true });
-  const username = form.getByLabel('Username').or(form.locator('input#username'));
-  const password = form.getByLabel('Password').or(form.locator('input#password'));
-  // the button's name may start with an icon font's glyph (" Login"): not exact
-  const submit = form.getByRole('button', { name: 'Login' });
+  let login = loginForm(page);
 
   await step('open_login_page', async () => {
-    await page.goto(site.url('www', '/access/login'));
-    if (!(await form.count())) {
-      // no form on the page: the header's Login dropdown holds one (canfar-portal _page_header.html)
-      const anonymous = page.locator('li.user-anonymous');
-      const toggle = anonymous.getByRole('link', { name: 'Login', exact: true }).or(anonymous.getByRole('button', { name: 'Login', exact: true }));
-      await expect(toggle, 'the page shows a login form, or the header shows Login').toBeVisible();
-      await toggle.click();
-    }
-    await expect(form, 'the login form is shown').toBeVisible();
+    login = await openLoginForm(page, site.url('www', '/access/login'));
   });
 
   await step('submit_credentials', async () => {
-    await username.fill(credentials.username);
-    const response = await secretly(page, async () => {
-      await password.fill(credentials.password);
-      const answer = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/access/login');
-      await submit.click();
-      const res = await answer;
+    const response = await submitLogin(page, login, credentials, async (res) => {
       if (res.ok()) await page.waitForURL((url) => !url.pathname.startsWith('/access/'));
-      return res;
     });
     if (!response.ok()) {
       const refused = page.locator('form#loginForm #login_fail').filter({ visible: true });
@@ -58,7 +39,7 @@ journey('login', async ({ page, site, credentials }) => {
   });
 
   await step('see_user_menu', async () => {
-    if (await form.count()) throw new Error(`landed on a login form after logging in (${new URL(page.url()).pathname})`);
+    if (await login.form.count()) throw new Error(`landed on a login form after logging in (${new URL(page.url()).pathname})`);
     const user = page.locator('li.user-authenticated span.auth-username');
     await expect(user, "the header's user menu shows who is logged in").toBeVisible();
     await expect(user, 'the user menu names the user').not.toBeEmpty();

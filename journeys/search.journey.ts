@@ -15,7 +15,7 @@
  * Sky-viewer requests to other hosts (Aladin) are blocked so they never count (§11).
  */
 import { fillConstraint, pickDataTrainValue, searchButton, waitForResults } from '../src/runtime/advanced-search.ts';
-import { expect, journey, record, step, test } from '../src/runtime/journey.ts';
+import { expect, journey, record, step, test, waitForPost } from '../src/runtime/journey.ts';
 import { blockForeignHosts } from '../src/runtime/page-helpers.ts';
 
 journey('search', async ({ page, site }) => {
@@ -41,15 +41,12 @@ journey('search', async ({ page, site }) => {
   });
 
   await step('submit_search', async () => {
-    const find = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/search/find', {
-      timeout: deadline,
-    });
+    // by URL, so that a timeout's failure line names /search/find (caom2ui POSTs the form there)
+    const find = waitForPost(page, '**/search/find', { timeout: deadline });
     find.catch(() => undefined);
     const before = dialogs.length;
     await searchButton(page).click();
-    const answer = await find.catch(() => {
-      throw new Error(`search failed: /search/find did not answer within ${timeoutSeconds} s`);
-    });
+    const answer = await find;
     if (!answer.ok()) throw new Error(`search failed: /search/find answered ${answer.status()}`);
     record('searchResultRows', await waitForResults(page, deadline, dialogs, before));
   });

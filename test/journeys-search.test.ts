@@ -11,10 +11,11 @@
  *   auto-submitted results page raises an alert, which fails open_results at once with its text.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { METRICS } from '../src/metrics/catalog.ts';
+import type { Report } from '../src/report/report.ts';
 import { parseExposition, samplesOf, type Family } from '../src/metrics/parse.ts';
 import { generateObservations } from '../src/replica/data.ts';
 import { faultTable } from '../src/replica/faults.ts';
@@ -66,5 +67,49 @@ describe('search and download journeys on the real page\'s behaviour (replica, r
       const seconds = value(fams, METRICS.stepDuration.name, journey, step) ?? NaN;
       assert.ok(seconds < 30, `${journey}/${step} failed after ${seconds} s, not at the 60 s deadline`);
     }
+  });
+});
+
+describe('a hung search page: the failure names what hung, and the journey ends with the step', () => {
+  /** The search journey alone on a replica with `fault`, journeys.search.timeout_seconds 5 (so its test timeout is 90 s). */
+  async function hung(name: string, fault: string) {
+    const replica = await startReplica({ faults: faultTable([fault]) });
+    try {
+      const yaml = 'journeys:\n  search:\n    timeout_seconds: 5\n';
+      const reportDir = join(tmpDir(), `${name}-report`);
+      const r = await runCli(['--env', profile(replica.origin, name, yaml), '--journeys', 'search', '--dry-run', '--report', reportDir], {}, 240_000);
+      const report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as Report;
+      return { ...r, report, port: replica.origin, fams: r.code === 1 ? parseExposition(r.stdout) : [] };
+    } finally {
+      await replica.stop();
+    }
+  }
+
+  it('GET /en/search/ never answers: open_search_page fails on its 30 s page load, and that is the journey\'s failure, not its 90 s timeout', async () => {
+    const r = await hung('hungpage', 'GET /en/search/=hang');
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(value(r.fams, METRICS.stepFailed.name, 'search', 'open_search_page'), 1);
+    const line = `search › open_search_page: page loaded (${r.port}/en/search/): not loaded, waited 30 s`;
+    const lines = r.stderr.split('\n').filter((l) => l.includes('search › open_search_page:'));
+    assert.ok(lines.length > 0, r.stderr);
+    // a teardown waiting on the pending navigation would run into the journey's timeout: "; the journey's 90 s timeout ran out"
+    for (const l of lines) assert.ok(l.trimEnd().endsWith(line), `${l}\n---\n${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /timeout ran out/);
+    // Without the fix the teardown (failure screenshot, the collectors' last page.evaluate) waited on the pending
+    // navigation until Playwright's timeout for it: the run went on for 90 s more after the step failed.
+    const journey = r.report.journeys[0];
+    assert.ok(journey);
+    const SEARCH_TEST_TIMEOUT_MS = 90_000; // max(playwright.config.ts timeout 90 s, 3 × 5 s + 30 s)
+    assert.ok(r.report.finishedAtMs - journey.startedAtMs < SEARCH_TEST_TIMEOUT_MS, `the run ended ${r.report.finishedAtMs - journey.startedAtMs} ms after the journey started`);
+  });
+
+  it('POST /search/find never answers: submit_search\'s line names the step and /search/find, and how long it waited', async () => {
+    const r = await hung('hungfind', 'POST /search/find=hang');
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(value(r.fams, METRICS.stepFailed.name, 'search', 'submit_search'), 1);
+    const line = 'search › submit_search: a response ("**/search/find"): none, waited 5 s';
+    const lines = r.stderr.split('\n').filter((l) => l.includes('search › submit_search:'));
+    assert.ok(lines.length > 0, r.stderr);
+    for (const l of lines) assert.ok(l.trimEnd().endsWith(line), `${l}\n---\n${r.stderr}`);
   });
 });

@@ -3,7 +3,8 @@
  * (docs/journeys.md "login", "storage"): an empty home folder passes with 0 rows (recorded), never a timeout;
  * the server-rendered storage header (only the marker that applies) works as well as the application header
  * (both markers, one shown); an error answer for the home listing fails list_home_folder at once, saying what
- * answered; a CADC login form only in the header's Login dropdown works as well as one in the page. The real
+ * answered; a CADC login form only in the header's Login dropdown works as well as one in the page, for the
+ * login journey and for the fallback login of a journey that runs without it (src/runtime/login-form.ts). The real
  * CLI runs login and storage through Debian's Chromium against a replica started here.
  */
 import assert from 'node:assert/strict';
@@ -28,11 +29,11 @@ function profileFor(origin: string, name: string): string {
 const value = (fams: Family[], metric: string, journey: string, step?: string) =>
   samplesOf(fams, metric).find((s) => s.labels.journey === journey && (step === undefined || s.labels.step === step))?.value;
 
-/** login + storage through the CLI against a replica with these options. */
-async function run(name: string, opts: ReplicaOptions) {
+/** login + storage (or `journeys`) through the CLI against a replica with these options. */
+async function run(name: string, opts: ReplicaOptions, journeys = 'login,storage') {
   const replica = await startReplica(opts);
   try {
-    const r = await runCli(['--env', profileFor(replica.origin, name), '--journeys', 'login,storage', '--dry-run', '--only', 'journeys'], demo, 180_000);
+    const r = await runCli(['--env', profileFor(replica.origin, name), '--journeys', journeys, '--dry-run', '--only', 'journeys'], demo, 180_000);
     return { ...r, fams: r.code === 0 || r.code === 1 ? parseExposition(r.stdout) : [] };
   } finally {
     await replica.stop();
@@ -69,5 +70,13 @@ describe('the login and storage journeys on what the real front ends do', () => 
     assert.equal(r.code, 0, r.stderr);
     assert.equal(value(r.fams, METRICS.journeySuccess.name, 'login'), 1);
     assert.equal(value(r.fams, METRICS.journeySuccess.name, 'storage'), 1, 'the login it saved is accepted');
+  });
+
+  it('the same header-only login form with the storage journey alone: its fallback login finds the form as the login journey does', async () => {
+    const r = await run('headerloginalone', { loginForm: 'header-dropdown' }, 'storage');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(value(r.fams, METRICS.journeySuccess.name, 'login'), undefined, 'the login journey did not run');
+    assert.equal(value(r.fams, METRICS.journeySuccess.name, 'storage'), 1);
+    assert.equal(value(r.fams, METRICS.storageHomeRows.name, 'storage'), 4);
   });
 });

@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import type { Browser, BrowserContext } from '@playwright/test';
 import type { Credentials } from '../config/credentials.ts';
 import { readHandoff, type RunHandoff } from './handoff.ts';
+import { openLoginForm, submitLogin } from './login-form.ts';
 
 export const AUTH_STATE_MODE = 0o600;
 
@@ -94,20 +95,18 @@ export function isLoginUrl(url: string): boolean {
 
 /**
  * Logs in through the CADC site's browser SSO (§2.2) in a context of its own (never traced) and
- * saves its storage state. Waits for `/access/sso` to set CADC_SSO rather than for any page, so a
+ * saves its storage state. Finds the login form as the login journey does (./login-form.ts). Waits for `/access/sso` to set CADC_SSO rather than for any page, so a
  * broken landing page does not stop the other journeys from logging in.
  */
 export async function loginAndSave(browser: Browser, loginUrl: string, credentials: Credentials, file?: string): Promise<AuthState> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
-    await page.goto(loginUrl);
-    await page.locator('input#username').fill(credentials.username);
-    await page.locator('input#password').fill(credentials.password);
+    // the same form, found the same way, as the login journey (./login-form.ts): page or header dropdown
+    const login = await openLoginForm(page, loginUrl);
     const sso = page.waitForResponse((r) => new URL(r.url()).pathname === '/access/sso', { timeout: 30_000 });
-    const post = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/access/login');
-    await page.locator('button#submitLogin').click();
-    const answer = await post;
+    sso.catch(() => undefined);
+    const answer = await submitLogin(page, login, credentials);
     if (!answer.ok()) throw new Error(`login for the other journeys refused (${answer.status()})`);
     const hop = await sso;
     if (hop.status() >= 400) throw new Error(`SSO answered ${hop.status()}`);

@@ -50,6 +50,8 @@ const SKIP_NO_CREDENTIALS = 'no credentials: set PERFPULSE_USERNAME and PERFPULS
 
 /** The step running right now (collectors attribute each page to it). */
 let activeStep: string | undefined;
+/** The journey's page (set by the page fixture): a failed step stops its pending navigation. */
+let activePage: Page | undefined;
 
 /** Per context: resolves once a page's network throttling (--throttle) is in force. */
 const throttled = new WeakMap<object, (page: Page) => Promise<void>>();
@@ -120,7 +122,12 @@ export const test = base.extend<JourneyFixtures, RunFixtures>({
   // --throttle: no page is used before its network conditions are in force
   page: async ({ page, context }, use) => {
     await throttled.get(context)?.(page);
-    await use(page);
+    activePage = page;
+    try {
+      await use(page);
+    } finally {
+      activePage = undefined;
+    }
   },
   credentials: async ({}, use) => {
     const username = process.env.PERFPULSE_USERNAME;
@@ -132,6 +139,8 @@ export const test = base.extend<JourneyFixtures, RunFixtures>({
 });
 
 export { expect };
+// the login form, shared with the fallback login (./auth-state.ts), and the password's guard
+export { loginForm, openLoginForm, secretly, submitLogin, waitForPost } from './login-form.ts';
 
 /** Declares a journey; `name` is its `journey` label value. `auth`: start from the run's saved login. */
 export function journey(name: string, body: Parameters<typeof test>[2], opts: { auth?: boolean } = {}): void {
@@ -156,20 +165,6 @@ function watchLoginLanding(page: Page, authStateFile: string): void {
   });
 }
 
-/**
- * Runs `body` (typing a password, submitting it), then empties every password field, so later DOM
- * snapshots of the trace cannot show it. Kept traces are also redacted as a whole (./trace-redact.ts).
- */
-export async function secretly<T>(page: Page, body: () => Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } finally {
-    await page
-      .evaluate(() => document.querySelectorAll<HTMLInputElement>('input[type=password]').forEach((el) => (el.value = '')))
-      .catch(() => undefined);
-  }
-}
-
 const stepsSeen = new WeakMap<TestInfo, Set<string>>();
 
 /** A timed step; `name` is its `step` label value and must be unique within the journey. */
@@ -187,10 +182,31 @@ export async function step<T>(name: string, body: () => Promise<T>): Promise<T> 
       activeStep = name;
       try {
         return await body();
+      } catch (err) {
+        if (activePage) await stopPendingNavigation(activePage);
+        throw err;
       } finally {
         activeStep = undefined;
       }
     },
     { box: true },
   );
+}
+
+/**
+ * Stops a navigation the page is still waiting for, as the browser's Stop button does (CDP
+ * Page.stopLoading), keeping the document it shows. A step that failed on a hung page load (goto's
+ * 30 s) leaves the navigation pending, and Chromium then runs no script and takes no screenshot in
+ * the page: the failure screenshot and the collectors' last read (page.evaluate) would wait for it
+ * until the journey's timeout, and the journey would fail with that timeout, not the step's error.
+ */
+async function stopPendingNavigation(page: Page): Promise<void> {
+  if (page.isClosed()) return;
+  try {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Page.stopLoading');
+    await cdp.detach();
+  } catch {
+    // not Chromium, or the page went away: nothing pending to stop
+  }
 }
