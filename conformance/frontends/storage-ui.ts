@@ -22,6 +22,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dateHuman, sizeHuman } from '../../src/replica/routes/storage.ts';
 import type { FrontEnd, FrontEndStartOptions, RunningFrontEnd } from '../frontend.ts';
 
 const FREEMARKER_JAR = '/usr/share/java/freemarker.jar';
@@ -107,25 +108,6 @@ function parseNode(xml: string, prefix: string): VosNode {
     for (let m = re.exec(inner); m; m = re.exec(inner)) node.children.push(toNode(`<node ${m[1] ?? ''}>`, m[2] ?? ''));
   }
   return node;
-}
-
-/** FileSizeRepresentation#getSizeHumanReadable. */
-function sizeHuman(bytes: number): string {
-  if (bytes < 0) return '--';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
-  let n = bytes;
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${(Math.round(n * 100) / 100).toFixed(2)} ${units[i]}`;
-}
-
-/** StorageItem#getLastModifiedHumanReadable: "yyyy-MM-dd ' - ' HH:mm:ss" of the IVOA date "yyyy-MM-dd'T'HH:mm:ss.SSS". */
-function dateHuman(iso: string | undefined): string {
-  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)\.\d+/.exec(iso ?? '');
-  return m ? `${m[1]}  -  ${m[2]}` : '';
 }
 
 const isRoot = (path: string) => path === '' || path === '/';

@@ -97,8 +97,9 @@ function parseChildren(xml: string): Array<VosNode & { owner: string }> {
   return out;
 }
 
-/** storage-ui FileSizeRepresentation#getSizeHumanReadable: "0.00 B", "1.21 KB". */
-function sizeHuman(bytes: number): string {
+/** storage-ui FileSizeRepresentation#getSizeHumanReadable: "0.00 B", "1.21 KB"; "--" for no size (a link). */
+export function sizeHuman(bytes: number): string {
+  if (bytes < 0) return '--';
   const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
   let n = bytes;
   let i = 0;
@@ -109,8 +110,11 @@ function sizeHuman(bytes: number): string {
   return `${(Math.round(n * 100) / 100).toFixed(2)} ${units[i]}`;
 }
 
-/** StorageItem's "yyyy-MM-dd ' - ' HH:mm:ss" (UTC) of the IVOA date. */
-const dateHuman = (iso: string): string => (/^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)/.exec(iso) ?? []).slice(1).join('  -  ');
+/** storage-ui StorageItem#getLastModifiedHumanReadable: "yyyy-MM-dd ' - ' HH:mm:ss" (UTC) of the IVOA date "yyyy-MM-dd'T'HH:mm:ss.SSS". */
+export function dateHuman(iso: string | undefined): string {
+  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)\.\d+/.exec(iso ?? '');
+  return m ? `${m[1]}  -  ${m[2]}` : '';
+}
 
 function rowsOf(path: string, xml: string): ListingRow[] {
   return parseChildren(xml).map((c) => {
