@@ -1,6 +1,6 @@
 /** `availability`: GET <svc>/availability on every service, the VOSI document parsed (cadc-reference.md §7). */
 import type { HttpProbe } from './probe.ts';
-import { oneLine } from './probe.ts';
+import { oneLine } from '../../errors.ts';
 import { parseAvailability } from './vosi.ts';
 
 export const availability: HttpProbe = {
@@ -13,7 +13,7 @@ export const availability: HttpProbe = {
       if (res.status >= 500) return { ok: false, ms, available: false, detail: `${res.status}: not available` };
       const parsed = res.ok ? parseAvailability(body) : undefined;
       if (!parsed) return { ok: false, ms, detail: `${res.status}: not a VOSI availability document` };
-      return { ok: true, ms, available: parsed.available, detail: `available=${parsed.available}${parsed.note ? ` (${oneLine(parsed.note)})` : ''}` };
+      return { ok: true, ms, available: parsed.available, detail: `available=${parsed.available}${parsed.note ? ` (${oneLine(parsed.note).slice(0, 160)})` : ''}` };
     });
   },
 };

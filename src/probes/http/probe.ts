@@ -73,4 +73,3 @@ export interface HttpProbeContext {
 }
 
 /** A detail line's part that came from the service (a VOSI note): one line, bounded. */
-export const oneLine = (s: string, n = 160) => s.replace(/\s+/g, ' ').trim().slice(0, n);

@@ -2,6 +2,7 @@
  * What one timed Kubernetes call gives: its wall time, the connection part of it, and a `result`
  * from a small fixed set (the label) plus a one-line reason (the log only).
  */
+import { oneLine } from '../../errors.ts';
 import { isTlsCertificateError } from '../../net.ts';
 import type { K8sResult } from '../../metrics/catalog-probes.ts';
 import type { K8sCall } from '../../results/probes.ts';
@@ -36,7 +37,7 @@ export function classifyError(err: unknown, timedOut: boolean): { result: K8sRes
   if (code && TIMEOUT_CODES.has(code)) return { result: 'timeout', detail: code };
   if (code && /^(E[A-Z]+|UND_ERR_SOCKET)$/.test(code)) return { result: 'network', detail: code };
   if (/certificate|ssl|tls/i.test(`${e?.cause?.message ?? ''} ${e?.message ?? ''}`)) {
-    return { result: 'tls', detail: oneLine(e?.cause?.message ?? e?.message) };
+    return { result: 'tls', detail: oneLine(e?.cause?.message ?? e?.message ?? '') };
   }
   return { result: 'other', detail: oneLine(e?.cause?.message ?? e?.message ?? String(err)) };
 }
@@ -54,6 +55,3 @@ function statusReason(body: unknown): string {
   return '';
 }
 
-function oneLine(s: unknown): string {
-  return String(s ?? '').replace(/\s+/g, ' ').trim();
-}
