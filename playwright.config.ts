@@ -1,19 +1,19 @@
 /**
  * Playwright configuration for the journeys. The CLI (`perfpulse-journeys run`) starts
  * `playwright test` with this file and hands over the env profile, browser and output paths in
- * PERFPULSE_RUN (src/runtime/handoff.ts); without it there is no run, and this file says so.
+ * PERFPULSE_RUN (src/runtime/runner/handoff.ts); without it there is no run, and this file says so.
  * One worker: journeys run one after another so they do not compete for the machine and distort
  * each other's timings. With `--users N`, N workers run
  * the journeys at once, each as one virtual user (repeatEach puts each copy in a worker of its own).
  */
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, browserEnv } from './src/runtime/browser.ts';
-import { DEFAULT_BROWSER_OPTIONS, deviceUse } from './src/runtime/emulation.ts';
-import { readHandoff, type RunHandoff } from './src/runtime/handoff.ts';
+import { CHROMIUM_ARGS, browserEnv } from './src/runtime/browser/browser.ts';
+import { DEFAULT_BROWSER_OPTIONS, deviceUse } from './src/runtime/browser/emulation.ts';
+import { handoffOrExit, type RunHandoff } from './src/runtime/runner/handoff.ts';
 
 // read once per Playwright process, then passed down: to the reporters in their options, to the
-// journey fixtures as the `handoff` option (src/runtime/journey.ts)
-const handoff = readHandoff();
+// journey fixtures as the `handoff` option (src/runtime/api/journey.ts)
+const handoff = handoffOrExit();
 // --retries, --headed, --device (--trace and --throttle are applied by the journey fixtures)
 const browserOptions = handoff.browserOptions ?? DEFAULT_BROWSER_OPTIONS;
 
@@ -30,8 +30,8 @@ export default defineConfig<object, { handoff: RunHandoff }>({
   timeout: 90_000,
   expect: { timeout: 15_000 },
   reporter: [
-    ['./src/runtime/progress-reporter.ts', { handoff }],
-    ['./src/runtime/results-reporter.ts', { handoff }],
+    ['./src/runtime/reporters/progress-reporter.ts', { handoff }],
+    ['./src/runtime/reporters/results-reporter.ts', { handoff }],
   ],
   use: {
     handoff,

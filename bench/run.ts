@@ -19,7 +19,7 @@ import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
 import { faultTable } from '../src/replica/faults.ts';
 import { startReplica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
-import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
+import { PROJECT_ROOT } from '../src/runtime/runner/journeys.ts';
 
 const DELAYS = [0, 200, 1000];
 const RUNS = Math.min(20, Math.max(1, Number(process.env.BENCH_RUNS ?? 5)));

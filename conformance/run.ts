@@ -27,8 +27,8 @@ import { startLocalPushgateway, type LocalGateway } from '../src/push/local-gate
 import { matchRoute } from '../src/replica/http.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
-import { browserVersion, playwrightVersion, resolveBrowserPath } from '../src/runtime/browser.ts';
-import { availableJourneys, PROJECT_ROOT } from '../src/runtime/journeys.ts';
+import { browserVersion, playwrightVersion, resolveBrowserPath } from '../src/runtime/browser/browser.ts';
+import { availableJourneys, PROJECT_ROOT } from '../src/runtime/runner/journeys.ts';
 import type { FrontEnd, RunningFrontEnd } from './frontend.ts';
 import { FRONT_ENDS } from './frontends/index.ts';
 import { REPLICA_UPSTREAM, startProxy, type Proxy } from './proxy.ts';

@@ -17,9 +17,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import type { Download } from '@playwright/test';
-import { resultsHeader, waitForResults } from '../src/runtime/advanced-search.ts';
-import { expect, journey, record, step, test } from '../src/runtime/journey.ts';
-import { blockForeignHosts } from '../src/runtime/page-helpers.ts';
+import { resultsHeader, waitForResults } from '../src/runtime/api/advanced-search.ts';
+import { expect, journey, record, step, test } from '../src/runtime/api/journey.ts';
+import { blockForeignHosts } from '../src/runtime/api/page-helpers.ts';
 
 function md5Base64(path: string): Promise<string> {
   return new Promise((resolve, reject) => {

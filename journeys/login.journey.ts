@@ -15,12 +15,11 @@
  *                       a token (x-vo-authenticated names the user); GET /ac/whoami with it as Bearer answers 200
  *
  * When the browser login passes, its storage state is saved for the journeys that need a login
- * (src/runtime/auth-state.ts). Passwords and tokens are handled inside secretly(), so no kept trace holds them.
+ * (the savedLogin fixture, src/runtime/api/journey.ts). Passwords and tokens are handled inside secretly(), so no kept trace holds them.
  */
-import { saveAuthState } from '../src/runtime/auth-state.ts';
-import { expect, journey, loginForm, openLoginForm, secretly, step, submitLogin } from '../src/runtime/journey.ts';
+import { expect, journey, loginForm, openLoginForm, secretly, step, submitLogin } from '../src/runtime/api/journey.ts';
 
-journey('login', async ({ page, site, credentials }) => {
+journey('login', async ({ page, site, credentials, savedLogin }) => {
   let login = loginForm(page);
 
   await step('open_login_page', async () => {
@@ -44,7 +43,7 @@ journey('login', async ({ page, site, credentials }) => {
     await expect(user, "the header's user menu shows who is logged in").toBeVisible();
     await expect(user, 'the user menu names the user').not.toBeEmpty();
   });
-  await saveAuthState(page.context());
+  await savedLogin.save();
 
   await step('token_login', async () => {
     await secretly(page, async () => {

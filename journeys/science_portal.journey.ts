@@ -23,7 +23,7 @@
  * A session this journey launched is deleted through the API if the journey fails after launching it.
  */
 import type { Response } from '@playwright/test';
-import { expect, journey, secretly, step, test } from '../src/runtime/journey.ts';
+import { expect, journey, secretly, step, test } from '../src/runtime/api/journey.ts';
 
 /** The lists' first, empty choice (sessionLaunchForm.tsx:1076-1078, 1119-1121); not an offer. */
 const PLACEHOLDERS = ['Select project', 'Select image'];

@@ -14,9 +14,9 @@
  *
  * Sky-viewer requests to other hosts (Aladin) are blocked so they never count (§11).
  */
-import { fillConstraint, pickDataTrainValue, searchButton, waitForResults } from '../src/runtime/advanced-search.ts';
-import { expect, journey, record, step, test, waitForPost } from '../src/runtime/journey.ts';
-import { blockForeignHosts } from '../src/runtime/page-helpers.ts';
+import { fillConstraint, pickDataTrainValue, searchButton, waitForResults } from '../src/runtime/api/advanced-search.ts';
+import { expect, journey, record, step, test, waitForPost } from '../src/runtime/api/journey.ts';
+import { blockForeignHosts } from '../src/runtime/api/page-helpers.ts';
 
 journey('search', async ({ page, site }) => {
   const { target, collection, timeoutSeconds } = site.options.search;

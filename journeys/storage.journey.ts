@@ -14,14 +14,13 @@
  * with it both the user menu and the login link are in the page and a script shows one; with the older
  * server-rendered header only one is. Locators find the one that is shown, so either works.
  */
-import { discardAuthState } from '../src/runtime/auth-state.ts';
-import { expect, journey, record, step } from '../src/runtime/journey.ts';
+import { expect, journey, record, step } from '../src/runtime/api/journey.ts';
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 journey(
   'storage',
-  async ({ page, site }) => {
+  async ({ page, site, savedLogin }) => {
     const username = process.env.PERFPULSE_USERNAME as string;
     const accessMenu = page.locator('#navbar_list');
     const userMenu = accessMenu.getByRole('button', { name: username, exact: true });
@@ -38,7 +37,7 @@ journey(
       await expect(status, 'the folder listing says how many entries it shows').toHaveText(/^Showing .* entries/);
       await expect(userMenu.or(loginLink), `the header shows the user menu named "${username}" or the login link`).toBeVisible();
       if (await loginLink.isVisible()) {
-        discardAuthState('the storage UI shows the login link');
+        savedLogin.discard('the storage UI shows the login link');
         throw new Error('the storage UI shows the login link: the saved login was not accepted (discarded)');
       }
     });

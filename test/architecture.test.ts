@@ -11,13 +11,14 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, posix, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
-import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
+import { PROJECT_ROOT } from '../src/runtime/runner/journeys.ts';
 
 type Room =
   | 'shared'
   | 'vocabulary'
   | 'results'
   | 'config'
+  | 'journey-api'
   | 'runner'
   | 'metrics'
   | 'push'
@@ -36,7 +37,9 @@ const ROOMS: Record<Room, string[]> = {
   vocabulary: ['src/metrics/catalog.ts', 'src/metrics/catalog-probes.ts', 'src/metrics/labels.ts'],
   results: ['src/results/'],
   config: ['src/config/'],
-  // the journey API, the Playwright runner and its reporters, the browser
+  // what a journey author imports: journey(), step(), record(), the fixtures, the shared page helpers
+  'journey-api': ['src/runtime/api/'],
+  // the Playwright runner (runner/), its reporters (reporters/), the browser (browser/) and the collectors (collectors/)
   runner: ['src/runtime/'],
   metrics: ['src/metrics/'],
   push: ['src/push/'],
@@ -57,19 +60,20 @@ const MAY_IMPORT: Record<Room, readonly Room[]> = {
   vocabulary: [],
   results: [],
   config: ['vocabulary', 'shared'],
-  runner: ['config', 'results', 'vocabulary', 'shared'],
+  'journey-api': ['runner', 'config', 'results', 'vocabulary', 'shared'],
+  runner: ['journey-api', 'config', 'results', 'vocabulary', 'shared'],
   metrics: ['results', 'vocabulary', 'shared'],
   push: ['metrics', 'vocabulary', 'shared'],
   report: ['results', 'vocabulary', 'shared'],
   // probes measure and return results; their bodies are made in metrics, delivered by push, wired by the cli
   probes: ['config', 'results', 'vocabulary', 'shared'],
-  record: ['config', 'runner', 'replica', 'vocabulary', 'shared'],
+  record: ['config', 'runner', 'journey-api', 'replica', 'vocabulary', 'shared'],
   // the bundled replica stands in for the portals: nothing of the harness
   replica: ['shared'],
   // the entry point wires the rooms together, and starts the bundled replica for --env local
   cli: EVERYTHING,
   // journeys are written against the journey API only
-  journeys: ['runner'],
+  journeys: ['journey-api'],
 };
 
 /**
@@ -162,7 +166,7 @@ describe('architecture: rooms and the directions of imports', () => {
   it('the check fails on an import against the flow (the checker itself can fail)', () => {
     const bad = (from: string, line: string) => violations(importsOf(from, line));
     assert.deepEqual(bad('src/results/run.ts', "import type { Registry } from '../metrics/exposition.ts';"), ['src/results/run.ts (results) -> src/metrics/exposition.ts (metrics)']);
-    assert.deepEqual(bad('src/push/deliver.ts', "const r = await import('../runtime/launch.ts');"), ['src/push/deliver.ts (push) -> src/runtime/launch.ts (runner)']);
+    assert.deepEqual(bad('src/push/deliver.ts', "const r = await import('../runtime/runner/launch.ts');"), ['src/push/deliver.ts (push) -> src/runtime/runner/launch.ts (runner)']);
     assert.deepEqual(bad('src/metrics/exposition.ts', "export { x } from '../push/spool.ts';"), ['src/metrics/exposition.ts (metrics) -> src/push/spool.ts (push)']);
     assert.deepEqual(bad('src/probes/plan.ts', "import { matchRoute } from '../replica/http.ts';"), ['src/probes/plan.ts (probes) -> src/replica/http.ts (replica)']);
     assert.deepEqual(bad('src/probes/http/run.ts', "import { gatewaySink } from '../../push/sink.ts';"), ['src/probes/http/run.ts (probes) -> src/push/sink.ts (push)']);

@@ -19,8 +19,8 @@ import { pushGroup } from '../src/push/pushgateway.ts';
 import { parseFaultSpec, type Fault } from '../src/replica/faults.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
-import { THROTTLE_PROFILES } from '../src/runtime/emulation.ts';
-import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
+import { THROTTLE_PROFILES } from '../src/runtime/browser/emulation.ts';
+import { PROJECT_ROOT } from '../src/runtime/runner/journeys.ts';
 import { gatewayFamilies, profilePointingAt, runCli, tmpDir } from './support/helpers.ts';
 import { suiteGateway } from './support/gateway.ts';
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadProfile } from '../src/config/profile.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
-import { availableJourneys, PROJECT_ROOT } from '../src/runtime/journeys.ts';
+import { availableJourneys, PROJECT_ROOT } from '../src/runtime/runner/journeys.ts';
 import type { FrontEnd } from '../conformance/frontend.ts';
 import { FRONT_ENDS, frontEnd } from '../conformance/frontends/index.ts';
 import { startProxy, type Proxy } from '../conformance/proxy.ts';

@@ -20,8 +20,8 @@ import ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 import { loadProfile } from '../src/config/profile.ts';
 import { allMetrics } from '../src/metrics/catalog.ts';
-import { expectedChromiumVersion } from '../src/runtime/browser.ts';
-import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
+import { expectedChromiumVersion } from '../src/runtime/browser/browser.ts';
+import { PROJECT_ROOT } from '../src/runtime/runner/journeys.ts';
 import { dashboardQueries, metricNamesIn, PUSHGATEWAY_METRICS, ruleExpressions } from './support/deploy.ts';
 import { tmpDir } from './support/helpers.ts';
 

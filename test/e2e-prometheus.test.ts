@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startReplica, type Replica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
-import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
+import { PROJECT_ROOT } from '../src/runtime/runner/journeys.ts';
 import { dashboardQueries, metricNamesIn } from './support/deploy.ts';
 import { profilePointingAt, runCli, tmpDir } from './support/helpers.ts';
 import { eventually, startPrometheus, type LocalPrometheus } from './support/prometheus.ts';

@@ -15,7 +15,7 @@ import { chromium, type Browser } from 'playwright-core';
 import type { Report } from '../src/report/report.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
 import { describeFailure, failingCall, failureLine, redactMessage, reportedFailure, type Failure } from '../src/results/failure.ts';
-import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
+import { PROJECT_ROOT } from '../src/runtime/runner/journeys.ts';
 import { collectFailures } from './support/failure-cases/collect.ts';
 import type { CollectedCase } from './support/failure-cases/reporter.ts';
 import { runCli, tmpDir } from './support/helpers.ts';

@@ -12,7 +12,7 @@ import { ExitCode } from '../src/errors.ts';
 import { allMetrics } from '../src/metrics/catalog.ts';
 import { LINT_RULES, lintExposition } from '../src/metrics/lint.ts';
 import { parseExposition } from '../src/metrics/parse.ts';
-import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
+import { PROJECT_ROOT } from '../src/runtime/runner/journeys.ts';
 import { startReplica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
 import { profilePointingAt, runCli, tmpDir } from './support/helpers.ts';

@@ -4,7 +4,7 @@
  * the server-rendered storage header (only the marker that applies) works as well as the application header
  * (both markers, one shown); an error answer for the home listing fails list_home_folder at once, saying what
  * answered; a CADC login form only in the header's Login dropdown works as well as one in the page, for the
- * login journey and for the fallback login of a journey that runs without it (src/runtime/login-form.ts). The real
+ * login journey and for the fallback login of a journey that runs without it (src/runtime/api/login-form.ts). The real
  * CLI runs login and storage through Debian's Chromium against a replica started here.
  */
 import assert from 'node:assert/strict';

@@ -13,8 +13,8 @@ import { parseShardSpec, resolveShard, shardJourneys } from '../src/cli/shard.ts
 import { METRICS, USERSIM_JOB } from '../src/metrics/catalog.ts';
 import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
-import { journeySteps } from '../src/runtime/journey-steps.ts';
-import { PROJECT_ROOT, availableJourneys } from '../src/runtime/journeys.ts';
+import { journeySteps } from '../src/runtime/runner/journey-steps.ts';
+import { PROJECT_ROOT, availableJourneys } from '../src/runtime/runner/journeys.ts';
 import { parse } from 'yaml';
 import { gatewayFamilies, runCli, tmpDir } from './support/helpers.ts';
 import { suiteGateway } from './support/gateway.ts';

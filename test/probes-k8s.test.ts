@@ -15,7 +15,7 @@ import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
 import { K8sClient } from '../src/probes/k8s/client.ts';
 import { loadK8sTarget } from '../src/probes/k8s/config.ts';
 import { startFakeK8s, type FakeK8s } from './support/fake-k8s.ts';
-import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
+import { PROJECT_ROOT } from '../src/runtime/runner/journeys.ts';
 import { gatewayFamilies, runCli, tmpDir } from './support/helpers.ts';
 import { assertNamingGuide } from './support/naming.ts';
 import { withGateway } from './support/gateway.ts';

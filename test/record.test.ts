@@ -19,7 +19,7 @@ import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
 import { convertRecording, roleFor, type ConvertOptions } from '../src/record/convert.ts';
 import { CDP_PORT_VAR } from '../src/record/record.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
-import { JOURNEYS_DIR, PROJECT_ROOT, journeyFile } from '../src/runtime/journeys.ts';
+import { JOURNEYS_DIR, PROJECT_ROOT, journeyFile } from '../src/runtime/runner/journeys.ts';
 import { runCli, tmpDir } from './support/helpers.ts';
 
 const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'recordings');
@@ -68,7 +68,7 @@ describe('convertRecording (recorded codegen samples)', () => {
     assert.ok(!r.source.includes(DEMO_USER.username), 'no user name');
     assert.ok(!r.source.includes('43159'), 'no recorded origin');
     assert.match(r.source, /^journey\('rec_login', async \(\{ page, site, credentials \}\) => \{$/m);
-    assert.match(r.source, /^import \{ journey, secretly, step \} from '\.\.\/src\/runtime\/journey\.ts';$/m);
+    assert.match(r.source, /^import \{ journey, secretly, step \} from '\.\.\/src\/runtime\/api\/journey\.ts';$/m);
   });
 
   it('search: a foreign origin is kept and flagged; the popup stays in the step that opened it', () => {

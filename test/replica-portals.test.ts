@@ -12,6 +12,7 @@ import { faultTable, parseFaultSpec } from '../src/replica/faults.ts';
 import type { ReplicaImage } from '../src/replica/images.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
+import type { RunHandoff } from '../src/runtime/runner/handoff.ts';
 
 const form = (fields: Record<string, string>) => ({
   method: 'POST',
@@ -196,7 +197,7 @@ describe('replica faults: slow body and wrong page', () => {
 
 describe('trace redaction and the saved login', () => {
   it('rewrites a trace zip without the password, cookie values or tokens, and keeps it a valid zip', async () => {
-    const { readZip, redactTrace, writeZip } = await import('../src/runtime/trace-redact.ts');
+    const { readZip, redactTrace, writeZip } = await import('../src/runtime/browser/trace-redact.ts');
     const { mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
     const { deflateRawSync } = await import('node:zlib');
     const { tmpdir } = await import('node:os');
@@ -231,27 +232,19 @@ describe('trace redaction and the saved login', () => {
     const { join } = await import('node:path');
     const { chromium } = await import('playwright-core');
     const dir = mkdtempSync(join(tmpdir(), 'perfpulse-auth-'));
-    const before = process.env.PERFPULSE_RUN;
-    process.env.PERFPULSE_RUN = JSON.stringify({
-      profile: { name: 'x', urls: {}, journeys: {}, replicaFaults: [] },
-      browserPath: '/usr/bin/chromium',
-      resultsFile: join(dir, 'results.json'),
-      outputDir: dir,
-    });
-    const { authStatePath, discardAuthState, saveAuthState } = await import('../src/runtime/auth-state.ts');
+    const handoff = { profile: { name: 'x', urls: {}, journeys: {}, replicaFaults: [] }, browserPath: '/usr/bin/chromium', resultsFile: join(dir, 'results.json'), outputDir: dir } as unknown as RunHandoff;
+    const { authStatePath, discardAuthState, saveAuthState } = await import('../src/runtime/browser/auth-state.ts');
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
     try {
       const context = await browser.newContext();
       await context.addCookies([{ name: 'CADC_SSO', value: '"tok"', url: 'http://127.0.0.1:1/' }]);
-      const file = await saveAuthState(context);
-      assert.equal(file, authStatePath());
+      const file = await saveAuthState(context, authStatePath(handoff));
+      assert.equal(file, join(dir, 'perfpulse-auth-state.json'), 'next to the run results');
       assert.equal(statSync(file).mode & 0o777, 0o600);
-      discardAuthState();
+      discardAuthState(undefined, file);
       assert.equal(existsSync(file), false);
     } finally {
       await browser.close();
-      if (before === undefined) delete process.env.PERFPULSE_RUN;
-      else process.env.PERFPULSE_RUN = before;
     }
   });
 });

@@ -11,7 +11,7 @@ import { generateObservations, resolveTarget } from '../src/replica/data.ts';
 import { FOOTPRINT_RADIUS_DEG, TARGET_RADIUS_DEG, selectItems } from '../src/replica/routes/search.ts';
 import { SELECT_LIST } from '../src/replica/search-page.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
-import { resolveBrowserPath } from '../src/runtime/browser.ts';
+import { resolveBrowserPath } from '../src/runtime/browser/browser.ts';
 
 const TAP_ID = 'ivo://cadc.nrc.ca/argus';
 const TAP_STD = 'ivo://ivoa.net/std/TAP';

@@ -15,10 +15,9 @@ import { METRICS, USERSIM_JOB, USERSIM_LAST_SUCCESS_JOB } from '../src/metrics/c
 import { expositionFor } from '../src/metrics/exposition.ts';
 import { formatFinding, lintExposition } from '../src/metrics/lint.ts';
 import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
-import { HANDOFF_VAR } from '../src/runtime/handoff.ts';
 import { combineUsers, median, percentile, spreadOf } from '../src/results/multi-user.ts';
-import { CLEAR_LINE, MultiUserProgress, formatBar, formatProgressLine } from '../src/runtime/progress-bar.ts';
-import { PROJECT_ROOT } from '../src/runtime/journeys.ts';
+import { CLEAR_LINE, MultiUserProgress, formatBar, formatProgressLine } from '../src/runtime/reporters/progress-bar.ts';
+import { PROJECT_ROOT } from '../src/runtime/runner/journeys.ts';
 import { isFlaky, type JourneyResult, type RunResults } from '../src/results/results.ts';
 import { gatewayFamilies, runCli, tmpDir } from './support/helpers.ts';
 import { suiteGateway } from './support/gateway.ts';
@@ -153,41 +152,34 @@ describe('--users: statistics, bound, progress, metrics (pure)', () => {
 
   it('a reader of the saved login never sees a torn or vanished-under-it file while workers save and discard it', async () => {
     const dir = tmpDir('perfpulse-auth-race-');
-    const handoff = JSON.stringify({ profile: { name: 'race' }, browserPath: '', resultsFile: join(dir, 'results.json'), outputDir: dir });
-    const env = { ...process.env, [HANDOFF_VAR]: handoff };
     // Two writer processes, like two Playwright workers: 300 saves each, every third followed by a discard.
     const writer = `
-      import { writeAuthState, discardAuthState } from ${JSON.stringify(join(PROJECT_ROOT, 'src/runtime/auth-state.ts'))};
+      import { writeAuthState, discardAuthState } from ${JSON.stringify(join(PROJECT_ROOT, 'src/runtime/browser/auth-state.ts'))};
       for (let i = 0; i < 300; i++) {
         const cookies = Array.from({ length: 20 }, (_, k) => ({ name: 'c' + k, value: String(i).padEnd(4000, 'x'), domain: '127.0.0.1', path: '/', expires: -1, httpOnly: true, secure: false, sameSite: 'Lax' }));
-        writeAuthState({ cookies, origins: [] });
-        if (i % 3 === 2) discardAuthState();
+        writeAuthState({ cookies, origins: [] }, ${JSON.stringify(join(dir, 'perfpulse-auth-state.json'))});
+        if (i % 3 === 2) discardAuthState(undefined, ${JSON.stringify(join(dir, 'perfpulse-auth-state.json'))});
       }`;
     const writers = [0, 1].map(
       () =>
         new Promise<number | null>((resolve) => {
-          const p = spawn(process.execPath, ['--input-type=module', '-e', writer], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+          const p = spawn(process.execPath, ['--input-type=module', '-e', writer], { stdio: ['ignore', 'ignore', 'inherit'] });
           p.once('exit', resolve);
         }),
     );
-    process.env[HANDOFF_VAR] = handoff;
-    const { readAuthState } = await import('../src/runtime/auth-state.ts');
+    const { readAuthState } = await import('../src/runtime/browser/auth-state.ts');
     let done = false;
     void Promise.all(writers).then(() => (done = true));
     let seen = 0;
     let none = 0;
-    try {
-      while (!done) {
-        const state = readAuthState();
-        if (!state) none++;
-        else {
-          seen++;
-          assert.equal(state.cookies.length, 20, 'a whole state');
-        }
-        await new Promise((r) => setImmediate(r));
+    while (!done) {
+      const state = readAuthState(join(dir, 'perfpulse-auth-state.json'));
+      if (!state) none++;
+      else {
+        seen++;
+        assert.equal(state.cookies.length, 20, 'a whole state');
       }
-    } finally {
-      delete process.env[HANDOFF_VAR];
+      await new Promise((r) => setImmediate(r));
     }
     assert.deepEqual(await Promise.all(writers), [0, 0], 'writers ran to the end');
     assert.ok(seen > 0, `read a saved login (${seen} times, none ${none} times)`);

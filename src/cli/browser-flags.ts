@@ -3,7 +3,7 @@
  * mistake one line (UserError, exit 2), turned into the handoff's BrowserOptions block.
  */
 import { UserError } from '../errors.ts';
-import { DEFAULT_BROWSER_OPTIONS, TRACE_MODES, THROTTLE_PROFILES, closeDeviceNames, deviceNames, throttleNames, type BrowserOptions, type TraceMode } from '../runtime/emulation.ts';
+import { DEFAULT_BROWSER_OPTIONS, TRACE_MODES, THROTTLE_PROFILES, closeDeviceNames, deviceNames, throttleNames, type BrowserOptions, type TraceMode } from '../runtime/browser/emulation.ts';
 
 export const MAX_RETRIES = 5;
 

@@ -16,7 +16,7 @@ import { writeReport } from '../report/report.ts';
 import { everyUserPassed } from '../results/multi-user.ts';
 import type { RunResults } from '../results/results.ts';
 import { measuredRun } from '../results/run.ts';
-import { runJourneys } from '../runtime/launch.ts';
+import { runJourneys } from '../runtime/runner/launch.ts';
 import { deliveryReport, heldSeries } from './delivery-report.ts';
 import { planDelivered } from './probe-runs.ts';
 import type { IterationRecord } from './run-json.ts';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, UserError, oneLine } from '../errors.ts';
-import { PROJECT_ROOT } from '../runtime/journeys.ts';
+import { PROJECT_ROOT } from '../runtime/runner/journeys.ts';
 import { envsCommand, journeysCommand } from './commands/list.ts';
 import { pushCommandDefinition } from './commands/push.ts';
 import { probeCommand } from './commands/probe.ts';

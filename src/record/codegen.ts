@@ -15,7 +15,7 @@
  */
 import type { BrowserContext } from 'playwright-core';
 import { UserError } from '../errors.ts';
-import { playwrightVersion } from '../runtime/browser.ts';
+import { playwrightVersion } from '../runtime/browser/browser.ts';
 
 interface RecorderParams {
   language: 'playwright-test';

@@ -558,7 +558,7 @@ function render(steps: Step[], opts: ConvertOptions, use: string | undefined, fo
     const names = [...(use && /\bdevices\[/.test(use) ? ['devices'] : []), ...types.map((t) => `type ${t}`)];
     lines.push(`import { ${names.join(', ')} } from '@playwright/test';`);
   }
-  lines.push(`import { ${imports.join(', ')} } from '../src/runtime/journey.ts';`);
+  lines.push(`import { ${imports.join(', ')} } from '../src/runtime/api/journey.ts';`);
   lines.push('');
   if (use) lines.push(use, '');
   const bodyLines: string[] = [];

@@ -22,9 +22,9 @@ import { ExitCode, UserError, oneLine } from '../errors.ts';
 import { SLUG } from '../metrics/labels.ts';
 import { startReplica } from '../replica/server.ts';
 import { DEMO_USER } from '../replica/users.ts';
-import { loginAndSave, type AuthState } from '../runtime/auth-state.ts';
-import { CHROMIUM_ARGS, browserEnv, browserVersion, expectedChromiumVersion, resolveBrowserPath, versionWarning } from '../runtime/browser.ts';
-import { PROJECT_ROOT, journeyFile } from '../runtime/journeys.ts';
+import { loginAndSave, type AuthState } from '../runtime/browser/auth-state.ts';
+import { CHROMIUM_ARGS, browserEnv, browserVersion, expectedChromiumVersion, resolveBrowserPath, versionWarning } from '../runtime/browser/browser.ts';
+import { PROJECT_ROOT, journeyFile } from '../runtime/runner/journeys.ts';
 import { startCodegen } from './codegen.ts';
 import { convertRecording, type Conversion } from './convert.ts';
 

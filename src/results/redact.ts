@@ -1,6 +1,6 @@
 /**
  * Secrets out of text that people read or that is kept: Playwright's error messages and
- * error-context.md (./failure.ts), and the traces of failed journeys (src/runtime/trace-redact.ts).
+ * error-context.md (./failure.ts), and the traces of failed journeys (src/runtime/browser/trace-redact.ts).
  * One set of rules: credential headers' values, every given secret in the encodings it may be
  * written in, and CADC tokens.
  */

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseExposition, type Family } from '../../src/metrics/parse.ts';
-import { PROJECT_ROOT } from '../../src/runtime/journeys.ts';
+import { PROJECT_ROOT } from '../../src/runtime/runner/journeys.ts';
 
 export interface CliResult {
   code: number | null;

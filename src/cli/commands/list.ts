@@ -1,8 +1,8 @@
 /** `perfpulse-journeys envs` and `perfpulse-journeys journeys`: what this installation has. */
 import { Command } from 'commander';
 import { URL_ROLES, builtinEnvNames, loadProfile } from '../../config/profile.ts';
-import { journeySteps } from '../../runtime/journey-steps.ts';
-import { availableJourneys } from '../../runtime/journeys.ts';
+import { journeySteps } from '../../runtime/runner/journey-steps.ts';
+import { availableJourneys } from '../../runtime/runner/journeys.ts';
 
 export function envsCommand(): Command {
   return new Command('envs')

@@ -1,14 +1,14 @@
 /** `perfpulse-journeys run` (the default command): flags, help and examples. */
 import { Command, Option } from 'commander';
 import { builtinEnvNames } from '../../config/profile.ts';
-import { availableJourneys } from '../../runtime/journeys.ts';
+import { availableJourneys } from '../../runtime/runner/journeys.ts';
 import { EXIT_CODES_HELP, collect } from '../help.ts';
 import { DEFAULT_SLEEP_SECONDS } from '../loop.ts';
 import { runCommand, type RunFlags } from '../run.ts';
 import { ABSOLUTE_MAX_USERS, USER_MEMORY_BYTES, usersBound } from '../users.ts';
 import { addDeliveryOptions } from '../flags.ts';
 import { MAX_RETRIES } from '../browser-flags.ts';
-import { TRACE_MODES, throttleNames } from '../../runtime/emulation.ts';
+import { TRACE_MODES, throttleNames } from '../../runtime/browser/emulation.ts';
 
 const RUN_EXAMPLES = `
 Examples:

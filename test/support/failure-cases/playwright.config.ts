@@ -4,7 +4,7 @@
  * $FAILURE_CASES_OUT. Short timeouts keep it quick; the journeys' own are 15 s (expect), 20 s (actions).
  */
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, resolveBrowserPath } from '../../../src/runtime/browser.ts';
+import { CHROMIUM_ARGS, resolveBrowserPath } from '../../../src/runtime/browser/browser.ts';
 
 export default defineConfig({
   testDir: '.',

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { UserError } from '../errors.ts';
+import { UserError } from '../../errors.ts';
 
 const require = createRequire(import.meta.url);
 export const DEBIAN_CHROMIUM = '/usr/bin/chromium';

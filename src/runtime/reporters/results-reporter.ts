@@ -7,14 +7,14 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FullResult, Reporter, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
-import type { MeasureKey } from '../metrics/catalog.ts';
-import { journeyWho, redactMessage, reportedFailure, stripAnsi, type Failure } from '../results/failure.ts';
-import { authStatePath, discardAuthState } from './auth-state.ts';
-import { conditionLabels } from './emulation.ts';
-import { RunReporter, type RunReporterOptions } from './handoff.ts';
-import type { JourneyMeasurements, JourneyResult, JourneyStatus, RunResults, StepResult } from '../results/results.ts';
-import { MEASUREMENTS_ATTACHMENT } from './collectors/types.ts';
-import { PROJECT_ROOT } from './journeys.ts';
+import type { MeasureKey } from '../../metrics/catalog.ts';
+import { journeyWho, redactMessage, reportedFailure, stripAnsi, type Failure } from '../../results/failure.ts';
+import { authStatePath, discardAuthState } from '../browser/auth-state.ts';
+import { conditionLabels } from '../browser/emulation.ts';
+import { RunReporter, type RunReporterOptions } from '../runner/handoff.ts';
+import type { JourneyMeasurements, JourneyResult, JourneyStatus, RunResults, StepResult } from '../../results/results.ts';
+import { MEASUREMENTS_ATTACHMENT } from '../collectors/types.ts';
+import { PROJECT_ROOT } from '../runner/journeys.ts';
 
 /** What a failure line must never show: the password this run was given (tokens and header values are redacted by rule). */
 export const runSecrets = (): string[] => [process.env.PERFPULSE_PASSWORD ?? ''].filter(Boolean);

@@ -7,10 +7,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Credentials } from '../config/credentials.ts';
+import type { Credentials } from '../../config/credentials.ts';
 import { HANDOFF_VAR, encodeHandoff, type RunHandoff } from './handoff.ts';
 import { PROJECT_ROOT, journeyFile } from './journeys.ts';
-import type { RunResults } from '../results/results.ts';
+import type { RunResults } from '../../results/results.ts';
 
 const require = createRequire(import.meta.url);
 

@@ -5,9 +5,9 @@
  * runs are done instead (./progress-bar.ts): a bar on a terminal, plain lines otherwise.
  */
 import type { FullConfig, Reporter, Suite, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
-import { journeyWho, redactMessage, reportedFailure } from '../results/failure.ts';
-import { RunReporter } from './handoff.ts';
-import { PROJECT_ROOT } from './journeys.ts';
+import { journeyWho, redactMessage, reportedFailure } from '../../results/failure.ts';
+import { RunReporter } from '../runner/handoff.ts';
+import { PROJECT_ROOT } from '../runner/journeys.ts';
 import { MultiUserProgress } from './progress-bar.ts';
 import { firstLine, runSecrets } from './results-reporter.ts';
 

@@ -2,9 +2,9 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../errors.ts';
+import { UserError } from '../../errors.ts';
 
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const JOURNEYS_DIR = join(PROJECT_ROOT, 'journeys');
 const SUFFIX = '.journey.ts';
 

@@ -12,18 +12,18 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Browser, BrowserContext } from '@playwright/test';
-import type { Credentials } from '../config/credentials.ts';
-import { readHandoff, type RunHandoff } from './handoff.ts';
-import { openLoginForm, submitLogin } from './login-form.ts';
+import type { Credentials } from '../../config/credentials.ts';
+import type { RunHandoff } from '../runner/handoff.ts';
+import { openLoginForm, submitLogin } from '../api/login-form.ts';
 
 export const AUTH_STATE_MODE = 0o600;
 
 /**
  * Where this run keeps its storage state: next to the run's results file (the CLI's private temp
- * dir). The fixtures and the results reporter pass the handoff they were given; a journey that
- * calls saveAuthState or discardAuthState without a file gets this run's from PERFPULSE_RUN.
+ * dir). The fixtures and the results reporter pass the handoff they were given; journeys reach it
+ * through the `savedLogin` fixture (../api/journey.ts).
  */
-export function authStatePath(handoff: RunHandoff = readHandoff()): string {
+export function authStatePath(handoff: RunHandoff): string {
   return join(dirname(handoff.resultsFile), 'perfpulse-auth-state.json');
 }
 
@@ -31,7 +31,7 @@ export function authStatePath(handoff: RunHandoff = readHandoff()): string {
 export type AuthState = Awaited<ReturnType<BrowserContext['storageState']>>;
 
 /** Saves the context's storage state, atomically, readable by this user only (by default: this run's file). */
-export async function saveAuthState(context: BrowserContext, file: string = authStatePath()): Promise<string> {
+export async function saveAuthState(context: BrowserContext, file: string): Promise<string> {
   return writeAuthState(await context.storageState(), file);
 }
 
@@ -40,7 +40,7 @@ export async function saveAuthState(context: BrowserContext, file: string = auth
  * `--users N` several workers may save at once), then renames it over the saved login: a reader sees
  * the old file, the new one, or none, never a half-written one; the last writer wins.
  */
-export function writeAuthState(state: AuthState, file: string = authStatePath()): string {
+export function writeAuthState(state: AuthState, file: string): string {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
@@ -58,7 +58,7 @@ export function writeAuthState(state: AuthState, file: string = authStatePath())
  * discard it between a check and a read, so a context is started from this object, never from the
  * path: a missing file means "log in again", not a crash.
  */
-export function readAuthState(file: string = authStatePath()): AuthState | undefined {
+export function readAuthState(file: string): AuthState | undefined {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -77,7 +77,7 @@ export function readAuthState(file: string = authStatePath()): AuthState | undef
  * Throws the saved login away. With a reason (a journey found it no longer works), says so on
  * stderr, so a person sees why the next journey logs in again.
  */
-export function discardAuthState(reason?: string, file: string = authStatePath()): void {
+export function discardAuthState(reason: string | undefined, file: string): void {
   if (!existsSync(file)) return;
   rmSync(file, { force: true });
   if (reason) process.stderr.write(`saved login discarded: ${reason}\n`);
@@ -98,7 +98,7 @@ export function isLoginUrl(url: string): boolean {
  * saves its storage state. Finds the login form as the login journey does (./login-form.ts). Waits for `/access/sso` to set CADC_SSO rather than for any page, so a
  * broken landing page does not stop the other journeys from logging in.
  */
-export async function loginAndSave(browser: Browser, loginUrl: string, credentials: Credentials, file?: string): Promise<AuthState> {
+export async function loginAndSave(browser: Browser, loginUrl: string, credentials: Credentials, file: string): Promise<AuthState> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();

@@ -8,7 +8,7 @@
  * every password field afterwards, so no DOM snapshot of a kept trace shows it.
  */
 import { expect, type Locator, type Page, type Response } from '@playwright/test';
-import type { Credentials } from '../config/credentials.ts';
+import type { Credentials } from '../../config/credentials.ts';
 
 /**
  * Runs `body` (typing a password, submitting it), then empties every password field, so later DOM

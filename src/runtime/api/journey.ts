@@ -10,16 +10,16 @@
  */
 import { rmSync } from 'node:fs';
 import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
-import type { Credentials } from '../config/credentials.ts';
-import type { JourneyOptions } from '../config/journey-options.ts';
-import type { UrlRole } from '../config/profile.ts';
-import type { MeasureKey } from '../metrics/catalog.ts';
-import { MAX_STEPS_PER_JOURNEY, assertSlug } from '../metrics/labels.ts';
-import { authStatePath, discardAuthState, isLoginUrl, loginAndSave, readAuthState } from './auth-state.ts';
-import { withCollectors } from './collectors/index.ts';
-import { DEFAULT_BROWSER_OPTIONS, THROTTLE_PROFILES, throttleContext } from './emulation.ts';
-import type { RunHandoff } from './handoff.ts';
-import { redactTrace } from './trace-redact.ts';
+import type { Credentials } from '../../config/credentials.ts';
+import type { JourneyOptions } from '../../config/journey-options.ts';
+import type { UrlRole } from '../../config/profile.ts';
+import type { MeasureKey } from '../../metrics/catalog.ts';
+import { MAX_STEPS_PER_JOURNEY, assertSlug } from '../../metrics/labels.ts';
+import { authStatePath, discardAuthState, isLoginUrl, loginAndSave, readAuthState, saveAuthState } from '../browser/auth-state.ts';
+import { withCollectors } from '../collectors/index.ts';
+import { DEFAULT_BROWSER_OPTIONS, THROTTLE_PROFILES, throttleContext } from '../browser/emulation.ts';
+import type { RunHandoff } from '../runner/handoff.ts';
+import { redactTrace } from '../browser/trace-redact.ts';
 
 export interface Site {
   /** The env's name, e.g. `prod`. */
@@ -30,9 +30,18 @@ export interface Site {
   options: JourneyOptions;
 }
 
+/** The run's saved login (../browser/auth-state.ts), which the journeys marked `auth` start from. */
+export interface SavedLogin {
+  /** Saves the page's browser state (cookies, localStorage) as the run's login: the login journey does once it is in. */
+  save(): Promise<void>;
+  /** Throws the saved login away, saying why on stderr: a journey found it no longer works. */
+  discard(reason: string): void;
+}
+
 interface JourneyFixtures {
   site: Site;
   credentials: Credentials;
+  savedLogin: SavedLogin;
   /** Set by `journey(name, body, { auth: true })`: the context starts from the run's saved login. */
   loggedIn: boolean;
   /** Browser-side collectors (src/runtime/collectors): set up before the first step, read before the context closes. */
@@ -128,6 +137,15 @@ export const test = base.extend<JourneyFixtures, RunFixtures>({
     } finally {
       activePage = undefined;
     }
+  },
+  savedLogin: async ({ page, run }, use) => {
+    const file = authStatePath(run);
+    await use({
+      save: async () => {
+        await saveAuthState(page.context(), file);
+      },
+      discard: (reason) => discardAuthState(reason, file),
+    });
   },
   credentials: async ({}, use) => {
     const username = process.env.PERFPULSE_USERNAME;

@@ -5,8 +5,8 @@
  * (./journey.ts). Credentials travel separately in PERFPULSE_USERNAME / PERFPULSE_PASSWORD and
  * never reach Chromium (see browserEnv).
  */
-import type { EnvProfile } from '../config/profile.ts';
-import type { BrowserOptions } from './emulation.ts';
+import type { EnvProfile } from '../../config/profile.ts';
+import type { BrowserOptions } from '../browser/emulation.ts';
 
 export const HANDOFF_VAR = 'PERFPULSE_RUN';
 
@@ -39,6 +39,18 @@ export function readHandoff(env: NodeJS.ProcessEnv = process.env): RunHandoff {
   const raw = env[HANDOFF_VAR];
   if (!raw) throw new Error(NO_HANDOFF);
   return JSON.parse(raw) as RunHandoff;
+}
+
+/**
+ * For playwright.config.ts: the handoff, or, for a bare `npx playwright test` without one, that
+ * one line on stderr and exit 2 (a config that threw would bury it under Playwright's stack).
+ */
+export function handoffOrExit(env: NodeJS.ProcessEnv = process.env): RunHandoff {
+  if (!env[HANDOFF_VAR]) {
+    process.stderr.write(`${NO_HANDOFF}\n`);
+    process.exit(2);
+  }
+  return readHandoff(env);
 }
 
 /** What playwright.config.ts gives each reporter of the run. */

@@ -9,7 +9,7 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { crc32, inflateRawSync } from 'node:zlib';
-import { REDACTED, SENSITIVE_HEADERS, secretForms, secretsInHeaderValue } from '../results/redact.ts';
+import { REDACTED, SENSITIVE_HEADERS, secretForms, secretsInHeaderValue } from '../../results/redact.ts';
 
 interface Entry {
   name: string;

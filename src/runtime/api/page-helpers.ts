@@ -1,6 +1,6 @@
 /** Small helpers the journeys share. */
 import type { Page } from '@playwright/test';
-import { URL_ROLES } from '../config/profile.ts';
+import { URL_ROLES } from '../../config/profile.ts';
 import type { Site } from './journey.ts';
 
 /**
