@@ -19,7 +19,7 @@
  */
 import { expect, journey, loginForm, openLoginForm, secretly, step, submitLogin } from '../src/runtime/api/journey.ts';
 
-journey('login', async ({ page, site, credentials, savedLogin }) => {
+journey({ name: 'login', steps: ['open_login_page', 'submit_credentials', 'see_user_menu', 'token_login'] }, async ({ page, site, credentials, savedLogin }) => {
   let login = loginForm(page);
 
   await step('open_login_page', async () => {

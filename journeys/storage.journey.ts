@@ -19,7 +19,7 @@ import { expect, journey, record, step } from '../src/runtime/api/journey.ts';
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 journey(
-  'storage',
+  { name: 'storage', steps: ['open_storage_ui', 'list_home_folder'], auth: true },
   async ({ page, site, savedLogin }) => {
     const username = process.env.PERFPULSE_USERNAME as string;
     const accessMenu = page.locator('#navbar_list');
@@ -61,5 +61,4 @@ journey(
       record('storageHomeRows', rows);
     });
   },
-  { auth: true },
 );

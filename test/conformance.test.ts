@@ -246,14 +246,15 @@ describe('conformance front-end registry', () => {
 });
 
 describe('conformance profile', () => {
-  it('gives every URL role the proxy origin, needs no replica, runs no probes, and loads as a profile', () => {
+  it('gives every URL role the proxy origin, needs no replica, runs no probes, and loads as a profile', async () => {
     const file = join(tmpDir(), 'conformance.yaml');
-    writeFileSync(file, conformanceProfileYaml('http://127.0.0.1:4321'));
+    writeFileSync(file, await conformanceProfileYaml('http://127.0.0.1:4321'));
     const p = loadProfile(file);
     assert.equal(p.replica, false);
     assert.deepEqual(Object.values(p.urls), Array(5).fill('http://127.0.0.1:4321'));
     assert.equal(p.probes, undefined);
-    assert.equal(p.journeys.search.target, 'M101');
+    assert.equal(p.journeys.search?.target, 'M101');
+    assert.equal(p.journeys.science_portal?.launch, undefined, 'launching comes from --launch-sessions');
   });
 });
 

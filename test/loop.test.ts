@@ -13,7 +13,7 @@ import { parseShardSpec, resolveShard, shardJourneys } from '../src/cli/shard.ts
 import { METRICS, USERSIM_JOB } from '../src/metrics/catalog.ts';
 import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
-import { journeySteps } from '../src/runtime/runner/journey-steps.ts';
+import { journeySteps } from '../src/runtime/runner/declarations.ts';
 import { PROJECT_ROOT, availableJourneys } from '../src/runtime/runner/journeys.ts';
 import { parse } from 'yaml';
 import { gatewayFamilies, runCli, tmpDir } from './support/helpers.ts';
@@ -124,8 +124,8 @@ describe('sharding: every journey in exactly one shard', () => {
     assert.deepEqual([...new Set(steps.map((s) => s.labels.journey))], ['login'], 'search belongs to shard 2');
     assert.deepEqual(
       steps.map((s) => s.labels.step),
-      journeySteps('login').map((s) => s.name),
-      'the static listing names the steps a real run reports, in order',
+      (await journeySteps('login')).map((s) => s.name),
+      'the steps login declares, which `journeys` lists, are the steps a real run reports, in order',
     );
   });
 

@@ -67,7 +67,7 @@ describe('convertRecording (recorded codegen samples)', () => {
     assert.ok(!r.source.includes(DEMO_USER.password), 'no password');
     assert.ok(!r.source.includes(DEMO_USER.username), 'no user name');
     assert.ok(!r.source.includes('43159'), 'no recorded origin');
-    assert.match(r.source, /^journey\('rec_login', async \(\{ page, site, credentials \}\) => \{$/m);
+    assert.match(r.source, /^journey\(\n  \{ name: 'rec_login', steps: \['open_en', 'click_login', 'submit_password', 'click_user'\] \},\n  async \(\{ page, site, credentials \}\) => \{$/m);
     assert.match(r.source, /^import \{ journey, secretly, step \} from '\.\.\/src\/runtime\/api\/journey\.ts';$/m);
   });
 
@@ -87,7 +87,7 @@ describe('convertRecording (recorded codegen samples)', () => {
     assert.deepEqual(r.steps, ['open_storage_list', 'click_home', 'open_storage_list_2', 'click_data']);
     assert.ok(r.source.includes("await page.goto(site.url('canfar', '/storage/list/'));"), r.source);
     assert.ok(r.source.includes("await page.goto(site.url('canfar', `/storage/list/home/${credentials.username}`));"), r.source);
-    assert.match(r.source, /\n  \},\n  \{ auth: true \},\n\);\n$/);
+    assert.match(r.source, /^journey\(\n  \{ name: 'rec_storage', steps: \[[^\]]+\], auth: true \},\n/m);
     assert.ok(!r.source.includes(DEMO_USER.username));
   });
 
@@ -137,10 +137,10 @@ test('test', async ({ page }) => {
     const rec = POPUP_RECORDING;
     const r = convertRecording(rec, opts('popup'));
     assert.deepEqual(r.steps, ['open_en_search', 'click_download', 'click_url_list', 'click_cancel_go_back', 'press_note']);
-    assert.match(r.source, /await step\('click_cancel_go_back', async \(\) => \{\n    page1\.once\('dialog', dialog => \{\n      console\.log\(`Dialog message: \$\{dialog\.message\(\)\}`\);/);
+    assert.match(r.source, /await step\('click_cancel_go_back', async \(\) => \{\n      page1\.once\('dialog', dialog => \{\n        console\.log\(`Dialog message: \$\{dialog\.message\(\)\}`\);/);
     assert.match(r.source, /^import \{ type Page \} from '@playwright\/test';$/m);
-    assert.match(r.source, /^  let page1: Page;$/m);
-    assert.match(r.source, /^    page1 = await page1Promise;$/m);
+    assert.match(r.source, /^    let page1: Page;$/m);
+    assert.match(r.source, /^      page1 = await page1Promise;$/m);
   });
 
   it(`more than ${MAX_STEPS_PER_JOURNEY} steps: the rest is merged into the last, and said`, () => {
@@ -242,7 +242,7 @@ describe('perfpulse-journeys record (input)', () => {
     const r = await runCli(['record', 'login', '--from', join(FIXTURES, 'login.recorded.ts')]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /journeys\/login\.journey\.ts exists: pass --force to overwrite it/);
-    assert.ok(readFileSync(journeyFile('login'), 'utf8').includes("journey('login'"), 'login journey untouched');
+    assert.ok(readFileSync(journeyFile('login'), 'utf8').includes("name: 'login'"), 'login journey untouched');
   });
 
   it('no display: one line suggesting xvfb-run, exit 2, no browser started', async () => {
@@ -309,7 +309,7 @@ describe('perfpulse-journeys record in a headed Chromium under Xvfb', { skip: !e
       assert.ok(text.includes("await page.goto(site.url('www', '/en/'));"), text);
       assert.ok(text.includes('.fill(credentials.username);') && text.includes('.fill(credentials.password);'), text);
       assert.ok(/await step\('open_en', async/.test(text) && /await step\('click_login', async/.test(text), text);
-      assert.match(text, /^journey\('rectest_xvfb_\d+', async/m, 'started logged out: no { auth: true }');
+      assert.match(text, /^  \{ name: 'rectest_xvfb_\d+', steps: \[[^\]]*\] \},$/m, 'started logged out: no auth: true');
       for (const out of [text, rec.stdout(), rec.stderr()]) assert.ok(!out.includes(DEMO_USER.password), 'no password in the file or the output');
       assert.ok(!/127\.0\.0\.1:\d+/.test(text), 'no replica origin in the journey');
       // and what was recorded runs
@@ -339,7 +339,7 @@ describe('perfpulse-journeys record in a headed Chromium under Xvfb', { skip: !e
       assert.match(rec.stderr(), /logged in as the configured user/);
       const text = readFileSync(journeyFile(name), 'utf8');
       assert.ok(text.includes("await page.goto(site.url('canfar', '/storage/list/'));"), text);
-      assert.match(text, /\n  \{ auth: true \},\n\);\n$/);
+      assert.match(text, /^  \{ name: 'rectest_xvfb_\w+', steps: \[[^\]]*\], auth: true \},$/m);
       assert.ok(/await step\('click_home', async/.test(text), text);
       const run = await runCli(['--env', 'local', '--journeys', name, '--dry-run', '--only', 'journeys'], {}, 240_000);
       assert.equal(run.code, 0, run.stderr.slice(-3000));

@@ -4,7 +4,7 @@
  * and nothing is measured until the plan stands.
  */
 import { credentialsFromEnv, type Credentials } from '../config/credentials.ts';
-import { loadProfile, withSessionLaunch, type EnvProfile } from '../config/profile.ts';
+import { loadProfile, type EnvProfile } from '../config/profile.ts';
 import { UserError } from '../errors.ts';
 import { planProbes, type ProbePlan } from '../probes/plan.ts';
 import { gatewayAccess } from '../push/access.ts';
@@ -15,6 +15,7 @@ import { faultTable, type FaultTable } from '../replica/faults.ts';
 import { DEMO_USER } from '../replica/users.ts';
 import { browserVersion, expectedChromiumVersion, resolveBrowserPath, versionWarning } from '../runtime/browser/browser.ts';
 import type { BrowserOptions } from '../runtime/browser/emulation.ts';
+import { resolveJourneyOptions } from '../runtime/runner/declarations.ts';
 import { selectJourneys } from '../runtime/runner/journeys.ts';
 import { browserOptionsFrom, type BrowserFlags } from './browser-flags.ts';
 import { parseOnly, spoolFromFlags, type DeliveryFlags } from './flags.ts';
@@ -49,7 +50,10 @@ export interface RunFlags extends DeliveryFlags, BrowserFlags {
 
 export interface RunPlan {
   flags: RunFlags;
-  /** The env profile as loaded (`{replica}` URLs not resolved yet), --launch-sessions applied. */
+  /**
+   * The env profile as loaded (`{replica}` URLs not resolved yet), its `journeys:` checked against
+   * every journey's declared options and filled with their defaults, --launch-sessions applied.
+   */
   profile: EnvProfile;
   /** The journeys this process runs (after --journeys, --only and --shard). */
   journeys: string[];
@@ -76,8 +80,7 @@ export interface RunPlan {
 }
 
 export async function planRun(flags: RunFlags, info: (line: string) => void): Promise<RunPlan> {
-  const loaded = loadProfile(flags.env);
-  const profile = flags.launchSessions ? withSessionLaunch(loaded) : loaded;
+  const profile = await withJourneyOptions(loadProfile(flags.env), flags.launchSessions ?? false);
   const only = parseOnly(flags.only);
   const browserOptions = browserOptionsFrom(flags); // --retries --trace --headed --throttle --device
   if (flags.json && flags.dryRun) throw new UserError('--json and --dry-run do not go together: --dry-run prints the exposition text on stdout');
@@ -109,4 +112,14 @@ export async function planRun(flags: RunFlags, info: (line: string) => void): Pr
     if (nothingToRun) info(`shard ${shardName(shard)}: nothing to run, exiting 0`);
   }
   return { flags, profile, journeys, probes, loop, shard, users, faults, gateway, credentials, browserPath, browserOptions, access, spool, nothingToRun };
+}
+
+/**
+ * The profile with every journey's options: its `journeys:` section checked against the journeys'
+ * own schemas, defaults filled in; `--launch-sessions` then switches science_portal's `launch` on.
+ */
+export async function withJourneyOptions(profile: EnvProfile, launchSessions: boolean): Promise<EnvProfile> {
+  const journeys = await resolveJourneyOptions(profile.journeys, `env profile ${profile.source}`);
+  if (launchSessions && journeys.science_portal) journeys.science_portal = { ...journeys.science_portal, launch: true };
+  return { ...profile, journeys };
 }

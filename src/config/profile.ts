@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.ts';
 import { SLUG } from '../metrics/labels.ts';
-import { parseJourneyOptions, parseReplicaFaults, type JourneyOptions } from './journey-options.ts';
+import { parseJourneysSection, parseReplicaFaults, type JourneysSection } from './journey-options.ts';
 import { parseProbesSection, type ProbesConfig } from './probes-section.ts';
 
 /** Host roles a profile must give, one per real host of the CADC/CANFAR portals. */
@@ -32,8 +32,11 @@ export interface EnvProfile {
   urls: Record<UrlRole, string>;
   /** Where the profile came from: `builtin:<name>` or the file's path. */
   source: string;
-  /** Per-journey options (`journeys:`), defaults filled in (./journey-options.ts). */
-  journeys: JourneyOptions;
+  /**
+   * Per-journey options (`journeys:`) as written; the CLI checks them against each journey's
+   * declared schema and fills in the defaults before the run (src/runtime/runner/declarations.ts).
+   */
+  journeys: JourneysSection;
   /** Faults to inject into the bundled replica (`replica_faults:`), as `--replica-fault` takes them. */
   replicaFaults: string[];
   /** API probes a run adds to the journeys (optional `probes:` section, ./probes-section.ts). */
@@ -110,7 +113,7 @@ export function parseProfile(text: string, source: string): EnvProfile {
   const unknown = Object.keys(doc.urls).filter((k) => !(URL_ROLES as readonly string[]).includes(k));
   if (unknown.length) return fail(`urls has unknown role(s) ${unknown.join(', ')}`);
   const description = typeof doc.description === 'string' ? doc.description : '';
-  const journeys = parseJourneyOptions(doc.journeys, fail);
+  const journeys = parseJourneysSection(doc.journeys, fail);
   const replicaFaults = parseReplicaFaults(doc.replica_faults, replica, fail);
   const probes = parseProbesSection(doc.probes, source);
   return { name, description, replica, urls, source, journeys, replicaFaults, ...(probes ? { probes } : {}) };
@@ -134,9 +137,4 @@ function isHttpUrl(v: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** `--launch-sessions`: lets science_portal launch and delete a real session. */
-export function withSessionLaunch(profile: EnvProfile): EnvProfile {
-  return { ...profile, journeys: { ...profile.journeys, science_portal: { ...profile.journeys.science_portal, launch: true } } };
 }

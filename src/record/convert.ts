@@ -541,7 +541,7 @@ function render(steps: Step[], opts: ConvertOptions, use: string | undefined, fo
   const imports = [...(uses(/\bexpect\(/) ? ['expect'] : []), 'journey', ...(needSecretly ? ['secretly'] : []), 'step', ...(use ? ['test'] : [])];
   const hoisted = all.filter((s) => s.declares).map((s) => s.declares as { name: string; type: 'Page' | 'Download' });
   const types = [...new Set(hoisted.map((h) => h.type))].sort();
-  const pad = opts.auth ? '    ' : '  ';
+  const pad = '    ';
   const lines: string[] = [];
   lines.push('/**');
   lines.push(` * ${opts.name}: recorded with \`perfpulse-journeys record\` on env ${opts.env}${opts.auth ? ', starting from a saved login' : ''}, and`);
@@ -579,11 +579,9 @@ function render(steps: Step[], opts: ConvertOptions, use: string | undefined, fo
     bodyLines.push(`${pad}});`);
   });
   const params = `async ({ ${fixtures.join(', ')} }) => {`;
-  if (opts.auth) {
-    lines.push('journey(', `  ${quote(opts.name)},`, `  ${params}`, ...bodyLines, '  },', '  { auth: true },', ');');
-  } else {
-    lines.push(`journey(${quote(opts.name)}, ${params}`, ...bodyLines, '});');
-  }
+  // the declaration the CLI reads without running the journey: its name, its steps, its login
+  const declaration = `{ name: ${quote(opts.name)}, steps: [${steps.map((s) => quote(s.name as string)).join(', ')}]${opts.auth ? ', auth: true' : ''} }`;
+  lines.push('journey(', `  ${declaration},`, `  ${params}`, ...bodyLines, '  },', ');');
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,8 +1,7 @@
 /** `perfpulse-journeys envs` and `perfpulse-journeys journeys`: what this installation has. */
 import { Command } from 'commander';
 import { URL_ROLES, builtinEnvNames, loadProfile } from '../../config/profile.ts';
-import { journeySteps } from '../../runtime/runner/journey-steps.ts';
-import { availableJourneys } from '../../runtime/runner/journeys.ts';
+import { journeyDeclarations, stepsOf } from '../../runtime/runner/declarations.ts';
 
 export function envsCommand(): Command {
   return new Command('envs')
@@ -36,12 +35,12 @@ Examples:
   $ perfpulse-journeys --journeys login,search
       then run two of them
 
-Each is journeys/<name>.journey.ts; the steps are read from its step('<name>', …) calls. A step
+Each is journeys/<name>.journey.ts; the steps are those its journey({ steps }) declares. A step
 marked "only with --launch-sessions" runs only when that option is on. docs/journeys.md says what
 each step does.`,
     )
-    .action((flags: { json?: boolean }) => {
-      const all = availableJourneys().map((journey) => ({ journey, steps: journeySteps(journey) }));
+    .action(async (flags: { json?: boolean }) => {
+      const all = (await journeyDeclarations()).map((d) => ({ journey: d.name, steps: stepsOf(d) }));
       if (flags.json) {
         const doc = all.map(({ journey, steps }) => ({
           journey,

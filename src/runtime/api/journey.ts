@@ -1,33 +1,43 @@
 /**
  * What a journey author writes with: `journey()` declares a journey (one Playwright test whose
- * title is the journey's slug) and `step()` a named, timed step inside it. Fixtures give the env
- * profile's URLs and the credentials; browser launch and context set-up happen in fixtures, so
- * they never count in a step's time.
+ * title is the journey's slug) with its steps and its options, and `step()` a named, timed step
+ * inside it. Fixtures give the env profile's URLs, the journey's options and the credentials;
+ * browser launch and context set-up happen in fixtures, so they never count in a step's time.
  *
- *   journey('login', async ({ page, site, credentials }) => {
- *     await step('open_login_page', async () => { await page.goto(site.url('www', '/access/login')); });
- *   });
+ *   journey(
+ *     { name: 'login', steps: ['open_login_page'], options: z.strictObject({ path: z.string().default('/access/login') }) },
+ *     async ({ page, site }) => {
+ *       await step('open_login_page', async () => { await page.goto(site.url('www', site.options.path)); });
+ *     },
+ *   );
+ *
+ * The declaration is read without running the journey (src/runtime/runner/declarations.ts): the
+ * `journeys` command lists the steps, and the CLI checks a profile's `journeys.<name>:` against the
+ * options schema before a browser starts.
  */
 import { rmSync } from 'node:fs';
 import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
+import { z } from 'zod';
 import type { Credentials } from '../../config/credentials.ts';
-import type { JourneyOptions } from '../../config/journey-options.ts';
 import type { UrlRole } from '../../config/profile.ts';
 import type { MeasureKey } from '../../metrics/catalog.ts';
 import { MAX_STEPS_PER_JOURNEY, assertSlug } from '../../metrics/labels.ts';
 import { authStatePath, discardAuthState, isLoginUrl, loginAndSave, readAuthState, saveAuthState } from '../browser/auth-state.ts';
 import { withCollectors } from '../collectors/index.ts';
 import { DEFAULT_BROWSER_OPTIONS, THROTTLE_PROFILES, throttleContext } from '../browser/emulation.ts';
+import { loadedDeclaration, registerDeclaration, type StepDeclaration } from '../runner/declarations.ts';
 import type { RunHandoff } from '../runner/handoff.ts';
 import { redactTrace } from '../browser/trace-redact.ts';
 
-export interface Site {
+export interface Site<Options = Record<string, unknown>> {
   /** The env's name, e.g. `prod`. */
   env: string;
   /** An absolute URL on one of the profile's hosts: `url('www', '/access/login')`. */
   url(role: UrlRole, path?: string): string;
-  /** The profile's per-journey options (`journeys:`), defaults filled in. */
-  options: JourneyOptions;
+  /** This journey's options (`journeys.<name>:` in the env profile), checked against its schema, defaults filled in. */
+  options: Options;
+  /** Another journey's options, for a journey that goes the same way (download opens search's results). */
+  optionsOf(journey: string): Record<string, unknown>;
 }
 
 /** The run's saved login (../browser/auth-state.ts), which the journeys marked `auth` start from. */
@@ -74,12 +84,20 @@ export const test = base.extend<JourneyFixtures, RunFixtures>({
     },
     { scope: 'worker' },
   ],
-  site: async ({ run }, use) => {
+  // the CLI checked the profile's journeys: section against every declaration and filled in the
+  // defaults (src/runtime/runner/declarations.ts resolveJourneyOptions) before the run began
+  site: async ({ run }, use, testInfo) => {
     const { profile } = run;
+    const optionsOf = (journey: string) => {
+      const options = profile.journeys[journey];
+      if (!options) throw new Error(`no options for journey "${journey}" in the run handoff`);
+      return options;
+    };
     await use({
       env: profile.name,
       url: (role, path = '/') => `${profile.urls[role]}${path.startsWith('/') ? path : `/${path}`}`,
-      options: profile.journeys,
+      options: optionsOf(testInfo.title),
+      optionsOf,
     });
   },
   loggedIn: [false, { option: true }],
@@ -157,14 +175,53 @@ export const test = base.extend<JourneyFixtures, RunFixtures>({
 });
 
 export { expect };
+// journeys describe their options with zod: authors import it from here with the rest of the API
+export { z };
+export { flag, nonEmpty, seconds, text } from './options.ts';
 // the login form, shared with the fallback login (./auth-state.ts), and the password's guard
 export { loginForm, openLoginForm, secretly, submitLogin, waitForPost } from './login-form.ts';
 
-/** Declares a journey; `name` is its `journey` label value. `auth`: start from the run's saved login. */
-export function journey(name: string, body: Parameters<typeof test>[2], opts: { auth?: boolean } = {}): void {
-  assertSlug('journey name', name);
-  const declare = () => test(name, { annotation: { type: 'perfpulse.journey', description: name } }, body);
-  if (!opts.auth) return declare();
+/** What a journey declares (src/runtime/runner/declarations.ts reads it without running the journey). */
+export interface JourneySpec<Options extends z.ZodObject> {
+  /** The `journey` label value, a slug; the file is journeys/<name>.journey.ts. */
+  name: string;
+  /**
+   * Every step the journey can run, in order: its `step()` names (`step` label values). A step
+   * that runs only when a boolean option is on is `{ name, when: '<option>' }`.
+   */
+  steps: readonly StepDeclaration[];
+  /** Its options under `journeys.<name>:` in an env profile: a strict zod object, every key with a default. */
+  options?: Options;
+  /** Start from the run's saved login (logging in first when there is none); skipped without credentials. */
+  auth?: boolean;
+}
+
+type TestBody = Parameters<typeof test>[2];
+type Fixtures = Parameters<TestBody>[0];
+/** The fixtures a journey's body gets: Playwright's and ours, `site.options` typed by the journey's schema. */
+export type JourneyArgs<Options> = Omit<Fixtures, 'site'> & { site: Site<Options> };
+
+const NO_OPTIONS = z.strictObject({});
+
+/** Declares a journey: its name, steps and options, and its body. */
+export function journey<Options extends z.ZodObject = typeof NO_OPTIONS>(
+  spec: JourneySpec<Options>,
+  body: (args: JourneyArgs<z.output<Options>>, testInfo: TestInfo) => Promise<void>,
+): void {
+  assertSlug('journey name', spec.name);
+  const names = spec.steps.map((s) => (typeof s === 'string' ? s : s.name));
+  for (const n of names) assertSlug('step name', n);
+  if (new Set(names).size !== names.length) throw new Error(`journey "${spec.name}" declares a step twice`);
+  if (names.length > MAX_STEPS_PER_JOURNEY) throw new Error(`journey "${spec.name}" declares more than ${MAX_STEPS_PER_JOURNEY} steps`);
+  const options = spec.options ?? NO_OPTIONS;
+  for (const s of spec.steps) {
+    if (typeof s !== 'string' && !(s.when in options.shape)) throw new Error(`journey "${spec.name}": step "${s.name}" runs when "${s.when}", which is not one of its options`);
+  }
+  const { declareTest } = registerDeclaration({ name: spec.name, steps: spec.steps, options, auth: spec.auth ?? false });
+  if (!declareTest) return;
+  // Playwright reads the fixtures a test uses from its body's parameter list: the body goes in as it is
+  const declare = () => test(spec.name, { annotation: { type: 'perfpulse.journey', description: spec.name } }, body as unknown as TestBody);
+  if (!spec.auth) return declare();
   test.describe(() => {
     test.use({ loggedIn: true });
     declare();
@@ -192,7 +249,8 @@ export async function step<T>(name: string, body: () => Promise<T>): Promise<T> 
   const seen = stepsSeen.get(info) ?? new Set<string>();
   stepsSeen.set(info, seen);
   if (seen.has(name)) throw new Error(`step "${name}" appears twice in journey "${info.title}"`);
-  if (seen.size >= MAX_STEPS_PER_JOURNEY) throw new Error(`journey "${info.title}" has more than ${MAX_STEPS_PER_JOURNEY} steps`);
+  const declared = loadedDeclaration(info.title)?.steps.map((s) => (typeof s === 'string' ? s : s.name));
+  if (declared && !declared.includes(name)) throw new Error(`step "${name}" is not among the steps journey "${info.title}" declares (${declared.join(', ')})`);
   seen.add(name);
   return test.step(
     name,
