@@ -23,6 +23,7 @@ import { THROTTLE_PROFILES } from '../src/runtime/browser/emulation.ts';
 import { PROJECT_ROOT } from '../src/runtime/runner/journeys.ts';
 import { gatewayFamilies, profilePointingAt, runCli, tmpDir } from './support/helpers.ts';
 import { suiteGateway } from './support/gateway.ts';
+import { suiteReplica } from './support/replica.ts';
 
 const demo = { PERFPULSE_USERNAME: DEMO_USER.username, PERFPULSE_PASSWORD: DEMO_USER.password };
 const LOGIN_STEPS = ['open_login_page', 'submit_credentials', 'see_user_menu', 'token_login'];
@@ -120,13 +121,7 @@ describe('browser flags: bad input is refused before anything starts', () => {
 
 describe('browser flags on real runs (Chromium, replica, Pushgateway)', () => {
   const gw = suiteGateway();
-  let replica: Replica;
-  before(async () => {
-    replica = await startReplica();
-  });
-  after(async () => {
-    await replica.stop();
-  });
+  const replica = suiteReplica();
 
   it('--retries: a journey that fails once and then passes is flaky, not an outage: success 1, attempts 2, exit 0', async () => {
     const once = new OnceFaults([parseFaultSpec('GET /en/=wrongpage')]);

@@ -18,16 +18,13 @@ import { DEMO_USER } from '../src/replica/users.ts';
 import { gatewayFamilies, profilePointingAt, runCli } from './support/helpers.ts';
 import { assertNamingGuide } from './support/naming.ts';
 import { withGateway } from './support/gateway.ts';
+import { suiteReplica } from './support/replica.ts';
 
 const M = PROBE_METRICS;
 const demo = { username: DEMO_USER.username, password: DEMO_USER.password };
 
 describe('replica: registry and VOSI (cadc-reference §1.3, §7)', () => {
-  let replica: Replica;
-  before(async () => {
-    replica = await startReplica();
-  });
-  after(() => replica.stop());
+  const replica = suiteReplica();
 
   it('serves /reg/resource-caps as Java properties whose URLs point back at the replica and answer', async () => {
     const res = await fetch(`${replica.origin}/reg/resource-caps`);

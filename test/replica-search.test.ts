@@ -12,6 +12,7 @@ import { FOOTPRINT_RADIUS_DEG, TARGET_RADIUS_DEG, selectItems } from '../src/rep
 import { SELECT_LIST } from '../src/replica/search-page.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
 import { resolveBrowserPath } from '../src/runtime/browser/browser.ts';
+import { suiteReplica } from './support/replica.ts';
 
 const TAP_ID = 'ivo://cadc.nrc.ca/argus';
 const TAP_STD = 'ivo://ivoa.net/std/TAP';
@@ -42,11 +43,7 @@ const csvRows = (text: string) =>
     .map((l) => [...l.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].slice(0, -1).map((m) => (m[1] as string).replace(/^"|"$/g, '').replace(/""/g, '"')));
 
 describe('replica Advanced Search services, as the real code answers', () => {
-  let replica: Replica;
-  before(async () => {
-    replica = await startReplica();
-  });
-  after(() => replica.stop());
+  const replica = suiteReplica();
 
   it('the service lookup answers as CookieServiceLocatorServlet: 400 "Missing parameter." naming it, 404 without one', async () => {
     const lookup = (q: string) => fetch(`${replica.origin}/en/search/?${q}`);

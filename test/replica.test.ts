@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { faultTable, parseFaultSpec } from '../src/replica/faults.ts';
-import { startReplica, type Replica } from '../src/replica/server.ts';
+import { startReplica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
+import { suiteReplica } from './support/replica.ts';
 
 const form = (fields: Record<string, string>) => ({
   method: 'POST',
@@ -12,11 +13,7 @@ const form = (fields: Record<string, string>) => ({
 });
 
 describe('replica: CADC browser SSO', () => {
-  let replica: Replica;
-  before(async () => {
-    replica = await startReplica();
-  });
-  after(() => replica.stop());
+  const replica = suiteReplica();
 
   it('serves the login form with the real ids and names', async () => {
     const html = await (await fetch(`${replica.origin}/access/login`)).text();
