@@ -46,6 +46,16 @@ export function matchRoute(
   return undefined;
 }
 
+/**
+ * The origin the caller used to reach us (the replica serves every host role from one origin):
+ * https on the HTTPS replica, and the authority of an HTTP/2 request, which has no Host header.
+ */
+export function originOf(req: IncomingMessage): string {
+  const scheme = (req.socket as { encrypted?: boolean } | null)?.encrypted ? 'https' : 'http';
+  const authority = req.headers.host ?? (req.headers as Record<string, string | undefined>)[':authority'] ?? '127.0.0.1';
+  return `${scheme}://${authority}`;
+}
+
 export function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
   res.end(body);

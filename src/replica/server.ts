@@ -10,6 +10,8 @@
  * Routes live in ./routes/, one module per portal area; add a module to ROUTE_MODULES.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createSecureServer } from 'node:http2';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReplicaContext } from './context.ts';
@@ -28,6 +30,7 @@ import { vosiRoutes } from './routes/vosi.ts';
 import { TokenStore } from './sessions.ts';
 import type { StorageHeader } from './storage-page.ts';
 import { throttleBody } from './throttle.ts';
+import { throwawayCertificate, type KeyAndCert } from './tls.ts';
 
 export interface ReplicaOptions {
   port?: number;
@@ -52,11 +55,23 @@ export interface ReplicaOptions {
   loginForm?: LoginForm;
   /** skaha: the container images offered (default DEFAULT_IMAGES: astroml:latest and :24.07, desktop, carta, stress-ng). */
   images?: readonly ReplicaImage[];
+  /**
+   * Serve HTTPS instead of HTTP: with this key and certificate chain (PEM, leaf first), or `true`
+   * for a throwaway self-signed certificate for 127.0.0.1, ::1 and localhost made at start
+   * (./tls.ts). Routes that call the replica itself with fetch (the Science Portal's API,
+   * /search/find, the storage UI's listing) cannot trust it and answer 500: HTTPS serves the
+   * probes' routes (registry, VOSI, TAP, /data/pub, /ac, skaha) and the pages.
+   */
+  https?: true | KeyAndCert;
+  /** With `https`: offer HTTP/2 too (ALPN h2, then http/1.1 for clients that offer only it). */
+  http2?: boolean;
 }
 
 export interface Replica {
   origin: string;
   port: number;
+  /** With `https`: the certificate chain served (PEM); a throwaway one is its own CA. */
+  certificate?: string;
   /** Live fault table: tests may change it while the replica runs. */
   faults: FaultTable;
   /** Every route key the replica serves (`"METHOD /path"`), the keys a fault may name. */
@@ -107,12 +122,21 @@ export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> 
     await found.route.handler({ req, res, url, params: found.params, body });
   }
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     void handle(req, res).catch((err: Error) => {
       if (!res.headersSent) send(res, 500, 'text/plain', `Internal Server Error: ${err.message}`);
       else res.destroy();
     });
-  });
+  };
+  if (opts.http2 && !opts.https) throw new Error('replica: http2 needs https');
+  const tls = opts.https === true ? throwawayCertificate() : opts.https;
+  // the HTTP/2 compatibility API gives handlers the (req, res) of node:http, which they are written against
+  const server = !tls
+    ? createServer(onRequest)
+    : opts.http2
+      ? createSecureServer({ ...tls, allowHTTP1: true }, onRequest as never)
+      : createHttpsServer(tls, onRequest);
+  server.on('tlsClientError', () => undefined); // a client that refuses our certificate: its own error
   server.on('connection', (socket) => {
     openSockets.add(socket);
     socket.on('close', () => openSockets.delete(socket));
@@ -123,8 +147,9 @@ export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> 
   });
   const port = (server.address() as AddressInfo).port;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
+    ...(tls ? { certificate: tls.cert } : {}),
     faults: ctx.faults,
     routeKeys: routes.map((r) => r.key),
     serves: (method, path) => matchRoute(routes, method, path) !== undefined,

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { ReplicaContext } from '../context.ts';
 import { resolveTarget, type Observation } from '../data.ts';
-import { redirect, send, type Route } from '../http.ts';
+import { originOf, redirect, send, type Route } from '../http.ts';
 import { SEARCH_JS, searchPage } from '../search-page.ts';
 
 const HTML = 'text/html; charset=utf-8';
@@ -35,10 +35,8 @@ export interface TapJob {
   parameters: Array<[string, string]>;
 }
 
-/** The origin the caller used to reach us (the replica serves every host role from one origin). */
-export function originOf(req: IncomingMessage): string {
-  return `http://${req.headers.host ?? '127.0.0.1'}`;
-}
+/** The origin the caller used to reach us (../http.ts; the routes that imported it from here still do). */
+export { originOf };
 
 /** Credentialed CORS, as the real TAP service answers the search page's XHRs (§3.2). */
 function cors(req: IncomingMessage, res: import('node:http').ServerResponse): void {

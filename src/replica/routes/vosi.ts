@@ -8,9 +8,9 @@
  * `PUT /__replica/vosi/<svc>` with `{"note", "backAt"}` makes it answer `available=false` (and
  * `?detail=min` an empty 503) until `DELETE /__replica/vosi/<svc>`.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { ReplicaContext } from '../context.ts';
-import { send, type Route } from '../http.ts';
+import { originOf, send, type Route } from '../http.ts';
 
 const XML = 'text/xml';
 const TEXT = 'text/plain; charset=utf-8';
@@ -72,10 +72,6 @@ const APPLICATIONS: Array<[string, string]> = [
   ['ivo://cadc.nrc.ca/canfar-dashboard', '/'],
 ];
 
-/** The origin the client used, so every URL we hand out points back at this replica. */
-function originOf(req: IncomingMessage): string {
-  return `http://${req.headers.host ?? '127.0.0.1'}`;
-}
 
 export function resourceCaps(origin: string): string {
   const lines = [
