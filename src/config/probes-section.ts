@@ -6,6 +6,7 @@
  *     http:                              # CADC service probes on the profile's URL roles
  *       services: [reg, argus, ac]       # default: every service the probes know
  *       data_file: CFHT/1722795p.fits.fz # /data/pub/<ARCHIVE>/<file> for the redirect probe
+ *       ca: /etc/perfpulse/ca.pem        # PEM CA certificate(s) trusted besides the system's
  *     k8s:                               # Kubernetes probes (both: kubectl-latency, jobs-terminating)
  *       context: keel-prod
  *       namespace: canfar-perfpulse
@@ -16,6 +17,8 @@ import { UserError } from '../errors.ts';
 export interface HttpProbesConfig {
   services?: string[];
   dataFile?: string;
+  /** A PEM file of CA certificates the probes trust besides the system's (read when the probes are planned). */
+  ca?: string;
 }
 
 export interface K8sProbesConfig {
@@ -56,9 +59,11 @@ export function parseProbesSection(raw: unknown, source: string): ProbesConfig |
   if (raw.http !== undefined && raw.http !== false) {
     const h = raw.http === true || raw.http === null ? {} : raw.http;
     if (!isRecord(h)) return fail('.http must be true or a mapping');
-    const extra = Object.keys(h).filter((k) => !['services', 'data_file'].includes(k));
+    const extra = Object.keys(h).filter((k) => !['services', 'data_file', 'ca'].includes(k));
     if (extra.length) fail(`.http has unknown key(s) ${extra.join(', ')}`);
     out.http = { services: strings('http.services', h.services), dataFile: str('http.data_file', h.data_file) };
+    const ca = str('http.ca', h.ca);
+    if (ca) out.http.ca = ca;
   }
   if (raw.k8s !== undefined && raw.k8s !== false) {
     const k = raw.k8s === true || raw.k8s === null ? {} : raw.k8s;

@@ -4,6 +4,7 @@
  * how they run after the journeys of each iteration: the CADC service probes, and a single shot of
  * the Kubernetes probes through client-node. src/cli runs the plan and delivers its metrics.
  */
+import { readFileSync } from 'node:fs';
 import type { EnvProfile } from '../config/profile.ts';
 import { UserError } from '../errors.ts';
 import type { K8sTarget } from './k8s/config.ts';
@@ -17,7 +18,7 @@ const CONCURRENCY = 2;
 
 export interface ProbePlan {
   /** ./http/run.ts runHttpProbes options, but for the profile, credentials and log of the run. */
-  http?: { services: string[]; options: { dataFile?: string }; timeoutMs: number; concurrency: number };
+  http?: { services: string[]; options: { dataFile?: string }; timeoutMs: number; concurrency: number; ca?: string };
   /** ./k8s/run.ts runK8sProbes options, but for the log and signal of the run. */
   k8s?: {
     target: K8sTarget;
@@ -40,7 +41,11 @@ export async function planProbes(profile: EnvProfile, only?: 'journeys' | 'probe
   if (only === 'journeys') return undefined;
   const p = profile.probes;
   const plan: ProbePlan = {};
-  if (p?.http) plan.http = { services: parseServices(p.http.services), options: { dataFile: p.http.dataFile }, timeoutMs: HTTP_TIMEOUT_MS, concurrency: CONCURRENCY };
+  if (p?.http) {
+    plan.http = { services: parseServices(p.http.services), options: { dataFile: p.http.dataFile }, timeoutMs: HTTP_TIMEOUT_MS, concurrency: CONCURRENCY };
+    const ca = probesCa(profile);
+    if (ca) plan.http.ca = ca;
+  }
   if (p?.k8s) {
     const kinds = parseKinds(p.k8s.kinds?.join(','));
     // only a profile with k8s probes pays for loading @kubernetes/client-node
@@ -50,4 +55,22 @@ export async function planProbes(profile: EnvProfile, only?: 'journeys' | 'probe
   const any = Boolean(plan.http || plan.k8s);
   if (only === 'probes' && !any) throw new UserError(`--only probes: env ${profile.name} enables no probes (add a probes: section, docs/environments.md)`);
   return any ? plan : undefined;
+}
+
+/**
+ * The PEM text of the profile's `probes.http.ca`, the CA certificate(s) the HTTP probes trust
+ * besides the system's (as --pushgateway-ca for the gateway); a file that cannot be read or holds
+ * no certificate is bad input.
+ */
+export function probesCa(profile: EnvProfile): string | undefined {
+  const file = profile.probes?.http?.ca;
+  if (!file) return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`env profile ${profile.source}: cannot read probes.http.ca (${file}): ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UserError(`env profile ${profile.source}: probes.http.ca ${file} holds no PEM certificate`);
+  return pem;
 }

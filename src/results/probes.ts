@@ -4,10 +4,42 @@
  * everything here was measured: a value that was not is left out, never a default.
  */
 
-/** One CADC service probe on one service (src/probes/http/). */
+/**
+ * The phases of an HTTP request, as blackbox_exporter's http prober splits it (the `phase` label):
+ * look-up, TCP connect, TLS handshake, request sent until the headers are in, body read.
+ */
+export type HttpPhase = 'dns' | 'connect' | 'tls' | 'first_byte' | 'transfer';
+/** Milliseconds per phase; a phase that did not happen (no look-up of an IP, no TLS on http) is absent. */
+export type HttpPhases = Partial<Record<HttpPhase, number>>;
+
+/**
+ * Why an HTTP request got no answer, in the words of the failure taxonomy (issue 16):
+ * `navigation` (DNS, refused, reset, TLS), `timeout`, and for an answer that is not one:
+ * `http_4xx`, `http_5xx`.
+ */
+export type HttpErrorClass = 'navigation' | 'timeout' | 'http_4xx' | 'http_5xx';
+
+/** What the TLS handshake showed (https only). */
+export interface TlsSeen {
+  /** The chain verified against the trusted CAs and names the host. */
+  valid: boolean;
+  /** Node's reason when it did not (`SELF_SIGNED_CERT_IN_CHAIN`, `ERR_TLS_CERT_ALTNAME_INVALID`, ...). */
+  error?: string;
+  /** The earliest notAfter of the chain the server presented, epoch ms. */
+  earliestNotAfterMs?: number;
+  /** `TLSv1.3`, for the log. */
+  protocol?: string;
+}
+
+/**
+ * One CADC service probe on one service (src/probes/http/), or one host check on one URL role of
+ * the profile: exactly one of `service` and `role` is set.
+ */
 export interface HttpProbeOutcome {
   /** The `service` label: a service the probes know (src/probes/http/services.ts). */
-  service: string;
+  service?: string;
+  /** The `role` label: a URL role of the env profile (www, canfar, ws_cadc, ws, ws_uv), for a per-host probe. */
+  role?: string;
   /** The `probe` label: the probe's name (one file each in src/probes/http/). */
   probe: string;
   /** Undefined when the probe was skipped (no credentials, route not on the replica). */
@@ -15,6 +47,14 @@ export interface HttpProbeOutcome {
   ms?: number;
   /** VOSI availability as read (availability probe only). */
   available?: boolean;
+  /** The phases of the probe's requests, summed over them (as blackbox sums over redirects). */
+  phases?: HttpPhases;
+  /** What the (last) TLS handshake of the probe showed. */
+  tls?: TlsSeen;
+  /** The HTTP version of the (last) answer: `http_1_1`, `http_2`. */
+  httpVersion?: string;
+  /** Why it failed, when the class is known (no answer, or an HTTP error status of a host check). */
+  errorClass?: HttpErrorClass;
   /** One line for the log: never a label. */
   detail: string;
 }

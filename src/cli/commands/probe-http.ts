@@ -5,6 +5,7 @@ import { builtinEnvNames, loadProfile, withReplicaOrigin } from '../../config/pr
 import { ExitCode, UserError } from '../../errors.ts';
 import { HTTP_PROBES } from '../../probes/http/registry.ts';
 import { DEFAULT_HTTP_SERVICES, HTTP_SERVICES, parseServices } from '../../probes/http/services.ts';
+import { probesCa } from '../../probes/plan.ts';
 import { faultTable } from '../../replica/faults.ts';
 import { startReplica } from '../../replica/server.ts';
 import { DEMO_USER } from '../../replica/users.ts';
@@ -26,7 +27,9 @@ What it measures (service label = the service, probe label = what was done; env 
   data_pub_redirect  GET /data/pub/<ARCHIVE>/<file> → 303 to minoc (the body is not downloaded)
   session_list       GET /skaha/v1/session with the token from token_login
 Every figure is one request's wall time (two for the TAP query), including a new TCP/TLS connection;
-redirects are not followed. Pushed with PUT to job perfpulse_api_probes, group {env}.
+redirects are not followed. Certificates are verified against the system's CAs plus the profile's
+probes.http.ca (a PEM file); a chain that does not verify fails the request before anything is sent.
+Pushed with PUT to job perfpulse_api_probes, group {env}.
 
 Examples:
   $ perfpulse-journeys probe http --env local
@@ -53,6 +56,7 @@ export async function probeHttpCommand(flags: HttpFlags): Promise<ExitCode> {
   const services = parseServices(flags.services?.split(',') ?? base.probes?.http?.services);
   const timeoutMs = secondsFlag('--timeout', flags.timeout, 0.1, 600);
   const concurrency = intFlag('--concurrency', flags.concurrency, 1, 8);
+  const ca = probesCa(base);
   const faults = faultTable(flags.replicaFault ?? []);
   if (faults.size && !base.replica) throw new UserError(`--replica-fault needs an env with the bundled replica (env ${base.name} has none)`);
   // a local run without a gateway prints, like --dry-run
@@ -77,7 +81,7 @@ export async function probeHttpCommand(flags: HttpFlags): Promise<ExitCode> {
   try {
     const [run, aborted] = await withStop(
       (sig) => info(`received ${sig}: stopping after this round, then delivering what was measured`),
-      () => httpProbesDelivered({ profile, services, credentials, options: probeOptions(flags, profile.probes?.http), timeoutMs, concurrency, log: info, replicaServes }, sink),
+      () => httpProbesDelivered({ profile, services, credentials, options: probeOptions(flags, profile.probes?.http), timeoutMs, concurrency, log: info, replicaServes, ca }, sink),
     );
     info(httpTable(run.results));
     return finishProbes(run, aborted);

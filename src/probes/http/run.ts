@@ -7,8 +7,9 @@
  */
 import pLimit from 'p-limit';
 import type { Credentials } from '../../config/credentials.ts';
-import type { EnvProfile } from '../../config/profile.ts';
-import type { HttpProbeOutcome, HttpProbeResults } from '../../results/probes.ts';
+import { URL_ROLES, type EnvProfile, type UrlRole } from '../../config/profile.ts';
+import type { HttpPhases, HttpProbeOutcome, HttpProbeResults, TlsSeen } from '../../results/probes.ts';
+import { exchange, ExchangeFailed, type RequestSpec } from './exchange.ts';
 import type { HttpProbe, HttpProbeContext, Measured, Timed } from './probe.ts';
 import { HTTP_PROBES } from './registry.ts';
 import { HTTP_SERVICES } from './services.ts';
@@ -30,6 +31,8 @@ export interface HttpProbeOptions {
   replicaServes?: (method: string, path: string) => boolean;
   /** The probes to run; default all of ./registry.ts. */
   probes?: readonly HttpProbe[];
+  /** PEM certificate(s) to trust besides the system's (the profile's `probes.http.ca`). */
+  ca?: string;
 }
 
 function describeError(err: unknown): string {
@@ -43,32 +46,50 @@ export async function runHttpProbes(o: HttpProbeOptions): Promise<HttpProbeResul
   const probes = o.probes ?? HTTP_PROBES;
   const state: { token?: string } = {};
 
-  const fetchTimed = async (url: string, init: RequestInit = {}, readBody = true): Promise<Timed> => {
-    const t0 = performance.now();
-    const res = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(o.timeoutMs) });
-    let body = '';
-    if (readBody) body = await res.text();
-    else await res.body?.cancel();
-    return { res, body, ms: performance.now() - t0 };
+  /** What the requests of one probe call measured: phases summed, the last TLS and version kept. */
+  interface Seen {
+    phases?: HttpPhases;
+    tls?: TlsSeen;
+    httpVersion?: string;
+  }
+  const add = (seen: Seen, phases: HttpPhases, tls?: TlsSeen, httpVersion?: string) => {
+    const sum: HttpPhases = { ...seen.phases };
+    for (const [phase, ms] of Object.entries(phases) as Array<[keyof HttpPhases, number]>) sum[phase] = (sum[phase] ?? 0) + ms;
+    seen.phases = sum;
+    if (tls) seen.tls = tls;
+    if (httpVersion) seen.httpVersion = httpVersion;
   };
-  const attempt = async (method: string, url: string, fn: () => Promise<Measured>): Promise<Measured> => {
+  const fetchTimed = async (seen: Seen, url: string, init: RequestSpec = {}, readBody = true): Promise<Timed> => {
+    try {
+      const x = await exchange(url, init, { timeoutMs: o.timeoutMs, ca: o.ca, readBody });
+      add(seen, x.phases, x.tls, x.httpVersion);
+      return { res: { status: x.status, ok: x.status >= 200 && x.status < 300, headers: x.headers }, body: x.body, ms: x.ms, phases: x.phases, tls: x.tls, httpVersion: x.httpVersion };
+    } catch (err) {
+      if (err instanceof ExchangeFailed) add(seen, err.phases, err.tls);
+      throw err;
+    }
+  };
+  const attempt = async (seen: Seen, method: string, url: string, fn: () => Promise<Measured>): Promise<Measured> => {
     if (o.replicaServes) {
       const path = new URL(url).pathname;
       if (!o.replicaServes(method, path)) return { detail: `skipped: the replica has no route ${method} ${path}` };
     }
     const t0 = performance.now();
     try {
-      return await fn();
+      const measured = await fn(); // fn's requests fill `seen` as they go
+      return { ...seen, ...measured };
     } catch (err) {
-      return { ok: false, ms: performance.now() - t0, detail: describeError(err) };
+      if (err instanceof ExchangeFailed) return { ...seen, ok: false, ms: performance.now() - t0, errorClass: err.errorClass, detail: err.detail };
+      return { ...seen, ok: false, ms: performance.now() - t0, detail: describeError(err) };
     }
   };
-  const contextFor = (probe: HttpProbe): HttpProbeContext => ({
+  const contextFor = (probe: HttpProbe, seen: Seen): HttpProbeContext => ({
     base: (service) => {
       const s = HTTP_SERVICES[service];
       if (!s) throw new Error(`probe ${probe.name}: unknown service ${service}`);
       return `${o.profile.urls[s.role]}${s.path}`;
     },
+    origin: (role) => o.profile.urls[role],
     credentials: o.credentials,
     option: (name) => {
       const declared = probe.options?.[name];
@@ -81,10 +102,11 @@ export async function runHttpProbes(o: HttpProbeOptions): Promise<HttpProbeResul
     set token(value) {
       state.token = value;
     },
-    fetch: fetchTimed,
-    attempt,
+    fetch: (url, init, readBody) => fetchTimed(seen, url, init, readBody),
+    attempt: (method, url, fn) => attempt(seen, method, url, fn),
   });
-  const measure = async (probe: HttpProbe, service: string): Promise<HttpProbeOutcome> => ({ service, probe: probe.name, ...(await probe.run(contextFor(probe), service)) });
+  const measure = async (probe: HttpProbe, service: string): Promise<HttpProbeOutcome> => ({ service, probe: probe.name, ...(await probe.run(contextFor(probe, {}), service)) });
+  const measureRole = async (probe: HttpProbe, role: UrlRole): Promise<HttpProbeOutcome> => ({ role, probe: probe.name, ...(await probe.run(contextFor(probe, {}), role)) });
 
   // Schedule: each service's `each` probes in turn, then the single-service probes in registry
   // order; a probe that `needs` another waits for it, and a needed probe runs even unselected.
@@ -95,9 +117,10 @@ export async function runHttpProbes(o: HttpProbeOptions): Promise<HttpProbeResul
     const def = HTTP_SERVICES[service];
     for (const p of probes) if (p.service === 'each' && def && (p.appliesTo?.(def) ?? true)) jobs.push(limit(() => measure(p, service)));
   }
+  for (const p of probes) if (p.service === 'each_role') for (const role of URL_ROLES) jobs.push(limit(() => measureRole(p, role)));
   const started = new Map<string, Promise<HttpProbeOutcome>>();
   for (const p of probes) {
-    if (p.service === 'each') continue;
+    if (p.service === 'each' || p.service === 'each_role') continue;
     const needed = probes.some((q) => q.needs === p.name && selected(q));
     if (!selected(p) && !needed) continue;
     const first = p.needs ? started.get(p.needs) : undefined;
@@ -112,12 +135,14 @@ export async function runHttpProbes(o: HttpProbeOptions): Promise<HttpProbeResul
 
   let failures = 0;
   for (const out of outcomes) {
+    const target = out.service ?? out.role;
     if (out.ok === undefined) {
-      o.log(`http: ${out.service} ${out.probe}: ${out.detail}`);
+      o.log(`http: ${target} ${out.probe}: ${out.detail}`);
       continue;
     }
     if (!out.ok) failures++;
-    o.log(`http: ${out.service} ${out.probe}: ${out.ok ? 'ok' : 'FAILED'}${out.ms !== undefined ? ` ${(out.ms / 1000).toFixed(3)} s` : ''}, ${out.detail}`);
+    const cls = !out.ok && out.errorClass ? ` [${out.errorClass}]` : '';
+    o.log(`http: ${target} ${out.probe}: ${out.ok ? 'ok' : 'FAILED'}${out.ms !== undefined ? ` ${(out.ms / 1000).toFixed(3)} s` : ''}, ${out.detail}${cls}`);
   }
   return { env: o.profile.name, startedAtMs, outcomes, failures };
 }
