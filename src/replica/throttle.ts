@@ -35,8 +35,15 @@ export function throttleBody(res: ServerResponse, bytesPerSecond: number): void 
   const toBuffer = (chunk: unknown, encoding?: unknown): Buffer =>
     Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
 
+  // headersSent turns true at writeHead(), before anything left: flush once, whoever wrote the head
+  let flushed = false;
+  const flushHead = () => {
+    if (flushed) return;
+    flushed = true;
+    res.flushHeaders();
+  };
   res.write = ((chunk: unknown, encoding?: unknown, cb?: unknown) => {
-    if (!res.headersSent) res.flushHeaders();
+    flushHead();
     queue.push(toBuffer(chunk, encoding));
     schedule();
     if (typeof encoding === 'function') (encoding as () => void)();
@@ -46,7 +53,7 @@ export function throttleBody(res: ServerResponse, bytesPerSecond: number): void 
   res.end = ((chunk?: unknown, encoding?: unknown, cb?: unknown) => {
     if (typeof chunk === 'function') cb = chunk;
     else if (chunk !== undefined && chunk !== null) queue.push(toBuffer(chunk, encoding));
-    if (!res.headersSent) res.flushHeaders();
+    flushHead();
     ending = true;
     schedule();
     if (typeof encoding === 'function') (encoding as () => void)();
