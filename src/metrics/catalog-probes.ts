@@ -4,12 +4,19 @@
  * ./catalog.ts includes them.
  *
  * Naming follows the seed guide: `perfpulse_k8s_` for Kubernetes, `perfpulse_<area>_` for the CADC
- * web services (`perfpulse_vosi_`, `perfpulse_api_`), base unit in the name, `_total` only on
- * counters, one name reused with labels. Labels come from small fixed sets or from our own
- * configuration (cluster, namespace, env), never from URLs, users or error texts.
+ * web services (`perfpulse_vosi_`, `perfpulse_api_`) and for what a blackbox prober tells of their
+ * hosts (`perfpulse_http_`), base unit in the name, `_total` only on counters, one name reused
+ * with labels. Labels come from small fixed sets or from our own configuration (cluster,
+ * namespace, env, the profile's URL role: never the host name), never from URLs, users or error texts.
  */
 
-export type ProbeLabelName = 'cluster' | 'namespace' | 'kind' | 'result' | 'service' | 'probe';
+export type ProbeLabelName = 'cluster' | 'namespace' | 'kind' | 'result' | 'service' | 'probe' | 'role' | 'phase' | 'http_version';
+
+/**
+ * The `phase` label of an HTTP request (src/probes/http/exchange.ts), blackbox_exporter's
+ * `probe_http_duration_seconds{phase}` split under our words: resolve → dns, processing → first_byte.
+ */
+export const HTTP_PHASES = ['dns', 'connect', 'tls', 'first_byte', 'transfer'] as const;
 
 /** The `result` label of a Kubernetes call: a small fixed set, details go to the log. */
 export const K8S_RESULTS = ['ok', 'timeout', 'forbidden', 'server_error', 'tls', 'network', 'other'] as const;
@@ -88,6 +95,42 @@ export const PROBE_METRICS = {
     type: 'gauge',
     help: '1 when the service probe got the answer the reference documents (status and shape), 0 otherwise (the reason is in the log).',
     labels: ['env', 'service', 'probe'],
+  },
+  hostCheckSuccess: {
+    name: 'perfpulse_http_probe_success',
+    type: 'gauge',
+    help: '1 when the host of this URL role of the env profile answered its landing document (any status below 400) over a certificate chain that verified, 0 otherwise (the reason and its class are in the log); what blackbox_exporter calls probe_success.',
+    labels: ['env', 'role'],
+  },
+  hostCheckDuration: {
+    name: 'perfpulse_http_probe_duration_seconds',
+    type: 'gauge',
+    help: 'Wall time of the host check of this URL role: a GET on a new connection, from the look-up to the last byte of the body (or until it failed); the sum of its phases.',
+    labels: ['env', 'role'],
+  },
+  httpPhase: {
+    name: 'perfpulse_http_phase_duration_seconds',
+    type: 'gauge',
+    help: 'Time the host check of this URL role spent in each phase of its request, as blackbox_exporter\'s probe_http_duration_seconds: dns (host name looked up; absent for an IP), connect (TCP, failed addresses included), tls (handshake), first_byte (request written until the status line and headers are in: server time plus a round trip), transfer (body read); the phases follow each other without gaps.',
+    labels: ['env', 'role', 'phase'],
+  },
+  httpVersion: {
+    name: 'perfpulse_http_version_info',
+    type: 'gauge',
+    help: 'Always 1; its http_version label is the HTTP version the host of this URL role answered with (http_1_1, http_2: ALPN offers h2 and http/1.1 on https, plain http is http_1_1).',
+    labels: ['env', 'role', 'http_version'],
+  },
+  tlsCertExpiry: {
+    name: 'perfpulse_http_tls_cert_expiry_timestamp_seconds',
+    type: 'gauge',
+    help: 'Unix time (seconds) of the earliest notAfter among the certificates the host of this URL role presented (and the trusted issuer completing its chain), read even when the chain does not verify; https only. blackbox_exporter: probe_ssl_earliest_cert_expiry.',
+    labels: ['env', 'role'],
+  },
+  tlsChainValid: {
+    name: 'perfpulse_http_tls_chain_valid',
+    type: 'gauge',
+    help: '1 when the certificate chain the host of this URL role presented verified against the trusted CAs (the system\'s, plus the profile\'s probes.http.ca) and names the host, 0 when not (no request is then sent); https only.',
+    labels: ['env', 'role'],
   },
   apiProbeRunTimestamp: {
     name: 'perfpulse_api_probe_run_timestamp_seconds',

@@ -6,9 +6,9 @@
  * is a PUT: the group is replaced whole, so a probe that no longer runs leaves no stale series.
  */
 import { Registry, type Counter, type Gauge, type Histogram } from 'prom-client';
-import type { HttpProbeResults, KubectlRound, TerminatingJobs } from '../results/probes.ts';
+import type { HttpPhase, HttpProbeResults, KubectlRound, TerminatingJobs } from '../results/probes.ts';
 import type { PushItem } from './bodies.ts';
-import { API_PROBES_JOB, JOBS_TERMINATING_JOB, KUBECTL_LATENCY_BUCKETS, KUBECTL_LATENCY_JOB, PROBE_METRICS } from './catalog-probes.ts';
+import { API_PROBES_JOB, HTTP_PHASES, JOBS_TERMINATING_JOB, KUBECTL_LATENCY_BUCKETS, KUBECTL_LATENCY_JOB, PROBE_METRICS } from './catalog-probes.ts';
 import { counterOf, gaugeOf, histogramOf } from './instruments.ts';
 
 type Grouping = Record<string, string>;
@@ -21,10 +21,14 @@ const put = async (job: string, grouping: Grouping, registry: Registry, now: num
   runTimestampMs: now,
 });
 
+/** The catalog's phase words are the results' phases (checked by the compiler). */
+const PHASES: readonly HttpPhase[] = HTTP_PHASES;
+
 /**
  * PUT {job="perfpulse_api_probes", env}: per probe that ran, its success and duration; per service
- * whose availability was read, perfpulse_vosi_available; and when the run started. A skipped probe
- * leaves its series out.
+ * whose availability was read, perfpulse_vosi_available; per URL role its host check (success,
+ * duration, phases, HTTP version, and on https the chain's earliest expiry and validity); and when
+ * the run started. A skipped probe leaves its series out, a phase that did not happen too.
  */
 export async function httpProbesBody(r: HttpProbeResults, now = Date.now()): Promise<PushItem> {
   const registry = new Registry();
@@ -33,9 +37,31 @@ export async function httpProbesBody(r: HttpProbeResults, now = Date.now()): Pro
   const duration = gauge('apiProbeDuration');
   const success = gauge('apiProbeSuccess');
   const stamp = gauge('apiProbeRunTimestamp');
+  const host = {
+    success: gauge('hostCheckSuccess'),
+    duration: gauge('hostCheckDuration'),
+    phase: gauge('httpPhase'),
+    version: gauge('httpVersion'),
+    expiry: gauge('tlsCertExpiry'),
+    valid: gauge('tlsChainValid'),
+  };
   const env = r.env;
   for (const out of r.outcomes) {
     if (out.ok === undefined) continue;
+    if (out.role !== undefined) {
+      const labels = { env, role: out.role };
+      host.success.set(labels, out.ok ? 1 : 0);
+      if (out.ms !== undefined) host.duration.set(labels, out.ms / 1000);
+      for (const phase of PHASES) {
+        const ms = out.phases?.[phase];
+        if (ms !== undefined) host.phase.set({ ...labels, phase }, ms / 1000);
+      }
+      if (out.httpVersion) host.version.set({ ...labels, http_version: out.httpVersion }, 1);
+      if (out.tls) host.valid.set(labels, out.tls.valid ? 1 : 0);
+      if (out.tls?.earliestNotAfterMs !== undefined) host.expiry.set(labels, Math.floor(out.tls.earliestNotAfterMs / 1000));
+      continue;
+    }
+    if (out.service === undefined) continue;
     const labels = { env, service: out.service, probe: out.probe };
     success.set(labels, out.ok ? 1 : 0);
     if (out.ms !== undefined) duration.set(labels, out.ms / 1000);

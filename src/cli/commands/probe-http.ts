@@ -26,6 +26,10 @@ What it measures (service label = the service, probe label = what was done; env 
   tap_sync_query     POST /argus/sync (a one-row ADQL query) → 303 → GET …/run
   data_pub_redirect  GET /data/pub/<ARCHIVE>/<file> → 303 to minoc (the body is not downloaded)
   session_list       GET /skaha/v1/session with the token from token_login
+  host_check         per URL role of the profile (role label: www, canfar, ws_cadc, ws, ws_uv), what a
+                     blackbox prober tells: GET of the host's landing document timed by phase (dns, connect,
+                     tls, first_byte, transfer), the certificate chain's earliest expiry and validity, the
+                     HTTP version negotiated (perfpulse_http_*)
 Every figure is one request's wall time (two for the TAP query), including a new TCP/TLS connection;
 redirects are not followed. Certificates are verified against the system's CAs plus the profile's
 probes.http.ca (a PEM file); a chain that does not verify fails the request before anything is sent.
