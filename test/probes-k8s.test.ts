@@ -5,12 +5,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { allMetrics } from '../src/metrics/catalog.ts';
-import { JOBS_TERMINATING_JOB, KUBECTL_LATENCY_JOB, PROBE_METRICS } from '../src/metrics/catalog-probes.ts';
+import { API_PROBES_JOB, JOBS_TERMINATING_JOB, KUBECTL_LATENCY_JOB, PROBE_METRICS } from '../src/metrics/catalog-probes.ts';
 import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
 import { K8sClient } from '../src/probes/k8s/client.ts';
 import { loadK8sTarget } from '../src/probes/k8s/config.ts';
@@ -221,6 +222,54 @@ describe('probe k8s (client-node against a fake HTTPS API)', () => {
     assert.equal(byKind(r.stdout, M.apiConnect.name).size, 0, 'no connect figure for a kubectl process');
     assert.match(r.stderr, /get_jobs on fake-cluster\/perfpulse: forbidden after [\d.]+ s: kubectl exit 1: Error from server \(Forbidden\)/);
     assert.ok(fk.requests.includes('/api/v1/namespaces/perfpulse/pods'), 'kubectl reached the fake API');
+  });
+});
+
+describe('a plain run with probes.k8s, as the shipped ConfigMap sets it (against the fake API)', () => {
+  it('run --env <that profile on the replica> pushes the Kubernetes groups beside the journey and the service probes to a real Pushgateway', async () => {
+    const fk = await startFakeK8s();
+    try {
+      // the ConfigMap's probes section as shipped, with a kubeconfig for the fake API instead of the
+      // in-cluster service account, and its URLs on the bundled replica
+      const configMap = parseYaml(readFileSync(join(PROJECT_ROOT, 'deploy', 'k8s', 'configmap-env.yaml'), 'utf8')) as { data: { 'env.yaml': string } };
+      const shipped = parseYaml(configMap.data['env.yaml']) as { probes: { http: object; k8s: { namespace: string; cluster: string; kinds: string[] } } };
+      const k8s = shipped.probes.k8s;
+      const profile = {
+        name: 'k8slab',
+        replica: true,
+        urls: Object.fromEntries(['www', 'canfar', 'ws_cadc', 'ws', 'ws_uv'].map((r) => [r, '{replica}'])),
+        probes: { http: { services: ['reg'] }, k8s: { ...k8s, kubeconfig: fk.kubeconfig() } },
+      };
+      const file = join(tmpDir(), 'k8slab.yaml');
+      writeFileSync(file, toYaml(profile));
+      const ago = (sec: number) => new Date(Date.now() - sec * 1000).toISOString();
+      fk.jobs = [{ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'stuck', namespace: k8s.namespace, creationTimestamp: ago(600), deletionTimestamp: ago(120), finalizers: ['x'] } }];
+      await withGateway(async (gw) => {
+        const r = await runCli(['--env', file, '--journeys', 'login', '--pushgateway', gw.url], isolated());
+        assert.equal(r.code, 0, r.stderr);
+        const group = `/metrics/job/${KUBECTL_LATENCY_JOB}/cluster/${k8s.cluster}/namespace/${k8s.namespace}`;
+        assert.match(r.stdout, /pushed login to .*\/metrics\/job\/perfpulse_usersim\/env\/k8slab\/journey\/login/);
+        assert.ok(r.stdout.includes(`pushed probes to ${gw.url}${group}`), r.stdout);
+        assert.ok(r.stdout.includes(`pushed probes to ${gw.url}/metrics/job/${JOBS_TERMINATING_JOB}/cluster/${k8s.cluster}/namespace/${k8s.namespace}`), r.stdout);
+        const fams = await gatewayFamilies(gw.url);
+        const journey = samplesOf(fams, 'perfpulse_usersim_journey_success').filter((s) => s.labels.env === 'k8slab');
+        assert.deepEqual(journey.map((s) => [s.labels.journey, s.value]), [['login', 1]]);
+        assert.ok(samplesOf(fams, M.apiProbeSuccess.name).some((s) => s.labels.job === API_PROBES_JOB && s.labels.service === 'reg' && s.value === 1), 'the service probes too');
+        const latency = samplesOf(fams, M.kubectlLastLatency.name);
+        assert.deepEqual(latency.map((s) => s.labels.kind).sort(), k8s.kinds.map((k) => `get_${k}`).sort(), 'one latency per kind the ConfigMap lists');
+        for (const s of latency) {
+          assert.deepEqual({ job: s.labels.job, cluster: s.labels.cluster, namespace: s.labels.namespace }, { job: KUBECTL_LATENCY_JOB, cluster: k8s.cluster, namespace: k8s.namespace });
+          assert.ok(s.value > 0);
+        }
+        const requests = samplesOf(fams, M.kubectlRequests.name);
+        assert.ok(requests.length === k8s.kinds.length && requests.every((s) => s.labels.result === 'ok' && s.value === 1), 'one ok call per kind');
+        const terminating = samplesOf(fams, M.jobsTerminating.name);
+        assert.deepEqual(terminating.map((s) => [s.labels.job, s.labels.cluster, s.labels.namespace, s.value]), [[JOBS_TERMINATING_JOB, k8s.cluster, k8s.namespace, 1]]);
+        assert.ok(fk.requests.includes(`/api/v1/namespaces/${k8s.namespace}/pods`), 'the fake API was listed in the ConfigMap\'s namespace');
+      });
+    } finally {
+      await fk.stop();
+    }
   });
 });
 
