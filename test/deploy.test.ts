@@ -284,6 +284,13 @@ describe('Prometheus rules (deploy/prometheus)', () => {
     assert.match(r.stdout, /SUCCESS/);
   });
 
+  it('has the certificate alerts: expiring within 14 days, and a chain that does not verify', () => {
+    const rules = ruleExpressions(join(DEPLOY, 'prometheus', 'perfpulse-rules.yaml'));
+    const expiry = rules.find((r) => r.alert === 'PerfpulseCertificateExpiresSoon');
+    assert.match(expiry?.expr ?? '', /perfpulse_http_tls_cert_expiry_timestamp_seconds\{job="perfpulse_api_probes"\}\)\s*- time\(\) < 14 \* 86400/);
+    assert.ok(rules.some((r) => r.alert === 'PerfpulseCertificateInvalid' && /perfpulse_http_tls_chain_valid\{job="perfpulse_api_probes"\} == 0/.test(r.expr)));
+  });
+
   it('has the dead-man, failing, last-success and push-failure alerts', () => {
     const names = ruleExpressions(rules).map((r) => r.alert);
     for (const a of ['PerfpulseJourneyNotPushed', 'PerfpulseNothingPushed', 'PerfpulseJourneyFailing', 'PerfpulseLastSuccessTooOld', 'PerfpulsePushFailing']) {

@@ -8,12 +8,14 @@
  *
  * Two runs: env `lab` with the right password and two concurrent users (passes) and env `badpw` with a
  * wrong one (fails at submit_credentials), so the failure panels and alerts have something to show. The service probes
- * run once on the replica, and the Kubernetes probes against the fake HTTPS API (the one stand-in
+ * run once on a replica serving HTTPS with a chain good for 90 days (env `lab`, over HTTP/2), and once
+ * on one whose throwaway certificate expires tomorrow (env `tls`, for the certificate alert); the
+ * Kubernetes probes against the fake HTTPS API (the one stand-in
  * allowed): a single shot in namespace `perfpulse` with configmaps forbidden, and a two-round loop
  * (which pushes the latency histogram) in namespace `loop`.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startReplica, type Replica } from '../src/replica/server.ts';
@@ -24,6 +26,7 @@ import { profilePointingAt, runCli, tmpDir } from './support/helpers.ts';
 import { eventually, startPrometheus, type LocalPrometheus } from './support/prometheus.ts';
 import { startFakeK8s, type FakeK8s } from './support/fake-k8s.ts';
 import { suiteGateway } from './support/gateway.ts';
+import { makeChain } from './support/tls-chain.ts';
 
 const DASHBOARD = join(PROJECT_ROOT, 'deploy', 'grafana', 'perfpulse-journeys.json');
 const RULES = join(PROJECT_ROOT, 'deploy', 'prometheus', 'perfpulse-rules.yaml');
@@ -34,6 +37,14 @@ const NAMESPACES = ['loop', 'perfpulse'];
 interface Sample {
   metric: Record<string, string>;
   value: [number, string];
+}
+
+/** An env profile with every URL role on `origin` and the HTTP probes trusting `caFile`. */
+function httpsProfile(origin: string, name: string, caFile: string): string {
+  const file = join(tmpDir(), `${name}.yaml`);
+  const urls = ['www', 'canfar', 'ws_cadc', 'ws', 'ws_uv'].map((r) => `  ${r}: ${origin}`).join('\n');
+  writeFileSync(file, `name: ${name}\nurls:\n${urls}\nprobes:\n  http:\n    ca: ${caFile}\n`);
+  return file;
 }
 interface Rule {
   name: string;
@@ -59,6 +70,8 @@ function substitute(expr: string): string {
 describe('dashboard and alert rules on a real Prometheus scraping a real Pushgateway after real runs', () => {
   const gw = suiteGateway();
   let replica: Replica;
+  let secure: Replica;
+  let expiring: Replica;
   let prom: LocalPrometheus;
   let k8s: FakeK8s;
   const query = (expr: string) => prom.api<{ resultType: string; result: Sample[] }>('query', { query: expr });
@@ -77,12 +90,21 @@ describe('dashboard and alert rules on a real Prometheus scraping a real Pushgat
       PERFPULSE_PASSWORD: 'not-the-password',
     });
     assert.equal(fail.code, 1, fail.stderr);
-    // the service panels: one run of the service probes on the same replica
-    const probes = await runCli(['probe', 'http', '--env', profilePointingAt(replica.origin, 'lab'), '--pushgateway', gw.url], {
+    // the service and host panels: one run of the service probes on a replica serving HTTPS (and
+    // HTTP/2) with a chain made here, good for 90 days; and one on a replica whose throwaway
+    // certificate expires tomorrow, under its own env, for the certificate alert
+    const chain = makeChain({ ca: 120, intermediate: 100, leaf: 90 });
+    secure = await startReplica({ https: { key: chain.key, cert: chain.served }, http2: true });
+    const probes = await runCli(['probe', 'http', '--env', httpsProfile(secure.origin, 'lab', chain.caFile), '--pushgateway', gw.url], {
       PERFPULSE_USERNAME: DEMO_USER.username,
       PERFPULSE_PASSWORD: DEMO_USER.password,
     });
     assert.equal(probes.code, 0, probes.stderr);
+    expiring = await startReplica({ https: true });
+    const expiringCa = join(tmpDir(), 'ca.pem');
+    writeFileSync(expiringCa, expiring.certificate ?? '');
+    const soon = await runCli(['probe', 'http', '--env', httpsProfile(expiring.origin, 'tls', expiringCa), '--services', 'reg', '--pushgateway', gw.url]);
+    assert.equal(soon.code, 0, soon.stderr);
     // the Kubernetes panels: a single shot (gauges) with one kind forbidden, and a loop (histogram)
     k8s = await startFakeK8s();
     k8s.faults.set('configmaps', { status: 403 });
@@ -103,6 +125,8 @@ describe('dashboard and alert rules on a real Prometheus scraping a real Pushgat
     await prom?.stop();
     await k8s?.stop();
     await replica?.stop();
+    await secure?.stop();
+    await expiring?.stop();
   });
 
   it('the scraped series keep the pushed job, env and journey labels (honor_labels)', async () => {
@@ -186,7 +210,7 @@ describe('dashboard and alert rules on a real Prometheus scraping a real Pushgat
       const all = data.groups.flatMap((g) => g.rules);
       return all.length > 0 && all.every((r) => r.health !== 'unknown') ? all : undefined;
     });
-    assert.equal(rules.length, 5);
+    assert.equal(rules.length, 7);
     for (const r of rules) assert.equal(r.health, 'ok', `${r.name}: ${r.lastError}`);
   });
 
@@ -204,6 +228,24 @@ describe('dashboard and alert rules on a real Prometheus scraping a real Pushgat
     const failing = alerts.find((a) => a.labels.alertname === 'PerfpulseJourneyFailing');
     assert.match(failing?.annotations.description ?? '', /failing step: submit_credentials\./, 'the annotation names the failed step');
     const data = await prom.api<{ alerts: { labels: Record<string, string> }[] }>('alerts');
-    assert.ok(!data.alerts.some((a) => ['PerfpulseNothingPushed', 'PerfpulsePushFailing', 'PerfpulseJourneyNotPushed'].includes(a.labels.alertname ?? '')));
+    assert.ok(!data.alerts.some((a) => ['PerfpulseNothingPushed', 'PerfpulsePushFailing', 'PerfpulseJourneyNotPushed', 'PerfpulseCertificateInvalid'].includes(a.labels.alertname ?? '')));
+  });
+
+  it('the host panels and the certificate alert: 90 days left on lab, tomorrow on tls (pending), both chains valid, lab over HTTP/2', async () => {
+    const left = await query('min by (env, role) (perfpulse_http_tls_cert_expiry_timestamp_seconds) - time()');
+    const days = (env: string) => left.result.filter((s) => s.metric.env === env).map((s) => Number(s.value[1]) / 86400);
+    assert.equal(days('lab').length, 5);
+    assert.ok(days('lab').every((d) => d > 89 && d <= 90), `lab: ${days('lab')}`);
+    assert.ok(days('tls').length === 5 && days('tls').every((d) => d > 0 && d <= 1), `tls: ${days('tls')}`);
+    const valid = await query('perfpulse_http_tls_chain_valid');
+    assert.ok(valid.result.length === 10 && valid.result.every((s) => s.value[1] === '1'));
+    const versions = await query('perfpulse_http_version_info{env="lab"}');
+    assert.deepEqual([...new Set(versions.result.map((s) => s.metric.http_version))], ['http_2']);
+    const alerts = await eventually('the certificate alert is pending for tls', 60_000, async () => {
+      const data = await prom.api<{ alerts: { labels: Record<string, string>; state: string }[] }>('alerts');
+      const list = data.alerts.filter((a) => a.labels.alertname === 'PerfpulseCertificateExpiresSoon');
+      return list.length >= 5 ? list : undefined;
+    });
+    assert.deepEqual(alerts.map((a) => `${a.labels.env} ${a.labels.role} ${a.state}`).sort(), ['canfar', 'ws', 'ws_cadc', 'ws_uv', 'www'].map((r) => `tls ${r} pending`));
   });
 });
