@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { loadProfile } from '../src/config/profile.ts';
 import { HTTP_PHASES, PROBE_METRICS } from '../src/metrics/catalog-probes.ts';
 import { formatFinding, lintExposition } from '../src/metrics/lint.ts';
@@ -18,9 +18,10 @@ import { hostCheck } from '../src/probes/http/host-check.ts';
 import { HTTP_PROBES } from '../src/probes/http/registry.ts';
 import { runHttpProbes } from '../src/probes/http/run.ts';
 import type { HttpProbeOutcome } from '../src/results/probes.ts';
-import { startReplica, type Replica } from '../src/replica/server.ts';
+import { startReplica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
 import { runCli, tmpDir } from './support/helpers.ts';
+import { suiteReplica } from './support/replica.ts';
 import { assertNamingGuide } from './support/naming.ts';
 import { makeChain, notAfterSeconds, type Chain } from './support/tls-chain.ts';
 
@@ -40,14 +41,9 @@ const phasesOf = (fams: Family[], role: string) =>
   new Map(samplesOf(fams, M.httpPhase.name).filter((s) => s.labels.role === role).map((s) => [s.labels.phase as string, s.value]));
 
 describe('host_check over HTTPS: a chain the test made, its CA trusted through the profile', () => {
-  let chain: Chain;
-  let replica: Replica;
-  before(async () => {
-    // the intermediate expires first: the earliest notAfter of the chain is neither the leaf's nor the root's
-    chain = makeChain({ ca: 30, intermediate: 3, leaf: 10 });
-    replica = await startReplica({ https: { key: chain.key, cert: chain.served } });
-  });
-  after(() => replica.stop());
+  // the intermediate expires first: the earliest notAfter of the chain is neither the leaf's nor the root's
+  const chain: Chain = makeChain({ ca: 30, intermediate: 3, leaf: 10 });
+  const replica = suiteReplica({ https: { key: chain.key, cert: chain.served } });
 
   it('reports the exact notAfter of the chain, a valid chain, http_1_1 and the phases, for every URL role', async () => {
     const caLine = `probes:\n  http:\n    ca: ${chain.caFile}\n`;
@@ -115,11 +111,7 @@ describe('host_check over HTTPS: a chain the test made, its CA trusted through t
 });
 
 describe('the replica’s throwaway certificate (https: true)', () => {
-  let replica: Replica;
-  before(async () => {
-    replica = await startReplica({ https: true });
-  });
-  after(() => replica.stop());
+  const replica = suiteReplica({ https: true });
 
   it('is self-signed: invalid (DEPTH_ZERO_SELF_SIGNED_CERT) unless trusted, and its notAfter is what is reported', async () => {
     const certificate = replica.certificate ?? '';
@@ -142,11 +134,7 @@ describe('the replica’s throwaway certificate (https: true)', () => {
 });
 
 describe('phases move where the delay is', () => {
-  let replica: Replica;
-  before(async () => {
-    replica = await startReplica();
-  });
-  after(() => replica.stop());
+  const replica = suiteReplica();
 
   it('a first-byte delay D lands in first_byte of that role only; the phases sum to the whole, less than D apart', async () => {
     const D = 300;
@@ -213,13 +201,8 @@ describe('phases move where the delay is', () => {
 });
 
 describe('HTTP/2: the replica offering h2 over its HTTPS', () => {
-  let chain: Chain;
-  let replica: Replica;
-  before(async () => {
-    chain = makeChain({ ca: 30, intermediate: 20, leaf: 10 });
-    replica = await startReplica({ https: { key: chain.key, cert: chain.served }, http2: true });
-  });
-  after(() => replica.stop());
+  const chain: Chain = makeChain({ ca: 30, intermediate: 20, leaf: 10 });
+  const replica = suiteReplica({ https: { key: chain.key, cert: chain.served }, http2: true });
 
   it('the host check reports http_2 and every service probe passes over it, the login too', async () => {
     const r = await runHttpProbes({

@@ -25,6 +25,9 @@ export function suiteReplica(opts: ReplicaOptions = {}): Replica {
     get port() {
       return started().port;
     },
+    get certificate() {
+      return started().certificate;
+    },
     get faults() {
       return started().faults;
     },
