@@ -3,11 +3,9 @@
  * turns every failure into one line on stderr and a distinct exit code (src/errors.ts). Stack
  * traces only with PERFPULSE_DEBUG=1.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, UserError, oneLine } from '../errors.ts';
-import { PROJECT_ROOT } from '../runtime/runner/journeys.ts';
+import { PACKAGE } from '../package.ts';
 import { envsCommand, journeysCommand } from './commands/list.ts';
 import { pushCommandDefinition } from './commands/push.ts';
 import { probeCommand } from './commands/probe.ts';
@@ -16,15 +14,13 @@ import { runCommandDefinition } from './commands/run.ts';
 import { recordCommandDefinition } from './commands/record.ts';
 import { EXIT_CODES_HELP } from './help.ts';
 
-const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
-
 export function buildProgram(): Command {
   const program = new Command('perfpulse-journeys')
     .description(
       'Times what a CADC/CANFAR portal user feels: runs Playwright journeys in headless Chromium, times each step, ' +
         'and pushes the timings as labeled Prometheus metrics to a Pushgateway.',
     )
-    .version(pkg.version)
+    .version(PACKAGE.version)
     .addHelpText(
       'after',
       `

@@ -21,8 +21,8 @@ const indentAt = (code: string, index: number) => {
   return /^[ \t]*/.exec(code.slice(lineStart))?.[0].length ?? 0;
 };
 
-export function journeySteps(journey: string): StepInfo[] {
-  const source = readFileSync(journeyFile(journey), 'utf8');
+export function journeySteps(journey: string, file = journeyFile(journey)): StepInfo[] {
+  const source = readFileSync(file, 'utf8');
   // blank out comments (keeping offsets and line breaks) so documented steps are not counted
   const code = source.replace(/\/\*[\s\S]*?\*\/|^[ \t]*\/\/.*$/gm, (c) => c.replace(/[^\n]/g, ' '));
   const guards = [...code.matchAll(/^[ \t]*if\s*\(\s*!\s*([\w.]+)\s*\)\s*return\s*;?[ \t]*$/gm)].map((m) => ({
