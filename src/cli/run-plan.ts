@@ -15,7 +15,7 @@ import { faultTable, type FaultTable } from '../replica/faults.ts';
 import { DEMO_USER } from '../replica/users.ts';
 import { browserVersion, expectedChromiumVersion, resolveBrowserPath, versionWarning } from '../runtime/browser/browser.ts';
 import type { BrowserOptions } from '../runtime/browser/emulation.ts';
-import { selectJourneys } from '../runtime/runner/journeys.ts';
+import { selectJourneys, userJourneysDir } from '../runtime/runner/journeys.ts';
 import { browserOptionsFrom, type BrowserFlags } from './browser-flags.ts';
 import { parseOnly, spoolFromFlags, type DeliveryFlags } from './flags.ts';
 import { parseLoop, type Loop } from './loop.ts';
@@ -25,6 +25,8 @@ import { parseUsers } from './users.ts';
 export interface RunFlags extends DeliveryFlags, BrowserFlags {
   env: string;
   journeys?: string;
+  /** The user's own journeys, run beside the built-in ones (else the profile's journeys_dir). */
+  journeysDir?: string;
   pushgateway?: string;
   dryRun?: boolean;
   browser?: string;
@@ -53,6 +55,8 @@ export interface RunPlan {
   profile: EnvProfile;
   /** The journeys this process runs (after --journeys, --only and --shard). */
   journeys: string[];
+  /** --journeys-dir or the profile's journeys_dir, absolute: where the user's journeys among them are. */
+  journeysDir: string | undefined;
   /** The probes this process runs (shard 1 only), or undefined. */
   probes: ProbePlan | undefined;
   loop: Loop;
@@ -83,7 +87,8 @@ export async function planRun(flags: RunFlags, info: (line: string) => void): Pr
   if (flags.json && flags.dryRun) throw new UserError('--json and --dry-run do not go together: --dry-run prints the exposition text on stdout');
   const loop = parseLoop(flags);
   const shard = resolveShard(flags, process.env, info);
-  const selected = only === 'probes' ? [] : selectJourneys(flags.journeys);
+  const journeysDir = userJourneysDir(flags.journeysDir, profile);
+  const selected = only === 'probes' ? [] : selectJourneys(flags.journeys, journeysDir);
   const journeys = shard ? shardJourneys(selected, shard) : selected;
   const profileProbes = await planProbes(profile, only);
   const probes = shardRunsProbes(shard) ? profileProbes : undefined;
@@ -108,5 +113,5 @@ export async function planRun(flags: RunFlags, info: (line: string) => void): Pr
     nothingToRun = !journeys.length && !probes;
     if (nothingToRun) info(`shard ${shardName(shard)}: nothing to run, exiting 0`);
   }
-  return { flags, profile, journeys, probes, loop, shard, users, faults, gateway, credentials, browserPath, browserOptions, access, spool, nothingToRun };
+  return { flags, profile, journeys, journeysDir, probes, loop, shard, users, faults, gateway, credentials, browserPath, browserOptions, access, spool, nothingToRun };
 }
