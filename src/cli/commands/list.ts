@@ -1,5 +1,5 @@
 /** `perfpulse-journeys envs` and `perfpulse-journeys journeys`: what this installation has. */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { URL_ROLES, builtinEnvNames, loadProfile } from '../../config/profile.ts';
 import { journeySteps } from '../../runtime/runner/journey-steps.ts';
 import { journeyFiles, userJourneysDir } from '../../runtime/runner/journeys.ts';
@@ -26,7 +26,7 @@ const OPTION_HINTS: Record<string, string> = { launch: '--launch-sessions' };
 export function journeysCommand(): Command {
   return new Command('journeys')
     .description('list the journeys a run can have, built-in and your own (--journeys-dir), each with its steps (the step label values)')
-    .option('--journeys-dir <dir>', "also your own <name>.journey.ts files there (default: the --env profile's journeys_dir)")
+    .addOption(new Option('--journeys-dir <dir>', "also your own <name>.journey.ts files there (default: the --env profile's journeys_dir)").env('PERFPULSE_JOURNEYS_DIR'))
     .option('-e, --env <name|file>', 'take journeys_dir from this env profile')
     .option('--json', 'one JSON document: [{journey, from, file, steps: [{step, optional, when?}]}]', false)
     .addHelpText(

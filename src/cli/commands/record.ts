@@ -44,7 +44,7 @@ export function recordCommandDefinition(): Command {
     .addOption(new Option('-e, --env <name|file>', `env profile: ${builtinEnvNames().join(', ')}, or a .yaml file`).default('local'))
     .option('--start <path>', 'where the browser starts: a path on www, or <role>:<path> (role www, canfar, ws_cadc, ws, ws_uv)', '/en/')
     .option('--no-login', 'start logged out even when credentials are set (to record a login)')
-    .option('--journeys-dir <dir>', "write it there, as one of your journeys (default: the --env profile's journeys_dir, else ./journeys outside a checkout)")
+    .addOption(new Option('--journeys-dir <dir>', "write it there, as one of your journeys (default: the --env profile's journeys_dir, else ./journeys outside a checkout)").env('PERFPULSE_JOURNEYS_DIR'))
     .option('--force', 'overwrite <name>.journey.ts if it exists', false)
     .option('--from <file>', 'convert this Playwright Test recording instead of opening a browser')
     .addOption(new Option('--browser <path>', 'Chromium executable (default: Playwright\'s own if installed, else /usr/bin/chromium)').env('PERFPULSE_BROWSER'))

@@ -77,7 +77,7 @@ export function runCommandDefinition(): Command {
     .description('run journeys on an env and push their timings (the default command)')
     .addOption(new Option('-e, --env <name|file>', `env profile: ${builtinEnvNames().join(', ')}, or a .yaml file`).default('local'))
     .option('-j, --journeys <list>', `comma-separated journeys to run (default: all, the built-in ${availableJourneys().join(', ')} and those of --journeys-dir)`)
-    .option('--journeys-dir <dir>', "your own <name>.journey.ts files, run beside the built-in journeys (default: the env profile's journeys_dir)")
+    .addOption(new Option('--journeys-dir <dir>', "your own <name>.journey.ts files, run beside the built-in journeys (default: the env profile's journeys_dir)").env('PERFPULSE_JOURNEYS_DIR'))
     .addOption(new Option('--pushgateway <url>', 'Pushgateway base URL; user-info becomes Basic auth').env('PERFPULSE_PUSHGATEWAY'))
     .option('--dry-run', 'print the Prometheus exposition text to stdout and push nothing', false)
     .addOption(
