@@ -26,4 +26,10 @@ export const PACKAGE_ROOT = COMPILED ? resolve(CODE_ROOT, '..') : CODE_ROOT;
 /** What a TypeScript file of ours is called where this code runs: `x.ts` from the sources, `x.js` compiled. */
 export const CODE_EXT = COMPILED ? '.js' : '.ts';
 
-export const PACKAGE: { name: string; version: string } = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8'));
+export const PACKAGE: {
+  name: string;
+  version: string;
+  engines: { node: string };
+  /** `node`: the Node this project pins (the npm `node` package). */
+  devDependencies?: Record<string, string>;
+} = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8'));

@@ -12,6 +12,7 @@ import { probeCommand } from './commands/probe.ts';
 import { metricsCommand } from './commands/metrics.ts';
 import { runCommandDefinition } from './commands/run.ts';
 import { recordCommandDefinition } from './commands/record.ts';
+import { initCommandDefinition } from './commands/init.ts';
 import { EXIT_CODES_HELP } from './help.ts';
 
 export function buildProgram(): Command {
@@ -32,6 +33,8 @@ Examples:
       the journeys and their steps; \`perfpulse-journeys <command> --help\` explains each command
   $ perfpulse-journeys record my_journey --env local
       record a new journey in a headed browser (needs a display, or xvfb-run -a)
+  $ perfpulse-journeys init my-monitoring
+      a project of your own: the package pinned, an env profile, your journeys, a kustomize overlay
 
 Getting started, then running it every 5 minutes:
   1. perfpulse-journeys --env local            all of it on this machine, nothing to configure
@@ -50,6 +53,7 @@ Getting started, then running it every 5 minutes:
   program.addCommand(probeCommand());
   program.addCommand(metricsCommand());
   program.addCommand(recordCommandDefinition());
+  program.addCommand(initCommandDefinition());
   program.addHelpText('after', EXIT_CODES_HELP);
   // subcommands inherit exitOverride/output only when set before they are added: apply to all
   for (const cmd of program.commands) {

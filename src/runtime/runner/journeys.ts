@@ -5,7 +5,7 @@
  * beside them (outside node_modules, so Playwright compiles their TypeScript). A user's journey may
  * not take a built-in's name: the name is its `journey` label value.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../../errors.ts';
 import { SLUG } from '../../metrics/labels.ts';
@@ -44,7 +44,8 @@ function userJourneys(dir: string, builtIn: readonly string[]): JourneyFile[] {
     throw new UserError(`journeys dir ${dir}: no such directory`);
   }
   if (!isDir) throw new UserError(`journeys dir ${dir} is not a directory`);
-  const found = filesIn(dir, USER_SUFFIX);
+  // by their real paths: in a Kubernetes ConfigMap volume each file is a symlink, and Playwright collects only real files
+  const found = filesIn(dir, USER_SUFFIX).map((j) => ({ ...j, file: realpathSync(j.file) }));
   if (!found.length) throw new UserError(`journeys dir ${dir} has no *${USER_SUFFIX} file`);
   for (const j of found) {
     if (!SLUG.test(j.name)) throw new UserError(`journeys dir ${dir}: ${j.name}${USER_SUFFIX} is not named as a journey: use lower-case letters, digits and _, starting with a letter`);
