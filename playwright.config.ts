@@ -11,8 +11,9 @@
  * The run's journeys are chosen by file (`testMatch`, the handoff's journeyFiles), not by CLI filters:
  * Playwright matches a filter against a test's location, which is the journey API's `test()` call,
  * and for a compiled journey it moves its file's location there too. With --journeys-dir the user's
- * journeys are a second project, with their own testDir.
+ * journeys are a second project, with their folder as its testDir.
  */
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, browserEnv } from './src/runtime/browser/browser.ts';
@@ -30,12 +31,14 @@ const browserOptions = handoff.browserOptions ?? DEFAULT_BROWSER_OPTIONS;
 const reporter = (name: string) => fileURLToPath(new URL(`./src/runtime/reporters/${name}${CODE_EXT}`, import.meta.url));
 /** Exactly these files (absolute paths). */
 const files = (paths: string[]) => paths.map((p) => new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+// --journeys-dir: the folder(s) the user's journey files really are in (a ConfigMap volume's are behind symlinks)
+const userDirs = [...new Set((handoff.journeyFiles ?? []).map((f) => dirname(f)).filter((d) => d !== JOURNEYS_DIR))];
 
 export default defineConfig<object, { handoff: RunHandoff }>({
   testDir: JOURNEYS_DIR,
   testMatch: files(handoff.journeyFiles ?? []),
   // --journeys-dir: the user's journeys beside the built-in ones (the CLI has checked that no name clashes)
-  ...(handoff.journeysDir ? { projects: [{ name: 'built-in' }, { name: 'user', testDir: handoff.journeysDir }] } : {}),
+  ...(userDirs.length ? { projects: [{ name: 'built-in' }, ...userDirs.map((testDir, i) => ({ name: `user${i ? ` ${i + 1}` : ''}`, testDir }))] } : {}),
   outputDir: handoff.outputDir,
   // --users N: N workers, each running every selected journey once (repeatEach); one user is one worker.
   workers: handoff.users ?? 1,
