@@ -41,7 +41,9 @@ Getting started, then running it every 5 minutes:
   2. PERFPULSE_USERNAME=me PERFPULSE_PASSWORD_FILE=./pw perfpulse-journeys --env prod --dry-run
                                                the real portal, printed instead of pushed
   3. README.md "Deploying": the image, a Secret, deploy/k8s (CronJob every 5 min, RBAC, env
-     ConfigMap), deploy/prometheus (scrape config, alert rules), deploy/grafana (the dashboard).`,
+     ConfigMap, spool claim), deploy/prometheus (scrape config, alert rules), deploy/grafana (the
+     dashboard), deploy/monitoring (the same for kube-prometheus-stack); perfpulse-journeys init
+     writes a project with your journeys and a kustomize overlay of them.`,
     )
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`perfpulse-journeys: ${text.replace(/^error: /, '')}`) });
