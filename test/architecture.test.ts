@@ -32,7 +32,7 @@ type Room =
 /** Which files make each room: a path, or a folder (ending in /). The longest match wins. */
 const ROOMS: Record<Room, string[]> = {
   // plain helpers every room may use
-  shared: ['src/errors.ts', 'src/net.ts'],
+  shared: ['src/errors.ts', 'src/net.ts', 'src/package.ts'],
   // metric names, jobs and label rules (the naming guide's one place): read by every room that names a series or a step
   vocabulary: ['src/metrics/catalog.ts', 'src/metrics/catalog-probes.ts', 'src/metrics/labels.ts'],
   results: ['src/results/'],

@@ -8,12 +8,16 @@
  * - `promtool check rules` and `promtool test rules`;
  * - the Grafana dashboard against the dashboard types of `@grafana/schema` (unknown fields too), and
  *   every metric a dashboard panel or an alert uses is in the metric catalog;
- * - the Dockerfile's Chromium major is the one the pinned Playwright expects.
+ * - the Dockerfile's Chromium major is the one the pinned Playwright expects;
+ * - what `kubectl kustomize` renders of the base and of an overlay with the journeys, monitoring
+ *   and pushgateway components: every object against its schema (the Prometheus Operator's kinds
+ *   from @kubernetes-models/prometheus-operator), the spool on a claim, the PrometheusRule's groups
+ *   equal to the rule file, the ServiceMonitor on the Pushgateway Service, the dashboard ConfigMap.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
@@ -22,6 +26,7 @@ import { loadProfile } from '../src/config/profile.ts';
 import { allMetrics } from '../src/metrics/catalog.ts';
 import { expectedChromiumVersion } from '../src/runtime/browser/browser.ts';
 import { PROJECT_ROOT } from '../src/runtime/runner/journeys.ts';
+import { DASHBOARD_CONFIGMAP_FILE, DASHBOARD_FILE, PROMETHEUS_RULE_FILE, RULES_FILE, dashboardConfigMap, prometheusRule } from '../scripts/monitoring.ts';
 import { dashboardQueries, metricNamesIn, PUSHGATEWAY_METRICS, ruleExpressions } from './support/deploy.ts';
 import { tmpDir } from './support/helpers.ts';
 
@@ -48,8 +53,10 @@ const one = (kind: string, name?: string): Obj => {
   assert.equal(found.length, 1, `exactly one ${kind}${name ? ` ${name}` : ''} in deploy/k8s`);
   return found[0] as Obj;
 };
-/** The model module of kubernetes-models for an apiVersion and kind: <apiVersion>/<Kind>.js. */
-const modelPath = (apiVersion: string, kind: string) => join(MODELS, apiVersion, `${kind}.js`);
+const OPERATOR_MODELS = join(PROJECT_ROOT, 'node_modules', '@kubernetes-models', 'prometheus-operator');
+/** The model module for an apiVersion and kind: <apiVersion>/<Kind>.js of kubernetes-models, or of the Prometheus Operator's models. */
+const modelPath = (apiVersion: string, kind: string) =>
+  join(apiVersion.startsWith('monitoring.coreos.com/') ? OPERATOR_MODELS : MODELS, apiVersion, `${kind}.js`);
 
 /** Kubernetes quantity (Mi, Gi, m, plain) as a number of bytes or cores. */
 function quantity(q: string | number): number {
@@ -228,6 +235,163 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
   });
 });
 
+/** `kubectl kustomize <dir>`, parsed as Kubernetes does (YAML 1.1). */
+function kustomize(dir: string): Obj[] {
+  const r = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+  assert.equal(r.error, undefined, 'kubectl is installed (npm run setup)');
+  const version = () => spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ').trim();
+  // components need kustomize >= 3.7 (kubectl >= 1.21); Debian bookworm's kubernetes-client 1.20 is older
+  assert.equal(r.status, 0, `${r.stderr} (${version()})`);
+  return parseAllDocuments(r.stdout, { version: '1.1' }).map((d) => d.toJS() as Obj);
+}
+
+/** An operator's overlay: the base plus the journeys, monitoring and pushgateway components, one line each. */
+function overlay(): string {
+  const dir = tmpDir('perfpulse-overlay-');
+  symlinkSync(DEPLOY, join(dir, 'deploy')); // as node_modules/perfpulse-journeys/deploy is for a user of the package
+  mkdirSync(join(dir, 'journeys'));
+  writeFileSync(join(dir, 'journeys', 'my_flow.journey.ts'), "import { journey } from 'perfpulse-journeys';\n");
+  writeFileSync(
+    join(dir, 'kustomization.yaml'),
+    `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - deploy/k8s
+components:
+  - deploy/journeys
+  - deploy/monitoring
+  - deploy/pushgateway
+configMapGenerator:
+  - name: perfpulse-user-journeys
+    namespace: perfpulse
+    files: [journeys/my_flow.journey.ts]
+`,
+  );
+  return dir;
+}
+
+/** Every object validates against its kind's schema, and has no field its API types do not know. */
+async function assertValid(objs: Obj[], where: string): Promise<void> {
+  for (const doc of objs) {
+    const path = modelPath(doc.apiVersion, doc.kind);
+    assert.ok(existsSync(path), `${where}: no schema for ${doc.apiVersion} ${doc.kind}`);
+    const Model = (await import(pathToFileURL(path).href))[doc.kind];
+    assert.doesNotThrow(() => new Model(doc).validate(), `${where}: ${doc.kind} ${doc.metadata?.name ?? ''}`);
+  }
+  assert.deepEqual(excessPropertyErrors(objs.map((doc) => ({ module: modelPath(doc.apiVersion, doc.kind), type: `I${doc.kind}`, value: doc }))), [], where);
+}
+
+describe('kubectl kustomize: the base, and an overlay with the components', () => {
+  const base = kustomize(K8S);
+  const full = kustomize(overlay());
+  const find = (objs: Obj[], kind: string, name?: string) => {
+    const found = objs.filter((o) => o.kind === kind && (!name || o.metadata.name.startsWith(name)));
+    assert.equal(found.length, 1, `one ${kind} ${name ?? ''}`);
+    return found[0] as Obj;
+  };
+  const cronPod = (objs: Obj[]) => find(objs, 'CronJob').spec.jobTemplate.spec.template.spec as Obj;
+
+  it('every rendered object validates against the schema of its kind, with no unknown field (the Operator kinds too)', async () => {
+    await assertValid(base, 'deploy/k8s');
+    await assertValid(full, 'overlay');
+    const kinds = new Set(full.map((o) => o.kind));
+    for (const k of ['CronJob', 'PersistentVolumeClaim', 'PrometheusRule', 'ServiceMonitor', 'Deployment', 'Service']) assert.ok(kinds.has(k), `the overlay renders a ${k}`);
+    // and the Operator's schema is live: a wrong type in a ServiceMonitor is caught
+    const sm = structuredClone(find(full, 'ServiceMonitor'));
+    sm.spec.endpoints[0].honorLabels = 'yes';
+    const Model = (await import(pathToFileURL(modelPath(sm.apiVersion, sm.kind)).href)).ServiceMonitor;
+    assert.throws(() => new Model(sm).validate(), /honorLabels/);
+  });
+
+  it("the CronJob keeps its spool on the PersistentVolumeClaim: PERFPULSE_SPOOL_DIR is under the claim's mount", () => {
+    for (const objs of [base, full]) {
+      const pod = cronPod(objs);
+      const c = pod.containers[0] as Obj;
+      const spool = (c.env as Obj[]).find((e) => e.name === 'PERFPULSE_SPOOL_DIR')?.value as string;
+      assert.ok(spool, 'PERFPULSE_SPOOL_DIR is set');
+      const mount = (c.volumeMounts as Obj[]).find((m) => spool === m.mountPath || spool.startsWith(`${m.mountPath}/`)) as Obj;
+      assert.ok(mount, `${spool} is on a mount`);
+      const volume = (pod.volumes as Obj[]).find((v) => v.name === mount.name) as Obj;
+      const claim = volume.persistentVolumeClaim?.claimName;
+      assert.ok(claim, `${mount.mountPath} is a PersistentVolumeClaim, not ${Object.keys(volume).join(', ')}`);
+      const pvc = find(objs, 'PersistentVolumeClaim', claim);
+      assert.equal(pvc.metadata.namespace, find(objs, 'CronJob').metadata.namespace);
+      assert.ok(quantity(pvc.spec.resources.requests.storage) >= 64 * 2 ** 20, 'room for the spool (500 pushes at most)');
+      assert.ok(!mount.readOnly);
+    }
+  });
+
+  it('the campaign Job: every index spools into a folder of its own on the same claim', () => {
+    const job = one('Job', 'perfpulse-campaign');
+    const pod = job.spec.template.spec as Obj;
+    const c = pod.containers[0] as Obj;
+    const env = c.env as Obj[];
+    const spool = env.find((e) => e.name === 'PERFPULSE_SPOOL_DIR')?.value as string;
+    assert.match(spool, /\$\(JOB_COMPLETION_INDEX\)/, 'one folder per Job index');
+    const index = env.findIndex((e) => e.name === 'JOB_COMPLETION_INDEX');
+    assert.ok(index >= 0 && index < env.findIndex((e) => e.name === 'PERFPULSE_SPOOL_DIR'), 'JOB_COMPLETION_INDEX is defined before it (Kubernetes expands only earlier variables)');
+    assert.equal(env[index]?.valueFrom?.fieldRef?.fieldPath, "metadata.annotations['batch.kubernetes.io/job-completion-index']");
+    const mount = (c.volumeMounts as Obj[]).find((m) => spool.startsWith(`${m.mountPath}/`)) as Obj;
+    const volume = (pod.volumes as Obj[]).find((v) => v.name === mount.name) as Obj;
+    assert.equal(volume.persistentVolumeClaim?.claimName, cronPod(base).volumes.find((v: Obj) => v.persistentVolumeClaim)?.persistentVolumeClaim.claimName);
+    const cronSpool = (cronPod(base).containers[0].env as Obj[]).find((e) => e.name === 'PERFPULSE_SPOOL_DIR')?.value;
+    assert.notEqual(posix.dirname(cronSpool), spool, 'the CronJob has a folder of its own too');
+  });
+
+  it('the PrometheusRule groups equal the rule file that promtool tests; the generated files are what npm run deploy:monitoring makes', () => {
+    const rule = find(full, 'PrometheusRule');
+    const file = (parseAllDocuments(readFileSync(RULES_FILE, 'utf8'))[0]?.toJS() as Obj).groups;
+    assert.deepEqual(rule.spec.groups, file);
+    assert.equal(readFileSync(PROMETHEUS_RULE_FILE, 'utf8'), prometheusRule(), 'deploy/monitoring/prometheusrule.yaml is stale: run npm run deploy:monitoring');
+    assert.equal(readFileSync(DASHBOARD_CONFIGMAP_FILE, 'utf8'), dashboardConfigMap(), 'deploy/monitoring/grafana-dashboard.yaml is stale: run npm run deploy:monitoring');
+    // the comparison is live: a changed threshold is a difference
+    const changed = structuredClone(file);
+    changed[0].rules[0].expr = `${changed[0].rules[0].expr} + 1`;
+    assert.notDeepEqual(rule.spec.groups, changed);
+  });
+
+  it('the ServiceMonitor selects the Pushgateway Service the CronJob pushes to, by a port it has, with honorLabels: true', () => {
+    const sm = find(full, 'ServiceMonitor');
+    const svc = find(full, 'Service', 'pushgateway');
+    assert.ok((sm.spec.namespaceSelector.matchNames as string[]).includes(svc.metadata.namespace));
+    for (const [k, v] of Object.entries(sm.spec.selector.matchLabels as Record<string, string>)) assert.equal(svc.metadata.labels?.[k], v, `the Service has ${k}=${v}`);
+    const endpoint = sm.spec.endpoints[0] as Obj;
+    assert.equal(endpoint.honorLabels, true, 'job, env and journey stay the pushed ones');
+    const port = (svc.spec.ports as Obj[]).find((p) => p.name === endpoint.port) as Obj;
+    assert.ok(port, `the Service has a port named ${endpoint.port}`);
+    const pushTo = new URL((cronPod(full).containers[0].env as Obj[]).find((e) => e.name === 'PERFPULSE_PUSHGATEWAY')?.value);
+    assert.equal(pushTo.host, `${svc.metadata.name}.${svc.metadata.namespace}.svc:${port.port}`, 'the CronJob pushes to that Service');
+    // the Deployment behind it serves that port and keeps its groups on a claim (a restart keeps them)
+    const gw = find(full, 'Deployment', 'pushgateway');
+    for (const [k, v] of Object.entries(svc.spec.selector as Record<string, string>)) assert.equal(gw.spec.template.metadata.labels[k], v);
+    const c = gw.spec.template.spec.containers[0] as Obj;
+    const file = (c.args as string[]).find((a) => a.startsWith('--persistence.file='))?.split('=')[1] as string;
+    const mount = (c.volumeMounts as Obj[]).find((m) => file.startsWith(`${m.mountPath}/`)) as Obj;
+    const claim = (gw.spec.template.spec.volumes as Obj[]).find((v) => v.name === mount.name)?.persistentVolumeClaim?.claimName;
+    assert.ok(claim && find(full, 'PersistentVolumeClaim', claim), 'the persistence file is on a claim');
+  });
+
+  it('the dashboard ConfigMap is labelled grafana_dashboard: "1" and holds deploy/grafana/perfpulse-journeys.json', () => {
+    const cm = find(full, 'ConfigMap', 'perfpulse-journeys-dashboard');
+    assert.equal(cm.metadata.labels.grafana_dashboard, '1');
+    const [key, json] = Object.entries(cm.data as Record<string, string>)[0] as [string, string];
+    assert.match(key, /\.json$/);
+    assert.deepEqual(JSON.parse(json), JSON.parse(readFileSync(DASHBOARD_FILE, 'utf8')));
+  });
+
+  it("the journeys component mounts the overlay's ConfigMap of journeys where PERFPULSE_JOURNEYS_DIR points", () => {
+    const pod = cronPod(full);
+    const c = pod.containers[0] as Obj;
+    const dir = (c.env as Obj[]).find((e) => e.name === 'PERFPULSE_JOURNEYS_DIR')?.value;
+    const mount = (c.volumeMounts as Obj[]).find((m) => m.mountPath === dir) as Obj;
+    const cm = find(full, 'ConfigMap', 'perfpulse-user-journeys');
+    assert.equal((pod.volumes as Obj[]).find((v) => v.name === mount.name)?.configMap?.name, cm.metadata.name);
+    assert.deepEqual(Object.keys(cm.data), ['my_flow.journey.ts']);
+    assert.equal(dir, '/app/journeys', "in /app, where the image's node_modules/perfpulse-journeys is found");
+    assert.ok(!(cronPod(base).containers[0].env as Obj[]).some((e) => e.name === 'PERFPULSE_JOURNEYS_DIR'), 'the base runs the built-in journeys only');
+  });
+});
+
 describe('yamllint (deploy/)', () => {
   it('passes on every YAML file under deploy/ with deploy/.yamllint.yaml', () => {
     const r = spawnSync('yamllint', ['-s', '-c', join(DEPLOY, '.yamllint.yaml'), DEPLOY], { encoding: 'utf8' });
@@ -376,6 +540,21 @@ describe('Dockerfile', () => {
     assert.ok(entry.at(-1)?.endsWith('bin/perfpulse-journeys.js'));
     assert.match(dockerfile, /apt-get install[^\n]*\btini\b/);
     assert.ok(!/playwright install/.test(dockerfile), 'no browser download');
+  });
+
+  it('installs the tarball `npm pack` makes, so the image and the npm package are one artefact', () => {
+    const stages = dockerfile.split(/^FROM /m).slice(1);
+    assert.equal(stages.length, 2, 'a stage that packs, and the image');
+    const [pack, image] = stages as [string, string];
+    const dest = /^RUN npm pack --pack-destination (\S+)$/m.exec(pack)?.[1];
+    assert.ok(dest, 'the first stage runs npm pack');
+    for (const m of pack.matchAll(/^COPY (.+) \S+$/gm)) for (const f of (m[1] as string).split(' ')) assert.ok(existsSync(join(PROJECT_ROOT, f)), `COPY ${f}`);
+    assert.match(image, new RegExp(`^COPY --from=\\S+ ${dest}/? `, 'm'));
+    assert.match(image, /npm install --omit=dev [^\n]*perfpulse-journeys-\*\.tgz/);
+    assert.ok(![...image.matchAll(/^COPY (?!--from=)/gm)].length, 'nothing from the checkout but the tarball');
+    const entry = JSON.parse(/^ENTRYPOINT\s+(\[.*\])/m.exec(image)?.[1] ?? '[]') as string[];
+    assert.equal(entry.at(-1), '/app/node_modules/perfpulse-journeys/bin/perfpulse-journeys.js', 'the bin of the installed package');
+    assert.match(image, /"type":"module"/, "/app is an ES-module project, for the journeys in /app/journeys");
   });
 
   it("the base image's Debian release ships the Chromium major Playwright expects (checked on a host of that release)", (t) => {

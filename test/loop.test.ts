@@ -286,7 +286,7 @@ describe('perfpulse-journeys journeys', () => {
     }
     const text = await runCli(['journeys']);
     assert.equal(text.code, 0, text.stderr);
-    assert.match(text.stdout, /^login\n {2}open_login_page\n {2}submit_credentials\n/m);
+    assert.match(text.stdout, /^login  \(built-in\)\n {2}open_login_page\n {2}submit_credentials\n/m);
     assert.match(text.stdout, /^ {2}launch_session\s+only with --launch-sessions$/m);
     assert.match(text.stdout, /^ {2}list_sessions$/m);
   });

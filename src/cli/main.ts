@@ -3,20 +3,17 @@
  * turns every failure into one line on stderr and a distinct exit code (src/errors.ts). Stack
  * traces only with PERFPULSE_DEBUG=1.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, UserError, oneLine } from '../errors.ts';
-import { PROJECT_ROOT } from '../runtime/runner/journeys.ts';
+import { PACKAGE } from '../package.ts';
 import { envsCommand, journeysCommand } from './commands/list.ts';
 import { pushCommandDefinition } from './commands/push.ts';
 import { probeCommand } from './commands/probe.ts';
 import { metricsCommand } from './commands/metrics.ts';
 import { runCommandDefinition } from './commands/run.ts';
 import { recordCommandDefinition } from './commands/record.ts';
+import { initCommandDefinition } from './commands/init.ts';
 import { EXIT_CODES_HELP } from './help.ts';
-
-const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
 
 export function buildProgram(): Command {
   const program = new Command('perfpulse-journeys')
@@ -24,7 +21,7 @@ export function buildProgram(): Command {
       'Times what a CADC/CANFAR portal user feels: runs Playwright journeys in headless Chromium, times each step, ' +
         'and pushes the timings as labeled Prometheus metrics to a Pushgateway.',
     )
-    .version(pkg.version)
+    .version(PACKAGE.version)
     .addHelpText(
       'after',
       `
@@ -36,13 +33,17 @@ Examples:
       the journeys and their steps; \`perfpulse-journeys <command> --help\` explains each command
   $ perfpulse-journeys record my_journey --env local
       record a new journey in a headed browser (needs a display, or xvfb-run -a)
+  $ perfpulse-journeys init my-monitoring
+      a project of your own: the package pinned, an env profile, your journeys, a kustomize overlay
 
 Getting started, then running it every 5 minutes:
   1. perfpulse-journeys --env local            all of it on this machine, nothing to configure
   2. PERFPULSE_USERNAME=me PERFPULSE_PASSWORD_FILE=./pw perfpulse-journeys --env prod --dry-run
                                                the real portal, printed instead of pushed
   3. README.md "Deploying": the image, a Secret, deploy/k8s (CronJob every 5 min, RBAC, env
-     ConfigMap), deploy/prometheus (scrape config, alert rules), deploy/grafana (the dashboard).`,
+     ConfigMap, spool claim), deploy/prometheus (scrape config, alert rules), deploy/grafana (the
+     dashboard), deploy/monitoring (the same for kube-prometheus-stack); perfpulse-journeys init
+     writes a project with your journeys and a kustomize overlay of them.`,
     )
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`perfpulse-journeys: ${text.replace(/^error: /, '')}`) });
@@ -54,6 +55,7 @@ Getting started, then running it every 5 minutes:
   program.addCommand(probeCommand());
   program.addCommand(metricsCommand());
   program.addCommand(recordCommandDefinition());
+  program.addCommand(initCommandDefinition());
   program.addHelpText('after', EXIT_CODES_HELP);
   // subcommands inherit exitOverride/output only when set before they are added: apply to all
   for (const cmd of program.commands) {

@@ -16,7 +16,7 @@ import { DEMO_USER } from '../replica/users.ts';
 import { browserVersion, expectedChromiumVersion, resolveBrowserPath, versionWarning } from '../runtime/browser/browser.ts';
 import type { BrowserOptions } from '../runtime/browser/emulation.ts';
 import { resolveJourneyOptions } from '../runtime/runner/declarations.ts';
-import { selectJourneys } from '../runtime/runner/journeys.ts';
+import { selectJourneys, userJourneysDir } from '../runtime/runner/journeys.ts';
 import { browserOptionsFrom, type BrowserFlags } from './browser-flags.ts';
 import { parseOnly, spoolFromFlags, type DeliveryFlags } from './flags.ts';
 import { parseLoop, type Loop } from './loop.ts';
@@ -26,6 +26,8 @@ import { parseUsers } from './users.ts';
 export interface RunFlags extends DeliveryFlags, BrowserFlags {
   env: string;
   journeys?: string;
+  /** The user's own journeys, run beside the built-in ones (else the profile's journeys_dir). */
+  journeysDir?: string;
   pushgateway?: string;
   dryRun?: boolean;
   browser?: string;
@@ -57,6 +59,8 @@ export interface RunPlan {
   profile: EnvProfile;
   /** The journeys this process runs (after --journeys, --only and --shard). */
   journeys: string[];
+  /** --journeys-dir or the profile's journeys_dir, absolute: where the user's journeys among them are. */
+  journeysDir: string | undefined;
   /** The probes this process runs (shard 1 only), or undefined. */
   probes: ProbePlan | undefined;
   loop: Loop;
@@ -80,13 +84,15 @@ export interface RunPlan {
 }
 
 export async function planRun(flags: RunFlags, info: (line: string) => void): Promise<RunPlan> {
-  const profile = await withJourneyOptions(loadProfile(flags.env), flags.launchSessions ?? false);
+  const loaded = loadProfile(flags.env);
+  const journeysDir = userJourneysDir(flags.journeysDir, loaded);
+  const profile = await withJourneyOptions(loaded, flags.launchSessions ?? false, journeysDir);
   const only = parseOnly(flags.only);
   const browserOptions = browserOptionsFrom(flags); // --retries --trace --headed --throttle --device
   if (flags.json && flags.dryRun) throw new UserError('--json and --dry-run do not go together: --dry-run prints the exposition text on stdout');
   const loop = parseLoop(flags);
   const shard = resolveShard(flags, process.env, info);
-  const selected = only === 'probes' ? [] : selectJourneys(flags.journeys);
+  const selected = only === 'probes' ? [] : selectJourneys(flags.journeys, journeysDir);
   const journeys = shard ? shardJourneys(selected, shard) : selected;
   const profileProbes = await planProbes(profile, only);
   const probes = shardRunsProbes(shard) ? profileProbes : undefined;
@@ -111,15 +117,15 @@ export async function planRun(flags: RunFlags, info: (line: string) => void): Pr
     nothingToRun = !journeys.length && !probes;
     if (nothingToRun) info(`shard ${shardName(shard)}: nothing to run, exiting 0`);
   }
-  return { flags, profile, journeys, probes, loop, shard, users, faults, gateway, credentials, browserPath, browserOptions, access, spool, nothingToRun };
+  return { flags, profile, journeys, journeysDir, probes, loop, shard, users, faults, gateway, credentials, browserPath, browserOptions, access, spool, nothingToRun };
 }
 
 /**
- * The profile with every journey's options: its `journeys:` section checked against the journeys'
- * own schemas, defaults filled in; `--launch-sessions` then switches science_portal's `launch` on.
+ * The profile with every journey's options (the user's `journeysDir` too): its `journeys:` section
+ * checked against the journeys' own schemas, defaults filled in; `--launch-sessions` then switches science_portal's `launch` on.
  */
-export async function withJourneyOptions(profile: EnvProfile, launchSessions: boolean): Promise<EnvProfile> {
-  const journeys = await resolveJourneyOptions(profile.journeys, `env profile ${profile.source}`);
+export async function withJourneyOptions(profile: EnvProfile, launchSessions: boolean, journeysDir?: string): Promise<EnvProfile> {
+  const journeys = await resolveJourneyOptions(profile.journeys, `env profile ${profile.source}`, journeysDir);
   if (launchSessions && journeys.science_portal) journeys.science_portal = { ...journeys.science_portal, launch: true };
   return { ...profile, journeys };
 }

@@ -7,7 +7,7 @@
  * the same schema (docs/environments.md).
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.ts';
@@ -41,6 +41,8 @@ export interface EnvProfile {
   replicaFaults: string[];
   /** API probes a run adds to the journeys (optional `probes:` section, ./probes-section.ts). */
   probes?: ProbesConfig;
+  /** `journeys_dir:`, absolute (relative to the profile file's folder): the user's own journeys, run beside the built-in ones. */
+  journeysDir?: string;
 }
 
 const BUILTIN_DIR = join(dirname(fileURLToPath(import.meta.url)), 'envs');
@@ -116,7 +118,10 @@ export function parseProfile(text: string, source: string): EnvProfile {
   const journeys = parseJourneysSection(doc.journeys, fail);
   const replicaFaults = parseReplicaFaults(doc.replica_faults, replica, fail);
   const probes = parseProbesSection(doc.probes, source);
-  return { name, description, replica, urls, source, journeys, replicaFaults, ...(probes ? { probes } : {}) };
+  const dir = doc.journeys_dir;
+  if (dir !== undefined && (typeof dir !== 'string' || !dir)) return fail('journeys_dir must be a folder path (relative to the profile file)');
+  const journeysDir = dir === undefined ? undefined : resolve(source.startsWith('builtin:') ? '.' : dirname(source), dir);
+  return { name, description, replica, urls, source, journeys, replicaFaults, ...(probes ? { probes } : {}), ...(journeysDir ? { journeysDir } : {}) };
 }
 
 /** Fills `{replica}` in every URL with the replica's origin. */

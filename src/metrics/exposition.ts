@@ -5,15 +5,13 @@
  * One-shot runs export gauges (see docs/decisions.md): a histogram pushed once per run would carry
  * one observation and mislead. A value that was not measured is left out, never sent as 0.
  */
-import { readFileSync } from 'node:fs';
 import { Registry } from 'prom-client';
 import { gaugeOf } from './instruments.ts';
 import { JOURNEY_MEASURES, METRICS } from './catalog.ts';
 import { journeyDurations, journeyRuns, spreadOf, stepDurations, stepNames, type JourneyRuns } from '../results/multi-user.ts';
 import type { JourneyResult, PageTiming } from '../results/results.ts';
 import type { MeasuredRun } from '../results/run.ts';
-
-const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+import { PACKAGE } from '../package.ts';
 
 /** Per-page browser timings: catalog key → the PageTiming field it exports and its scale to base units. */
 const PAGE_GAUGES: Array<[keyof typeof METRICS, keyof PageTiming, number]> = [
@@ -86,7 +84,7 @@ export function registryFor(env: string, journeys: readonly JourneyRuns[], condi
     if (m.calibrationMs?.length) harnessOverhead.set(labels, Math.max(...m.calibrationMs) / 1000);
     if (m.loadPerCpu !== undefined) hostLoad.set(labels, m.loadPerCpu);
     if (m.cpuThrottledSeconds !== undefined) throttled.set(labels, m.cpuThrottledSeconds);
-    if (m.playwright && m.chromium) buildInfo.set({ version: PACKAGE_VERSION, playwright: m.playwright, chromium: m.chromium }, 1);
+    if (m.playwright && m.chromium) buildInfo.set({ version: PACKAGE.version, playwright: m.playwright, chromium: m.chromium }, 1);
   }
   return registry;
 }

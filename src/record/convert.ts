@@ -38,6 +38,8 @@ export interface ConvertOptions {
   credentials?: { username: string; password: string };
   /** The recording started from a saved login: the journey is declared `{ auth: true }`. */
   auth: boolean;
+  /** Where the journey imports the journey API from (default: a built-in's '../src/runtime/api/journey.ts'; a user's 'perfpulse-journeys'). */
+  api?: string;
 }
 
 export interface Conversion {
@@ -558,7 +560,7 @@ function render(steps: Step[], opts: ConvertOptions, use: string | undefined, fo
     const names = [...(use && /\bdevices\[/.test(use) ? ['devices'] : []), ...types.map((t) => `type ${t}`)];
     lines.push(`import { ${names.join(', ')} } from '@playwright/test';`);
   }
-  lines.push(`import { ${imports.join(', ')} } from '../src/runtime/api/journey.ts';`);
+  lines.push(`import { ${imports.join(', ')} } from '${opts.api ?? '../src/runtime/api/journey.ts'}';`);
   lines.push('');
   if (use) lines.push(use, '');
   const bodyLines: string[] = [];

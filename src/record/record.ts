@@ -12,9 +12,9 @@
  * temporary directory (0700) that is deleted at the end; the journey is written only after the
  * converter has replaced every typed credential by a reference, and nothing printed holds them.
  */
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { credentialsFromEnv, type Credentials } from '../config/credentials.ts';
 import { URL_ROLES, loadProfile, withReplicaOrigin, type EnvProfile, type UrlRole } from '../config/profile.ts';
@@ -24,7 +24,8 @@ import { startReplica } from '../replica/server.ts';
 import { DEMO_USER } from '../replica/users.ts';
 import { loginAndSave, type AuthState } from '../runtime/browser/auth-state.ts';
 import { CHROMIUM_ARGS, browserEnv, browserVersion, expectedChromiumVersion, resolveBrowserPath, versionWarning } from '../runtime/browser/browser.ts';
-import { PROJECT_ROOT, journeyFile } from '../runtime/runner/journeys.ts';
+import { COMPILED } from '../package.ts';
+import { PROJECT_ROOT, USER_SUFFIX, availableJourneys, journeyFile, userJourneysDir } from '../runtime/runner/journeys.ts';
 import { startCodegen } from './codegen.ts';
 import { convertRecording, type Conversion } from './convert.ts';
 
@@ -36,6 +37,33 @@ export interface RecordFlags {
   start?: string;
   browser?: string;
   from?: string;
+  journeysDir?: string;
+}
+
+/** Where a recorded journey goes, and how it is shown and run. */
+interface Target {
+  file: string;
+  /** The file as the user sees it: relative to the checkout, or to the working directory. */
+  shown: string;
+  /** What the journey imports the journey API from. */
+  api: string;
+  /** The user's journeys dir, when it goes there. */
+  dir?: string;
+}
+
+/**
+ * The journeys dir of --journeys-dir or the profile's journeys_dir; else, outside this checkout (an
+ * installed package), ./journeys; else the checkout's own journeys/, as a built-in journey.
+ */
+function targetOf(name: string, flags: RecordFlags, profile: EnvProfile): Target {
+  const dir = userJourneysDir(flags.journeysDir, profile) ?? (COMPILED ? resolve('journeys') : undefined);
+  if (!dir) {
+    const file = journeyFile(name);
+    return { file, shown: relative(PROJECT_ROOT, file), api: '../src/runtime/api/journey.ts' };
+  }
+  if (availableJourneys().includes(name)) throw new UserError(`${name} is the name of a built-in journey: give yours another name (the name is its journey label)`);
+  const file = join(dir, `${name}${USER_SUFFIX}`);
+  return { file, shown: relative(process.cwd(), file), api: 'perfpulse-journeys', dir };
 }
 
 /**
@@ -49,13 +77,12 @@ const info = (line: string) => process.stderr.write(`${line}\n`);
 export async function recordCommand(name: string, flags: RecordFlags): Promise<ExitCode> {
   // 1. Everything that can be wrong with the input, before anything starts.
   if (!SLUG.test(name)) throw new UserError(`journey name ${JSON.stringify(name)} is not a slug: use lower-case letters, digits and _, starting with a letter (e.g. "open_storage")`);
-  const target = journeyFile(name);
-  const shown = relative(PROJECT_ROOT, target);
-  if (existsSync(target) && !flags.force) throw new UserError(`${shown} exists: pass --force to overwrite it`);
   const profile = loadProfile(flags.env);
+  const target = targetOf(name, flags, profile);
+  if (existsSync(target.file) && !flags.force) throw new UserError(`${target.shown} exists: pass --force to overwrite it`);
   const credentials = credentialsFromEnv(process.env, profile.replica ? DEMO_USER : undefined);
   const start = parseStart(flags.start ?? '/en/');
-  if (flags.from) return fromFile(name, flags.from, profile, credentials, target, shown);
+  if (flags.from) return fromFile(name, flags.from, profile, credentials, target);
   if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
     throw new UserError(`record opens a headed browser and there is no display (DISPLAY is not set): run it as xvfb-run -a perfpulse-journeys record ${name}${flags.env !== 'local' ? ` --env ${flags.env}` : ''}, or on a desktop`);
   }
@@ -135,10 +162,10 @@ export async function recordCommand(name: string, flags: RecordFlags): Promise<E
 
     // 5. Convert and write.
     const text = existsSync(recording) ? readFileSync(recording, 'utf8') : '';
-    if (!/\n\s*await /.test(text)) throw new UserError(`nothing was recorded: ${shown} not written`);
-    const result = convertRecording(text, { name, env: env.name, urls: env.urls, ...(credentials ? { credentials } : {}), auth: storageState !== undefined });
-    writeJourney(target, result.source);
-    report(shown, name, profile.name, result);
+    if (!/\n\s*await /.test(text)) throw new UserError(`nothing was recorded: ${target.shown} not written`);
+    const result = convertRecording(text, { name, env: env.name, urls: env.urls, ...(credentials ? { credentials } : {}), auth: storageState !== undefined, api: target.api });
+    writeJourney(target.file, result.source);
+    report(target, name, profile.name, result);
     return ExitCode.ok;
   } finally {
     process.off('SIGINT', onSignal);
@@ -153,7 +180,7 @@ export async function recordCommand(name: string, flags: RecordFlags): Promise<E
  * playwright-test -o file` on a desktop). With a replica env, the first loopback origin in it
  * (where the recording started) is the replica it was recorded on; other origins are flagged.
  */
-function fromFile(name: string, file: string, profile: EnvProfile, credentials: Credentials | undefined, target: string, shown: string): ExitCode {
+function fromFile(name: string, file: string, profile: EnvProfile, credentials: Credentials | undefined, target: Target): ExitCode {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -166,24 +193,27 @@ function fromFile(name: string, file: string, profile: EnvProfile, credentials: 
     env = withReplicaOrigin(profile, first ?? 'http://127.0.0.1');
   }
   const auth = /\bstorageState\s*:/.test(text);
-  const result = convertRecording(text, { name, env: env.name, urls: env.urls, ...(credentials ? { credentials } : {}), auth });
-  writeJourney(target, result.source);
-  report(shown, name, profile.name, result);
+  const result = convertRecording(text, { name, env: env.name, urls: env.urls, ...(credentials ? { credentials } : {}), auth, api: target.api });
+  writeJourney(target.file, result.source);
+  report(target, name, profile.name, result);
   return ExitCode.ok;
 }
 
 function writeJourney(target: string, source: string): void {
+  mkdirSync(dirname(target), { recursive: true });
   const tmp = `${target}.${process.pid}.tmp`;
   writeFileSync(tmp, source);
   renameSync(tmp, target);
 }
 
-function report(shown: string, name: string, env: string, r: Conversion): void {
+function report(target: Target, name: string, env: string, r: Conversion): void {
+  const { shown } = target;
   for (const note of r.notes) info(`note: ${note}`);
   if (r.foreignOrigins.length) info(`note: kept as recorded, not env ${env}'s URLs (flagged in the file): ${r.foreignOrigins.join(', ')}`);
   if (r.credentialFills) info(`typed credentials replaced by credentials.username / credentials.password: ${r.credentialFills}`);
   process.stdout.write(`wrote ${shown}: ${r.steps.length} step${r.steps.length === 1 ? '' : 's'} (${r.steps.join(', ')})\n`);
-  process.stdout.write(`run it: perfpulse-journeys --env ${env} --journeys ${name} --dry-run\n`);
+  const dir = target.dir ? ` --journeys-dir ${relative(process.cwd(), target.dir) || '.'}` : '';
+  process.stdout.write(`run it: perfpulse-journeys --env ${env}${dir} --journeys ${name} --dry-run\n`);
 }
 
 /** The browser's environment (no credentials, browserEnv) plus what a display needs. */

@@ -207,6 +207,12 @@ function parseExpect(lines: string[], at: number): Parsed {
   return { expected: custom ?? readable, ...(locator ? { locator } : {}), seen, ...(waitedMs ? { waitedMs } : {}) };
 }
 
+/** A file under `root` relative to it (journeys/login.journey.ts); one elsewhere (a --journeys-dir journey) as it is. */
+function shownPath(file: string, root: string | undefined): string {
+  const rel = root ? relative(root, file) : file;
+  return rel.startsWith('..') ? file : rel;
+}
+
 function parseApiCall(object: string, method: string, rest: string, lines: string[], at: FailureInput['at'], root: string | undefined): Parsed {
   const whole = lines.join('\n');
   const logStart = lines.findIndex((l) => /^Call log:\s*$/.test(l.trim()));
@@ -214,7 +220,7 @@ function parseApiCall(object: string, method: string, rest: string, lines: strin
   const logs = [...whole.matchAll(/^waiting for (.+)$/gm)].map((x) => x[1] as string); // waitFor*'s "=== logs ===" section
   const timeout = /^Timeout (\d+)ms exceeded/.exec(rest);
   const waitedMs = timeout ? Number(timeout[1]) : undefined;
-  const where = at ? `${method} at ${root ? relative(root, at.file) : at.file}:${at.line}` : `${object}.${method}`;
+  const where = at ? `${method} at ${shownPath(at.file, root)}:${at.line}` : `${object}.${method}`;
   const failed = (seenOnTimeout: string) =>
     strictSeen(whole) ?? (waitedMs !== undefined || testTimeoutMs(rest) ? seenOnTimeout : rest.replace(CLASS_PREFIX, '').replace(/\.$/, ''));
 

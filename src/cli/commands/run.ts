@@ -19,6 +19,8 @@ Examples:
   $ PERFPULSE_USERNAME=me PERFPULSE_PASSWORD_FILE=/run/secrets/cadc \\
       perfpulse-journeys --env prod --pushgateway http://pushgateway:9091
   $ perfpulse-journeys --env ./my-portal.yaml --journeys login
+  $ perfpulse-journeys --env local --journeys-dir ./journeys --journeys login,my_flow
+      your own journeys/my_flow.journey.ts beside the built-in login (perfpulse-journeys init makes a project for them)
   $ perfpulse-journeys --env local --report perfpulse-report
       also write perfpulse-report/report.json and report.html
   $ perfpulse-journeys --env local --replica-fault "POST /access/login=delay:800"
@@ -74,7 +76,8 @@ export function runCommandDefinition(): Command {
   const cmd = new Command('run')
     .description('run journeys on an env and push their timings (the default command)')
     .addOption(new Option('-e, --env <name|file>', `env profile: ${builtinEnvNames().join(', ')}, or a .yaml file`).default('local'))
-    .option('-j, --journeys <list>', `comma-separated journeys to run (default: all of ${availableJourneys().join(', ')})`)
+    .option('-j, --journeys <list>', `comma-separated journeys to run (default: all, the built-in ${availableJourneys().join(', ')} and those of --journeys-dir)`)
+    .addOption(new Option('--journeys-dir <dir>', "your own <name>.journey.ts files, run beside the built-in journeys (default: the env profile's journeys_dir)").env('PERFPULSE_JOURNEYS_DIR'))
     .addOption(new Option('--pushgateway <url>', 'Pushgateway base URL; user-info becomes Basic auth').env('PERFPULSE_PUSHGATEWAY'))
     .option('--dry-run', 'print the Prometheus exposition text to stdout and push nothing', false)
     .addOption(

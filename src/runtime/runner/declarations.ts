@@ -8,10 +8,12 @@
  * `journeys`, conformance, tests), the same file is imported while `collecting` is set, and
  * `journey()` only hands its declaration over: no test is declared, no browser is started.
  */
-import { pathToFileURL } from 'node:url';
+import { registerHooks } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import { UserError } from '../../errors.ts';
-import { availableJourneys, journeyFile } from './journeys.ts';
+import { COMPILED } from '../../package.ts';
+import { journeyFile, journeyFiles, type JourneyFile } from './journeys.ts';
 
 /** A declared step: its name, or its name and the boolean option that must be on for it to run. */
 export type StepDeclaration = string | { name: string; when: string };
@@ -33,14 +35,21 @@ export interface StepInfo {
   optionalOn?: string;
 }
 
-const declared = new Map<string, JourneyDeclaration>();
-/** Imports in progress from here (a count: several may overlap); while any is, journey() declares no test. */
-let collecting = 0;
+/**
+ * The declarations seen in this process, and how many imports from here are in progress (several
+ * may overlap; while any is, journey() declares no test). On globalThis, so that a user's journey
+ * importing 'perfpulse-journeys' (the package's compiled entry) and the CLI share them even where
+ * they load two copies of this module (the sources in a checkout, dist/ in the package).
+ */
+const state: { declared: Map<string, JourneyDeclaration>; collecting: number } = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for('perfpulse-journeys.declarations')
+] ??= { declared: new Map(), collecting: 0 }) as never;
+const declared = state.declared;
 
 /** Called by journey(): keeps the declaration, and says whether a Playwright test is to be declared too. */
 export function registerDeclaration(d: JourneyDeclaration): { declareTest: boolean } {
   declared.set(d.name, d);
-  return { declareTest: collecting === 0 };
+  return { declareTest: state.collecting === 0 };
 }
 
 /** The declaration of a journey loaded in this process (the journey fixtures' lookup). */
@@ -48,20 +57,37 @@ export function loadedDeclaration(name: string): JourneyDeclaration | undefined 
   return declared.get(name);
 }
 
-/** The declarations of the named journeys (default: all this installation has), read from their files. */
-export async function journeyDeclarations(names: readonly string[] = availableJourneys()): Promise<JourneyDeclaration[]> {
+let sourcesEntry = false;
+
+/**
+ * Run from the sources (this checkout), a user's journey that imports 'perfpulse-journeys' must get
+ * the journey API of these sources, not the package's compiled dist/ (which a checkout need not
+ * have built): the name is resolved to ../api/index.ts for the imports made from here.
+ */
+function resolvePackageToSources(): void {
+  if (COMPILED || sourcesEntry) return;
+  sourcesEntry = true;
+  const entry = pathToFileURL(fileURLToPath(new URL('../api/index.ts', import.meta.url))).href;
+  registerHooks({
+    resolve: (specifier, context, next) => (specifier === 'perfpulse-journeys' ? { url: entry, format: 'module-typescript', shortCircuit: true } : next(specifier, context)),
+  });
+}
+
+/** The declarations of these journey files (default: the built-in journeys), read from the files. */
+export async function journeyDeclarations(files: readonly JourneyFile[] = journeyFiles()): Promise<JourneyDeclaration[]> {
   const out: JourneyDeclaration[] = [];
-  for (const name of names) {
+  for (const { name, file } of files) {
     if (!declared.has(name)) {
-      collecting++;
+      resolvePackageToSources();
+      state.collecting++;
       try {
-        await import(pathToFileURL(journeyFile(name)).href);
+        await import(pathToFileURL(file).href);
       } finally {
-        collecting--;
+        state.collecting--;
       }
     }
     const d = declared.get(name);
-    if (!d) throw new UserError(`journeys/${name}.journey.ts declares no journey named '${name}': its journey({ name }) must match the file name`);
+    if (!d) throw new UserError(`${file} declares no journey named '${name}': its journey({ name }) must be its file name`);
     out.push(d);
   }
   return out;
@@ -72,8 +98,8 @@ export function stepsOf(d: JourneyDeclaration): StepInfo[] {
 }
 
 /** The steps a journey declares, in order; `journeys` lists them, test/loop.test.ts compares them with a real run's. */
-export async function journeySteps(name: string): Promise<StepInfo[]> {
-  const [d] = await journeyDeclarations([name]);
+export async function journeySteps(name: string, file: string = journeyFile(name)): Promise<StepInfo[]> {
+  const [d] = await journeyDeclarations([{ name, file, from: '' }]);
   return stepsOf(d as JourneyDeclaration);
 }
 
@@ -114,11 +140,15 @@ export function parseJourneyOptions(d: JourneyDeclaration, raw: unknown, where: 
 }
 
 /**
- * Every journey's options for a run: the profile's `journeys:` section checked against the
- * declarations (an unknown journey or option is refused), each journey's defaults filled in.
+ * Every journey's options for a run (the built-in ones and those of the user's `userDir`): the
+ * profile's `journeys:` section checked against the declarations (an unknown journey or option is refused), each journey's defaults filled in.
  */
-export async function resolveJourneyOptions(raw: Readonly<Record<string, unknown>>, where: string): Promise<Record<string, Record<string, unknown>>> {
-  const all = await journeyDeclarations();
+export async function resolveJourneyOptions(
+  raw: Readonly<Record<string, unknown>>,
+  where: string,
+  userDir?: string,
+): Promise<Record<string, Record<string, unknown>>> {
+  const all = await journeyDeclarations(journeyFiles(userDir));
   const names = all.map((d) => d.name);
   for (const name of Object.keys(raw)) {
     if (!names.includes(name)) {

@@ -26,6 +26,10 @@ export interface RunHandoff {
   // is a terminal (the runner's own stderr is a pipe), so the progress reporter may redraw a bar.
   users?: number;
   progressTty?: boolean;
+  /** --journeys-dir (or the profile's journeys_dir), absolute: the user's journeys, run beside the built-in ones. */
+  journeysDir?: string;
+  /** The files of the journeys to run (./launch.ts fills them in): playwright.config.ts runs exactly these. */
+  journeyFiles?: string[];
 }
 
 export function encodeHandoff(h: RunHandoff): string {

@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Credentials } from '../../config/credentials.ts';
 import { HANDOFF_VAR, encodeHandoff, type RunHandoff } from './handoff.ts';
-import { PROJECT_ROOT, journeyFile } from './journeys.ts';
+import { CODE_EXT, CODE_ROOT } from '../../package.ts';
+import { journeyFile } from './journeys.ts';
 import type { RunResults } from '../../results/results.ts';
 
 const require = createRequire(import.meta.url);
@@ -28,8 +29,9 @@ export interface LaunchOptions {
 
 export async function runJourneys(opts: LaunchOptions): Promise<RunResults> {
   const cli = require.resolve('@playwright/test/cli');
-  const filters = opts.journeys.map((j) => `${journeyFile(j).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  const env: NodeJS.ProcessEnv = { ...process.env, [HANDOFF_VAR]: encodeHandoff(opts.handoff), FORCE_COLOR: '0' };
+  // by file, in the config's testMatch (playwright.config.ts says why not as CLI filters)
+  const journeyFiles = opts.journeys.map((j) => journeyFile(j, opts.handoff.journeysDir));
+  const env: NodeJS.ProcessEnv = { ...process.env, [HANDOFF_VAR]: encodeHandoff({ ...opts.handoff, journeyFiles }), FORCE_COLOR: '0' };
   delete env.PERFPULSE_PASSWORD_FILE;
   delete env.PERFPULSE_USERNAME;
   delete env.PERFPULSE_PASSWORD;
@@ -37,8 +39,10 @@ export async function runJourneys(opts: LaunchOptions): Promise<RunResults> {
     env.PERFPULSE_USERNAME = opts.credentials.username;
     env.PERFPULSE_PASSWORD = opts.credentials.password;
   }
-  const child = spawn(process.execPath, [cli, 'test', '--config', join(PROJECT_ROOT, 'playwright.config.ts'), ...filters], {
-    cwd: PROJECT_ROOT,
+  // playwright.config.ts of the checkout, or dist/playwright.config.js of the package (../../package.ts)
+  const config = join(CODE_ROOT, `playwright.config${CODE_EXT}`);
+  const child = spawn(process.execPath, [cli, 'test', '--config', config], {
+    cwd: CODE_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
