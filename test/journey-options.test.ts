@@ -30,14 +30,14 @@ describe('env profile journey options', () => {
 
   it('refuses bad options with one line naming the field', () => {
     const cases: Array<[string, RegExp]> = [
-      ['journeys: [1]', /journeys must be a mapping/],
+      ['journeys: [1]', /journeys: must be a mapping of journey name to options/],
       ['journeys:\n  nope: {}', /unknown journey\(s\) nope/],
       ['journeys:\n  search:\n    target: ""\n    collection: ""', /needs a target or a collection/],
       ['journeys:\n  search:\n    timeout_seconds: -1', /timeout_seconds must be a number/],
       ['journeys:\n  download:\n    file: data/pub/x', /must be a path/],
       ['journeys:\n  science_portal:\n    launch: "yes"', /launch must be true or false/],
-      ['replica_faults:\n  - "GET /en/=hang"', /replica_faults needs replica: true/],
-      ['replica_faults: "GET /en/=hang"', /replica_faults must be a list/],
+      ['replica_faults:\n  - "GET /en/=hang"', /replica_faults: needs replica: true/],
+      ['replica_faults: "GET /en/=hang"', /replica_faults: must be a list/],
     ];
     for (const [yaml, message] of cases) assert.throws(() => parseProfile(`name: mine\n${urls}${yaml}\n`, 'mine.yaml'), message, yaml);
   });
