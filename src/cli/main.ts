@@ -15,6 +15,7 @@ import { metricsCommand } from './commands/metrics.ts';
 import { runCommandDefinition } from './commands/run.ts';
 import { recordCommandDefinition } from './commands/record.ts';
 import { EXIT_CODES_HELP } from './help.ts';
+import { checkNumericFlags } from './flags.ts';
 
 const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
 
@@ -55,6 +56,8 @@ Getting started, then running it every 5 minutes:
   program.addCommand(metricsCommand());
   program.addCommand(recordCommandDefinition());
   program.addHelpText('after', EXIT_CODES_HELP);
+  // every numeric flag of the command about to run, against its documented range (src/cli/flags.ts)
+  program.hook('preAction', (_program, action) => checkNumericFlags(action));
   // subcommands inherit exitOverride/output only when set before they are added: apply to all
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({ outputError: (text, write) => write(`perfpulse-journeys: ${text.replace(/^error: /, '')}`) });
