@@ -10,7 +10,7 @@ import { UserError } from '../src/errors.ts';
 import { runCli } from './support/helpers.ts';
 
 /** Every command whose --help is read. */
-const COMMANDS: string[][] = [['run'], ['push'], ['probe', 'http'], ['probe', 'k8s'], ['record'], ['metrics', 'lint'], ['envs'], ['journeys']];
+const COMMANDS: string[][] = [['run'], ['push'], ['probe', 'http'], ['probe', 'k8s'], ['check'], ['record'], ['metrics', 'lint'], ['envs'], ['journeys']];
 
 /** Each option of a --help text with its description on one line: flag → description. */
 function optionsOf(help: string): Map<string, { placeholder: string; text: string }> {

@@ -79,6 +79,6 @@ describe('credentials', () => {
     assert.equal(credentialsFromEnv({}), undefined);
     assert.throws(() => credentialsFromEnv({ PERFPULSE_USERNAME: 'u' }), /neither PERFPULSE_PASSWORD/);
     assert.throws(() => credentialsFromEnv({ PERFPULSE_PASSWORD: 'p' }), /PERFPULSE_USERNAME is not/);
-    assert.throws(() => credentialsFromEnv({ PERFPULSE_USERNAME: 'u', PERFPULSE_PASSWORD_FILE: '/nonexistent/pw' }), /ENOENT/);
+    assert.throws(() => credentialsFromEnv({ PERFPULSE_USERNAME: 'u', PERFPULSE_PASSWORD_FILE: '/nonexistent/pw' }), /cannot read PERFPULSE_PASSWORD_FILE \(\/nonexistent\/pw\): no such file/);
   });
 });

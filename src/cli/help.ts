@@ -4,7 +4,8 @@ export const EXIT_CODES_HELP = `
 Exit codes:
   0   every journey passed and its metrics were delivered (or printed by --dry-run)
   1   a journey or a probe call failed (its metrics were still delivered)
-  2   bad input: unknown env, bad flag, unreadable profile or password file, missing tool
+  2   bad input: unknown env, bad flag, unreadable profile or password file, missing tool;
+      for \`check\`: a check failed
   3   metrics not delivered to the Pushgateway (spooled for \`perfpulse-journeys push --replay\`)
   4   aborted by SIGINT/SIGTERM (what was measured is still delivered or spooled)
   5   metrics lint: the text breaks the naming guide (one line per finding)

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, UserError, oneLine } from '../errors.ts';
 import { PROJECT_ROOT } from '../runtime/runner/journeys.ts';
+import { checkCommandDefinition } from './commands/check.ts';
 import { envsCommand, journeysCommand } from './commands/list.ts';
 import { pushCommandDefinition } from './commands/push.ts';
 import { probeCommand } from './commands/probe.ts';
@@ -37,6 +38,8 @@ Examples:
       the journeys and their steps; \`perfpulse-journeys <command> --help\` explains each command
   $ perfpulse-journeys record my_journey --env local
       record a new journey in a headed browser (needs a display, or xvfb-run -a)
+  $ perfpulse-journeys check --env prod --pushgateway http://pushgateway:9091
+      before a first scheduled run: profile, credentials, browser, URLs, Pushgateway, spool
 
 Getting started, then running it every 5 minutes:
   1. perfpulse-journeys --env local            all of it on this machine, nothing to configure
@@ -55,6 +58,7 @@ Getting started, then running it every 5 minutes:
   program.addCommand(probeCommand());
   program.addCommand(metricsCommand());
   program.addCommand(recordCommandDefinition());
+  program.addCommand(checkCommandDefinition());
   program.addHelpText('after', EXIT_CODES_HELP);
   // every numeric flag of the command about to run, against its documented range (src/cli/flags.ts)
   program.hook('preAction', (_program, action) => checkNumericFlags(action));
