@@ -20,6 +20,21 @@ Exit codes:
   3   metrics not delivered to the Pushgateway
   4   aborted by SIGINT/SIGTERM`;
 
+/**
+ * Commander's own errors (unknown option or command, a choice not allowed, a missing value) as ONE
+ * line naming the command whose --help lists what is allowed: commander's suggestion line
+ * ("(Did you mean http?)") joins it.
+ */
+export function commanderOutput(path: string): { outputError: (text: string, write: (s: string) => void) => void } {
+  const help = `perfpulse-journeys ${path ? `${path} ` : ''}--help`;
+  return {
+    outputError: (text, write) => {
+      const line = text.replace(/^error: /, '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+      write(`perfpulse-journeys: ${line}${line.includes('--help') ? '' : ` (${help} lists what is allowed)`}\n`);
+    },
+  };
+}
+
 /** Commander accumulator for a repeatable option. */
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

@@ -15,7 +15,8 @@ import { probeCommand } from './commands/probe.ts';
 import { metricsCommand } from './commands/metrics.ts';
 import { runCommandDefinition } from './commands/run.ts';
 import { recordCommandDefinition } from './commands/record.ts';
-import { EXIT_CODES_HELP } from './help.ts';
+import { EXIT_CODES_HELP, commanderOutput } from './help.ts';
+import { nearestKey } from '../config/schema.ts';
 import { checkNumericFlags } from './flags.ts';
 
 const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -49,7 +50,7 @@ Getting started, then running it every 5 minutes:
      ConfigMap), deploy/prometheus (scrape config, alert rules), deploy/grafana (the dashboard).`,
     )
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(`perfpulse-journeys: ${text.replace(/^error: /, '')}`) });
+    .configureOutput(commanderOutput(''));
 
   program.addCommand(runCommandDefinition(), { isDefault: true });
   program.addCommand(envsCommand());
@@ -63,9 +64,7 @@ Getting started, then running it every 5 minutes:
   // every numeric flag of the command about to run, against its documented range (src/cli/flags.ts)
   program.hook('preAction', (_program, action) => checkNumericFlags(action));
   // subcommands inherit exitOverride/output only when set before they are added: apply to all
-  for (const cmd of program.commands) {
-    cmd.exitOverride().configureOutput({ outputError: (text, write) => write(`perfpulse-journeys: ${text.replace(/^error: /, '')}`) });
-  }
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput(commanderOutput(cmd.name()));
   return program;
 }
 
@@ -81,10 +80,25 @@ function tolerateClosedStdout(): void {
   });
 }
 
+/**
+ * A first word that names no command would go to the default command `run` as an argument it does
+ * not take ("too many arguments for 'run'"): say what it is instead, and what is near.
+ */
+function checkCommandWord(program: Command, argv: string[]): void {
+  const word = argv[2];
+  if (word === undefined || word.startsWith('-')) return;
+  const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  if (names.includes(word) || word === 'help') return;
+  const near = nearestKey(word, names);
+  throw new UserError(`unknown command '${word}': ${near ? `did you mean ${near}? ` : ''}commands are ${program.commands.map((c) => c.name()).join(', ')} (perfpulse-journeys --help)`);
+}
+
 async function main(argv: string[]): Promise<void> {
   tolerateClosedStdout();
   try {
-    await buildProgram().parseAsync(argv);
+    const program = buildProgram();
+    checkCommandWord(program, argv);
+    await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
       // help and --version exit 0; commander already printed its one-line error otherwise
