@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * Exit codes of perfpulse-journeys. Decided once (docs/decisions.md) because schedulers and
  * alert rules key on them; never renumber.
@@ -37,4 +39,26 @@ export class UserError extends Error {
 export function oneLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Why a file cannot be read, for one line: "no such file", "a directory, not a file", or the code. */
+export function unreadable(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : code === 'EACCES' ? 'permission denied' : (code ?? 'error');
+}
+
+/**
+ * The first line of a secret file (a Kubernetes Secret mount may end it with a newline or not).
+ * A file that cannot be read, or whose first line is empty, is bad input naming the variable and
+ * the file, never the content.
+ */
+export function firstLineOf(file: string, variable: string, what: string): string {
+  let line: string;
+  try {
+    line = readFileSync(file, 'utf8').split(/\r?\n/)[0] ?? '';
+  } catch (err) {
+    throw new UserError(`cannot read ${variable} (${file}): ${unreadable(err)}`);
+  }
+  if (!line.trim()) throw new UserError(`${variable} (${file}) is empty: its first line must be ${what}`);
+  return line;
 }

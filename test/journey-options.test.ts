@@ -60,20 +60,20 @@ describe('env profile journey options', () => {
 
   it('refuses bad options with one line naming the profile, the field and what it must be', async () => {
     const cases: Array<[string, RegExp]> = [
-      ['journeys: [1]', /^env profile mine\.yaml: journeys must be a mapping/],
-      ['journeys:\n  search: 3', /^env profile mine\.yaml: journeys\.search must be a mapping/],
-      ['journeys:\n  nope: {}', /^env profile mine\.yaml: journeys\.nope: unknown journey \(available are download, login, science_portal, search, storage\)$/],
-      ['journeys:\n  serach: {}', /^env profile mine\.yaml: journeys\.serach: unknown journey; did you mean search\?/],
-      ['journeys:\n  search:\n    timeout: 5', /^env profile mine\.yaml: journeys\.search\.timeout: unknown option; did you mean timeout_seconds\? \(search takes target, collection, timeout_seconds\)$/],
-      ['journeys:\n  login:\n    target: x', /^env profile mine\.yaml: journeys\.login\.target: unknown option \(login takes \)$/],
-      ['journeys:\n  search:\n    target: ""\n    collection: ""', /^env profile mine\.yaml: journeys\.search needs a target or a collection$/],
-      ['journeys:\n  search:\n    target: 5', /^env profile mine\.yaml: journeys\.search\.target must be a string$/],
-      ['journeys:\n  search:\n    timeout_seconds: -1', /^env profile mine\.yaml: journeys\.search\.timeout_seconds must be a number of seconds between 0 and 3600$/],
-      ['journeys:\n  search:\n    timeout_seconds: 4000', /timeout_seconds must be a number of seconds between 0 and 3600$/],
-      ['journeys:\n  download:\n    file: ""', /^env profile mine\.yaml: journeys\.download\.file must be a non-empty string$/],
-      ['journeys:\n  download:\n    file: data/pub/x', /journeys\.download\.file must be a path such as \/data\/pub\/CFHT\/1722795p\.fits\.fz$/],
-      ['journeys:\n  science_portal:\n    launch: "yes"', /journeys\.science_portal\.launch must be true or false$/],
-      ['journeys:\n  science_portal:\n    image: ""', /journeys\.science_portal\.image must be a non-empty string$/],
+      ['journeys: [1]', /^env profile mine\.yaml: journeys: must be a mapping of journey name to options/],
+      ['journeys:\n  search: 3', /^env profile mine\.yaml: journeys\.search: must be a mapping/],
+      ['journeys:\n  nope: {}', /^env profile mine\.yaml: journeys\.nope: unknown journey; available are download, login, science_portal, search, storage$/],
+      ['journeys:\n  serach: {}', /^env profile mine\.yaml: journeys\.serach: unknown journey; did you mean search\?$/],
+      ['journeys:\n  search:\n    timeout: 5', /^env profile mine\.yaml: journeys\.search\.timeout: unknown key; did you mean timeout_seconds\?$/],
+      ['journeys:\n  login:\n    target: x', /^env profile mine\.yaml: journeys\.login\.target: unknown key; nothing may be set here$/],
+      ['journeys:\n  search:\n    target: ""\n    collection: ""', /^env profile mine\.yaml: journeys\.search: needs a target or a collection$/],
+      ['journeys:\n  search:\n    target: 5', /^env profile mine\.yaml: journeys\.search\.target: must be a string$/],
+      ['journeys:\n  search:\n    timeout_seconds: -1', /^env profile mine\.yaml: journeys\.search\.timeout_seconds: must be a number of seconds between 0 and 3600$/],
+      ['journeys:\n  search:\n    timeout_seconds: 4000', /timeout_seconds: must be a number of seconds between 0 and 3600$/],
+      ['journeys:\n  download:\n    file: ""', /^env profile mine\.yaml: journeys\.download\.file: must be a non-empty string$/],
+      ['journeys:\n  download:\n    file: data/pub/x', /journeys\.download\.file: must be a path such as \/data\/pub\/CFHT\/1722795p\.fits\.fz$/],
+      ['journeys:\n  science_portal:\n    launch: "yes"', /journeys\.science_portal\.launch: must be true or false$/],
+      ['journeys:\n  science_portal:\n    image: ""', /journeys\.science_portal\.image: must be a non-empty string$/],
     ];
     for (const [yaml, message] of cases) {
       await assert.rejects(
@@ -86,8 +86,8 @@ describe('env profile journey options', () => {
 
   it('refuses bad replica faults', () => {
     const cases: Array<[string, RegExp]> = [
-      ['replica_faults:\n  - "GET /en/=hang"', /replica_faults needs replica: true/],
-      ['replica_faults: "GET /en/=hang"', /replica_faults must be a list/],
+      ['replica_faults:\n  - "GET /en/=hang"', /replica_faults: needs replica: true/],
+      ['replica_faults: "GET /en/=hang"', /replica_faults: must be a list/],
     ];
     for (const [yaml, message] of cases) assert.throws(() => parseProfile(`name: mine\n${urls}${yaml}\n`, 'mine.yaml'), message, yaml);
   });

@@ -275,7 +275,7 @@ describe('env profile: probes section', () => {
       k8s: { kubeconfig: undefined, context: 'keel-prod', namespace: undefined, cluster: undefined, kinds: ['pods'] },
     });
     assert.deepEqual(parseProfile(`${base}probes:\n  http: true\n`, 't').probes, { http: { services: undefined, dataFile: undefined } });
-    assert.throws(() => parseProfile(`${base}probes:\n  smtp: true\n`, 't'), /probes has unknown key\(s\) smtp/);
-    assert.throws(() => parseProfile(`${base}probes:\n  http:\n    services: reg\n`, 't'), /probes\.http\.services must be a list/);
+    assert.throws(() => parseProfile(`${base}probes:\n  smtp: true\n`, 't'), /probes\.smtp: unknown key; valid keys here: http, k8s/);
+    assert.throws(() => parseProfile(`${base}probes:\n  http:\n    services: reg\n`, 't'), /probes\.http\.services: must be a list of services/);
   });
 });

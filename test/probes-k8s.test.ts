@@ -15,6 +15,7 @@ import { API_PROBES_JOB, JOBS_TERMINATING_JOB, KUBECTL_LATENCY_JOB, PROBE_METRIC
 import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
 import { K8sClient } from '../src/probes/k8s/client.ts';
 import { loadK8sTarget } from '../src/probes/k8s/config.ts';
+import { Deadline } from '../src/probes/k8s/deadline.ts';
 import { startFakeK8s, type FakeK8s } from './support/fake-k8s.ts';
 import { PROJECT_ROOT } from '../src/runtime/runner/journeys.ts';
 import { gatewayFamilies, runCli, tmpDir } from './support/helpers.ts';
@@ -270,6 +271,34 @@ describe('a plain run with probes.k8s, as the shipped ConfigMap sets it (against
     } finally {
       await fk.stop();
     }
+  });
+});
+
+describe('a call deadline (src/probes/k8s/deadline.ts)', () => {
+  it('never passes before its time on the clock that times the call, though timers fire up to 1 ms early', async () => {
+    // setTimeout and AbortSignal.timeout count in the event loop's whole milliseconds: measured with
+    // performance.now() they end a few per cent of short waits below their delay (the 0.996 s seen)
+    const shortest: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const start = performance.now() - (i % 10) / 10; // starts at every fraction of a millisecond
+      const d = new Deadline(4, start);
+      await once(d.signal, 'abort');
+      shortest.push(performance.now() - start);
+      assert.equal(d.expired, true);
+    }
+    assert.ok(Math.min(...shortest) >= 4, `every wait was at least 4 ms (shortest ${Math.min(...shortest).toFixed(3)} ms)`);
+  });
+
+  it('restart() counts from when the timed part begins, and clear() stops it', async () => {
+    const d = new Deadline(30);
+    await sleep(20);
+    const sent = d.restart();
+    await once(d.signal, 'abort');
+    assert.ok(performance.now() - sent >= 30, 'counted from the restart');
+    const never = new Deadline(5);
+    never.clear();
+    await sleep(20);
+    assert.equal(never.expired, false);
   });
 });
 

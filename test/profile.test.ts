@@ -51,10 +51,10 @@ describe('env profiles', () => {
     assert.equal(p.urls.www, 'https://www.example.org', 'trailing slash removed');
 
     const cases: [string, RegExp][] = [
-      ['name: Bad Name\nurls: {}', /name must be a lower-case slug/],
-      ['name: x\n', /urls must map/],
-      ['name: x\nurls:\n  www: ftp://x', /urls.www must be an http\(s\) URL/],
-      ['name: x\nurls:\n  www: "{replica}"', /uses \{replica\} but replica is not true/],
+      ['name: Bad Name\nurls: {}', /env profile f\.yaml: name: must be a lower-case slug such as "prod" \(got "Bad Name"\)$/],
+      ['name: x\n', /env profile f\.yaml: urls: missing$/],
+      ['name: x\nurls:\n  www: ftp://x', /env profile f\.yaml: urls\.www: must be an http\(s\) URL \(got ftp:\)$/],
+      [`name: x\nurls:\n${URL_ROLES.map((r) => `  ${r}: "{replica}"`).join('\n')}`, /env profile f\.yaml: urls\.www: uses \{replica\} but replica is not true$/],
       ['name: [unclosed', /not valid YAML/],
     ];
     for (const [text, pattern] of cases) assert.throws(() => parseProfile(text, 'f.yaml'), pattern);
@@ -79,6 +79,6 @@ describe('credentials', () => {
     assert.equal(credentialsFromEnv({}), undefined);
     assert.throws(() => credentialsFromEnv({ PERFPULSE_USERNAME: 'u' }), /neither PERFPULSE_PASSWORD/);
     assert.throws(() => credentialsFromEnv({ PERFPULSE_PASSWORD: 'p' }), /PERFPULSE_USERNAME is not/);
-    assert.throws(() => credentialsFromEnv({ PERFPULSE_USERNAME: 'u', PERFPULSE_PASSWORD_FILE: '/nonexistent/pw' }), /ENOENT/);
+    assert.throws(() => credentialsFromEnv({ PERFPULSE_USERNAME: 'u', PERFPULSE_PASSWORD_FILE: '/nonexistent/pw' }), /cannot read PERFPULSE_PASSWORD_FILE \(\/nonexistent\/pw\): no such file/);
   });
 });

@@ -164,7 +164,7 @@ describe('delivery when the Pushgateway is down (real CLI, Chromium, gateways)',
   it('unreadable or conflicting gateway credentials are bad input: exit 2, one line', async () => {
     const a = await runCli(['--env', 'prod', '--pushgateway', 'http://127.0.0.1:9'], { PERFPULSE_PUSHGATEWAY_TOKEN_FILE: '/nonexistent/token' });
     assert.equal(a.code, 2);
-    assert.equal(a.stderr.trim(), 'perfpulse-journeys: cannot read PERFPULSE_PUSHGATEWAY_TOKEN_FILE (/nonexistent/token): ENOENT');
+    assert.equal(a.stderr.trim(), 'perfpulse-journeys: cannot read PERFPULSE_PUSHGATEWAY_TOKEN_FILE (/nonexistent/token): no such file');
     const b = await runCli(['push', '--replay', '--pushgateway', 'http://u:p@127.0.0.1:9'], { PERFPULSE_PUSHGATEWAY_TOKEN: 't' });
     assert.equal(b.code, 2);
     assert.match(b.stderr, /^perfpulse-journeys: Pushgateway credentials given twice .*\n$/);

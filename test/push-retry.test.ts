@@ -191,7 +191,7 @@ describe('TLS and credentials', () => {
     const cases: [NodeJS.ProcessEnv, RegExp][] = [
       [{ PERFPULSE_PUSHGATEWAY_TOKEN: 't', PERFPULSE_PUSHGATEWAY_USERNAME: 'u', PERFPULSE_PUSHGATEWAY_PASSWORD: 'p' }, /given twice/],
       [{ PERFPULSE_PUSHGATEWAY_USERNAME: 'u' }, /neither PERFPULSE_PUSHGATEWAY_PASSWORD_FILE/],
-      [{ PERFPULSE_PUSHGATEWAY_TOKEN_FILE: '/nonexistent/token' }, /cannot read PERFPULSE_PUSHGATEWAY_TOKEN_FILE \(\/nonexistent\/token\): ENOENT/],
+      [{ PERFPULSE_PUSHGATEWAY_TOKEN_FILE: '/nonexistent/token' }, /cannot read PERFPULSE_PUSHGATEWAY_TOKEN_FILE \(\/nonexistent\/token\): no such file/],
     ];
     for (const [env, message] of cases) {
       assert.throws(() => gatewayAccess('http://gw:9091', {}, env), (e: unknown) => e instanceof UserError && e.exitCode === 2 && message.test(e.message));

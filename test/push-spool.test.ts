@@ -63,10 +63,35 @@ describe('spool (files)', () => {
     assert.deepEqual(spool.list().map((s) => s.entry.runTimestampMs - t0), [1000, 2000, 3000]);
     const first = spool.list()[0];
     assert.equal(statSync(first?.file as string).mode & 0o777, 0o600);
+    assert.equal(typeof first?.entry.seq, 'number');
     assert.deepEqual(
-      { ...first?.entry, spooledAtMs: 0 },
-      { version: 1, job: 'j', grouping: { env: 'lab' }, method: 'PUT', body: 'x 1000\n', runTimestampMs: t0 + 1000, spooledAtMs: 0, reason: 'down' },
+      { ...first?.entry, spooledAtMs: 0, seq: 0 },
+      { version: 1, job: 'j', grouping: { env: 'lab' }, method: 'PUT', body: 'x 1000\n', runTimestampMs: t0 + 1000, spooledAtMs: 0, reason: 'down', seq: 0 },
     );
+  });
+
+  it('entries that tie on run and spool time keep the order they were written in, on every read', () => {
+    const dir = join(tmpDir(), 'spool');
+    const spool = new Spool(dir);
+    const t = Date.now() - HOUR;
+    // one run's pushes, spooled within one millisecond: only the write order tells them apart
+    const groups = Array.from({ length: 24 }, (_, k) => `j${k}`);
+    for (const journey of groups) spool.write({ job: USERSIM_JOB, grouping: { env: 'tie', journey }, method: 'PUT', body: 'x 1\n', runTimestampMs: t }, 'down', t + 5);
+    assert.deepEqual(spool.list().map((s) => s.entry.grouping.journey), groups);
+    assert.deepEqual(new Spool(dir).list().map((s) => s.entry.grouping.journey), groups, 'a second reader sees the same order');
+    const seqs = spool.list().map((s) => s.entry.seq as number);
+    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'seq only goes up');
+    assert.deepEqual(entryFiles(dir).sort(), spool.list().map((s) => s.file.slice(dir.length + 1)), 'the file names sort the same way');
+  });
+
+  it('an entry from before seq (none in it) still lists, ordered by run, spool time, then file name', () => {
+    const dir = join(tmpDir(), 'spool');
+    const spool = new Spool(dir);
+    const t = Date.now() - HOUR;
+    spool.write({ job: 'j', grouping: { env: 'old', journey: 'new' }, method: 'PUT', body: 'x 1\n', runTimestampMs: t }, 'down', t + 5);
+    const old = { version: 1, job: 'j', grouping: { env: 'old', journey: 'old' }, method: 'PUT', body: 'x 1\n', runTimestampMs: t, spooledAtMs: t + 5, reason: 'down' };
+    writeFileSync(join(dir, `${String(t).padStart(15, '0')}-aaaaaaaaaaaa-0000.json`), JSON.stringify(old));
+    assert.deepEqual(spool.list().map((s) => s.entry.grouping.journey), ['old', 'new']);
   });
 
   it('drops entries older than the max age and beyond the max count, saying so, and counts them', () => {

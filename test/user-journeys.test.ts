@@ -100,7 +100,7 @@ describe('--journeys-dir: your own journeys beside the built-in ones', () => {
     refused(await runCli(['journeys', '--journeys-dir', project({ 'My-Flow.journey.ts': hello('my_flow') }).journeys]), /My-Flow\.journey\.ts is not named as a journey/);
     const profile = join(tmpDir(), 'bad.yaml');
     writeFileSync(profile, `${readFileSync(join(PROJECT_ROOT, 'src', 'config', 'envs', 'prod.yaml'), 'utf8')}journeys_dir: [a, b]\n`);
-    refused(await runCli(['journeys', '--env', profile]), /journeys_dir must be a folder path/);
+    refused(await runCli(['journeys', '--env', profile]), /journeys_dir: must be a folder path/);
   });
 
   it('record --from writes into the user folder, importing from the package; a built-in name is refused', async () => {

@@ -3,9 +3,10 @@
  * mistake one line (UserError, exit 2), turned into the handoff's BrowserOptions block.
  */
 import { UserError } from '../errors.ts';
+import { FLAG_RANGES, numberFlag } from './flags.ts';
 import { DEFAULT_BROWSER_OPTIONS, TRACE_MODES, THROTTLE_PROFILES, closeDeviceNames, deviceNames, throttleNames, type BrowserOptions, type TraceMode } from '../runtime/browser/emulation.ts';
 
-export const MAX_RETRIES = 5;
+export const MAX_RETRIES = FLAG_RANGES['--retries'].max;
 
 export interface BrowserFlags {
   retries?: string;
@@ -18,11 +19,7 @@ export interface BrowserFlags {
 export function browserOptionsFrom(flags: BrowserFlags, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): BrowserOptions {
   const out: BrowserOptions = { ...DEFAULT_BROWSER_OPTIONS };
   if (flags.retries !== undefined) {
-    const n = Number(flags.retries);
-    if (!/^\s*-?\d+\s*$/.test(flags.retries) || n < 0 || n > MAX_RETRIES) {
-      throw new UserError(`--retries must be a whole number from 0 to ${MAX_RETRIES} (got ${JSON.stringify(flags.retries)})`);
-    }
-    out.retries = n;
+    out.retries = numberFlag('--retries', flags.retries);
   }
   if (flags.trace !== undefined) {
     if (!(TRACE_MODES as readonly string[]).includes(flags.trace)) {

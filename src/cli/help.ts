@@ -4,7 +4,8 @@ export const EXIT_CODES_HELP = `
 Exit codes:
   0   every journey passed and its metrics were delivered (or printed by --dry-run)
   1   a journey or a probe call failed (its metrics were still delivered)
-  2   bad input: unknown env, bad flag, unreadable profile or password file, missing tool
+  2   bad input: unknown env, bad flag, unreadable profile or password file, missing tool;
+      for \`check\`: a check failed
   3   metrics not delivered to the Pushgateway (spooled for \`perfpulse-journeys push --replay\`)
   4   aborted by SIGINT/SIGTERM (what was measured is still delivered or spooled)
   5   metrics lint: the text breaks the naming guide (one line per finding)
@@ -18,6 +19,21 @@ Exit codes:
   2   bad input: bad flag, no Kubernetes config, unknown kind or env, missing kubectl
   3   metrics not delivered to the Pushgateway
   4   aborted by SIGINT/SIGTERM`;
+
+/**
+ * Commander's own errors (unknown option or command, a choice not allowed, a missing value) as ONE
+ * line naming the command whose --help lists what is allowed: commander's suggestion line
+ * ("(Did you mean http?)") joins it.
+ */
+export function commanderOutput(path: string): { outputError: (text: string, write: (s: string) => void) => void } {
+  const help = `perfpulse-journeys ${path ? `${path} ` : ''}--help`;
+  return {
+    outputError: (text, write) => {
+      const line = text.replace(/^error: /, '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+      write(`perfpulse-journeys: ${line}${line.includes('--help') ? '' : ` (${help} lists what is allowed)`}\n`);
+    },
+  };
+}
 
 /** Commander accumulator for a repeatable option. */
 export function collect(value: string, previous: string[]): string[] {

@@ -4,8 +4,8 @@
  * Pushgateway are started once for the loop (src/cli/run.ts).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ExitCode, UserError } from '../errors.ts';
-import { intFlag, secondsFlag } from './flags.ts';
+import { ExitCode } from '../errors.ts';
+import { numberFlag, secondsFlag } from './flags.ts';
 
 export interface Loop {
   /** Iterations; -1 = until stopped. */
@@ -17,9 +17,8 @@ export interface Loop {
 export const DEFAULT_SLEEP_SECONDS = 60;
 
 export function parseLoop(flags: { count?: string; sleep?: string }): Loop {
-  const count = intFlag('--count', flags.count ?? '1', -1, 1_000_000);
-  if (count === 0) throw new UserError('--count must be -1 (until stopped) or at least 1 (got "0")');
-  const sleepMs = secondsFlag('--sleep', flags.sleep ?? String(DEFAULT_SLEEP_SECONDS), 0, 86_400);
+  const count = numberFlag('--count', flags.count ?? '1');
+  const sleepMs = secondsFlag('--sleep', flags.sleep ?? String(DEFAULT_SLEEP_SECONDS));
   return { count, sleepMs };
 }
 

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, UserError, oneLine } from '../errors.ts';
 import { PACKAGE } from '../package.ts';
+import { checkCommandDefinition } from './commands/check.ts';
 import { envsCommand, journeysCommand } from './commands/list.ts';
 import { pushCommandDefinition } from './commands/push.ts';
 import { probeCommand } from './commands/probe.ts';
@@ -13,7 +14,9 @@ import { metricsCommand } from './commands/metrics.ts';
 import { runCommandDefinition } from './commands/run.ts';
 import { recordCommandDefinition } from './commands/record.ts';
 import { initCommandDefinition } from './commands/init.ts';
-import { EXIT_CODES_HELP } from './help.ts';
+import { EXIT_CODES_HELP, commanderOutput } from './help.ts';
+import { nearestKey } from '../config/schema.ts';
+import { checkNumericFlags } from './flags.ts';
 
 export function buildProgram(): Command {
   const program = new Command('perfpulse-journeys')
@@ -35,6 +38,8 @@ Examples:
       record a new journey in a headed browser (needs a display, or xvfb-run -a)
   $ perfpulse-journeys init my-monitoring
       a project of your own: the package pinned, an env profile, your journeys, a kustomize overlay
+  $ perfpulse-journeys check --env prod --pushgateway http://pushgateway:9091
+      before a first scheduled run: profile, credentials, browser, URLs, Pushgateway, spool
 
 Getting started, then running it every 5 minutes:
   1. perfpulse-journeys --env local            all of it on this machine, nothing to configure
@@ -46,7 +51,7 @@ Getting started, then running it every 5 minutes:
      writes a project with your journeys and a kustomize overlay of them.`,
     )
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(`perfpulse-journeys: ${text.replace(/^error: /, '')}`) });
+    .configureOutput(commanderOutput(''));
 
   program.addCommand(runCommandDefinition(), { isDefault: true });
   program.addCommand(envsCommand());
@@ -56,11 +61,12 @@ Getting started, then running it every 5 minutes:
   program.addCommand(metricsCommand());
   program.addCommand(recordCommandDefinition());
   program.addCommand(initCommandDefinition());
+  program.addCommand(checkCommandDefinition());
   program.addHelpText('after', EXIT_CODES_HELP);
+  // every numeric flag of the command about to run, against its documented range (src/cli/flags.ts)
+  program.hook('preAction', (_program, action) => checkNumericFlags(action));
   // subcommands inherit exitOverride/output only when set before they are added: apply to all
-  for (const cmd of program.commands) {
-    cmd.exitOverride().configureOutput({ outputError: (text, write) => write(`perfpulse-journeys: ${text.replace(/^error: /, '')}`) });
-  }
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput(commanderOutput(cmd.name()));
   return program;
 }
 
@@ -76,10 +82,25 @@ function tolerateClosedStdout(): void {
   });
 }
 
+/**
+ * A first word that names no command would go to the default command `run` as an argument it does
+ * not take ("too many arguments for 'run'"): say what it is instead, and what is near.
+ */
+function checkCommandWord(program: Command, argv: string[]): void {
+  const word = argv[2];
+  if (word === undefined || word.startsWith('-')) return;
+  const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  if (names.includes(word) || word === 'help') return;
+  const near = nearestKey(word, names);
+  throw new UserError(`unknown command '${word}': ${near ? `did you mean ${near}? ` : ''}commands are ${program.commands.map((c) => c.name()).join(', ')} (perfpulse-journeys --help)`);
+}
+
 async function main(argv: string[]): Promise<void> {
   tolerateClosedStdout();
   try {
-    await buildProgram().parseAsync(argv);
+    const program = buildProgram();
+    checkCommandWord(program, argv);
+    await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
       // help and --version exit 0; commander already printed its one-line error otherwise

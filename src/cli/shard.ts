@@ -10,15 +10,13 @@
  * from the same arguments, whatever order --journeys lists them in.
  */
 import { UserError } from '../errors.ts';
+import { MAX_SHARDS } from './flags.ts';
 
 export interface Shard {
   /** 1-based. */
   index: number;
   count: number;
 }
-
-/** More shards than this is a typo, not a campaign. */
-const MAX_SHARDS = 1000;
 
 export const shardName = (s: Shard) => `${s.index}/${s.count}`;
 

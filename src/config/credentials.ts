@@ -6,8 +6,7 @@
  *   PERFPULSE_PASSWORD_FILE  a file whose first line is the password (Kubernetes Secret mount)
  *   PERFPULSE_PASSWORD       the password (fallback when no file is given)
  */
-import { readFileSync } from 'node:fs';
-import { UserError } from '../errors.ts';
+import { UserError, firstLineOf } from '../errors.ts';
 
 export interface Credentials {
   username: string;
@@ -22,13 +21,7 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv, fallback?: Credential
   const username = env.PERFPULSE_USERNAME?.trim();
   let password = env.PERFPULSE_PASSWORD;
   const file = env.PERFPULSE_PASSWORD_FILE;
-  if (file) {
-    try {
-      password = readFileSync(file, 'utf8').split(/\r?\n/)[0] ?? '';
-    } catch (err) {
-      throw new UserError(`cannot read PERFPULSE_PASSWORD_FILE (${file}): ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
-    }
-  }
+  if (file) password = firstLineOf(file, 'PERFPULSE_PASSWORD_FILE', 'the password');
   if (!username && !password) return fallback;
   if (!username) throw new UserError('a password is set but PERFPULSE_USERNAME is not');
   if (!password) throw new UserError('PERFPULSE_USERNAME is set but neither PERFPULSE_PASSWORD nor PERFPULSE_PASSWORD_FILE is');

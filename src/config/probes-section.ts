@@ -1,82 +1,84 @@
 /**
  * The optional `probes:` section of an env profile (docs/environments.md): which API probes a
- * plain `perfpulse-journeys --env <name>` run adds to the journeys.
+ * plain `perfpulse-journeys --env <name>` run adds to the journeys. Described once by PROBES_SCHEMA
+ * (zod, strict at every level); the types below come from it.
  *
  *   probes:
  *     http:                              # CADC service probes on the profile's URL roles
  *       services: [reg, argus, ac]       # default: every service the probes know
  *       data_file: CFHT/1722795p.fits.fz # /data/pub/<ARCHIVE>/<file> for the redirect probe
- *       ca: /etc/perfpulse/ca.pem        # PEM CA certificate(s) trusted besides the system's
  *     k8s:                               # Kubernetes probes (both: kubectl-latency, jobs-terminating)
  *       context: keel-prod
  *       namespace: canfar-perfpulse
  *       kinds: [pods, jobs]
+ *
+ * Service and kind names are checked where they are known (src/probes: parseServices, parseKinds).
  */
-import { UserError } from '../errors.ts';
+import { z } from 'zod';
+import { describeValue, strict } from './schema.ts';
 
-export interface HttpProbesConfig {
-  services?: string[];
-  dataFile?: string;
-  /** A PEM file of CA certificates the probes trust besides the system's (read when the probes are planned). */
-  ca?: string;
-}
+const name = (what: string) =>
+  z.string({ error: (iss) => `must be ${what} (got ${describeValue(iss.input)})` }).trim().min(1, { error: `must be ${what}, not empty` });
 
-export interface K8sProbesConfig {
-  kubeconfig?: string;
-  context?: string;
-  namespace?: string;
-  cluster?: string;
-  kinds?: string[];
-}
+const names = (what: string) =>
+  z.array(name('a name'), { error: (iss) => `must be a list of ${what}, e.g. [${what === 'kinds' ? 'pods, jobs' : 'reg, ac'}] (got ${describeValue(iss.input)})` });
 
-export interface ProbesConfig {
-  http?: HttpProbesConfig;
-  k8s?: K8sProbesConfig;
-}
+const HTTP_SECTION = strict({
+  services: names('services').optional().describe('the services to probe (default: every service the probes know; docs/probes.md)'),
+  data_file: name('a path such as CFHT/1722795p.fits.fz').optional().describe('<ARCHIVE>/<file> under /data/pub for the redirect probe (default: CFHT/1722795p.fits.fz)'),
+  ca: name('a file path').optional().describe("a PEM file of CA certificates the probes trust besides the system's (read when the probes are planned)"),
+});
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const K8S_SECTION = strict({
+  kubeconfig: name('a file path').optional().describe('kubeconfig file (default: $KUBECONFIG, ~/.kube/config, else the in-cluster service account)'),
+  context: name('a context name').optional().describe("kubeconfig context (default: its current-context)"),
+  namespace: name('a namespace').optional().describe("namespace (default: the context's, else default)"),
+  cluster: name('a cluster name').optional().describe("the cluster label (default: the context's cluster name)"),
+  kinds: names('kinds').optional().describe('kinds to list (default: pods, jobs, deployments, services, configmaps, events)'),
+});
 
-/** Validates the `probes:` value of a profile; `source` names the file in the one-line error. */
-export function parseProbesSection(raw: unknown, source: string): ProbesConfig | undefined {
-  const fail = (what: string): never => {
-    throw new UserError(`env profile ${source}: probes${what}`);
-  };
-  if (raw === undefined || raw === null || raw === false) return undefined;
-  if (!isRecord(raw)) return fail(' must be a mapping with http and/or k8s');
-  const unknown = Object.keys(raw).filter((k) => k !== 'http' && k !== 'k8s');
-  if (unknown.length) fail(` has unknown key(s) ${unknown.join(', ')} (use http, k8s)`);
-  const out: ProbesConfig = {};
-  const strings = (key: string, v: unknown): string[] | undefined => {
-    if (v === undefined) return undefined;
-    if (!Array.isArray(v) || !v.every((s) => typeof s === 'string' && s.trim())) return fail(`.${key} must be a list of names`);
-    return v as string[];
-  };
-  const str = (key: string, v: unknown): string | undefined => {
-    if (v === undefined) return undefined;
-    if (typeof v !== 'string' || !v.trim()) return fail(`.${key} must be a string`);
-    return v;
-  };
-  if (raw.http !== undefined && raw.http !== false) {
-    const h = raw.http === true || raw.http === null ? {} : raw.http;
-    if (!isRecord(h)) return fail('.http must be true or a mapping');
-    const extra = Object.keys(h).filter((k) => !['services', 'data_file', 'ca'].includes(k));
-    if (extra.length) fail(`.http has unknown key(s) ${extra.join(', ')}`);
-    out.http = { services: strings('http.services', h.services), dataFile: str('http.data_file', h.data_file) };
-    const ca = str('http.ca', h.ca);
-    if (ca) out.http.ca = ca;
-  }
-  if (raw.k8s !== undefined && raw.k8s !== false) {
-    const k = raw.k8s === true || raw.k8s === null ? {} : raw.k8s;
-    if (!isRecord(k)) return fail('.k8s must be true or a mapping');
-    const extra = Object.keys(k).filter((x) => !['kubeconfig', 'context', 'namespace', 'cluster', 'kinds'].includes(x));
-    if (extra.length) fail(`.k8s has unknown key(s) ${extra.join(', ')}`);
-    out.k8s = {
-      kubeconfig: str('k8s.kubeconfig', k.kubeconfig),
-      context: str('k8s.context', k.context),
-      namespace: str('k8s.namespace', k.namespace),
-      cluster: str('k8s.cluster', k.cluster),
-      kinds: strings('k8s.kinds', k.kinds),
-    };
-  }
-  return out;
-}
+/** `true`/`null` (take every default), `false` (off), or a mapping. */
+const onOff = <T extends z.ZodTypeAny>(section: T, keys: string) =>
+  z.union([z.boolean(), z.null(), section], { error: (iss) => `must be true, false or a mapping with ${keys} (got ${describeValue(iss.input)})` });
+
+const httpOf = (v: boolean | null | z.output<typeof HTTP_SECTION> | undefined) => {
+  if (v === undefined || v === false) return undefined;
+  const h = v === true || v === null ? {} : v;
+  return { services: h.services, dataFile: h.data_file, ...(h.ca ? { ca: h.ca } : {}) };
+};
+
+const k8sOf = (v: boolean | null | z.output<typeof K8S_SECTION> | undefined) => {
+  if (v === undefined || v === false) return undefined;
+  const k = v === true || v === null ? {} : v;
+  return { kubeconfig: k.kubeconfig, context: k.context, namespace: k.namespace, cluster: k.cluster, kinds: k.kinds };
+};
+
+const SECTION = strict(
+  {
+    http: onOff(HTTP_SECTION, 'services, data_file, ca').optional().describe('CADC service probes on the profile\'s URL roles (`http: {}` takes every default)'),
+    k8s: onOff(K8S_SECTION, 'kubeconfig, context, namespace, cluster, kinds').optional().describe('Kubernetes probes, single shot: kubectl-latency and jobs-terminating'),
+  },
+  'a mapping with http and/or k8s',
+);
+
+/** `probes:` as written (input) and as the run reads it (output: camelCase, sections filled in). */
+export const PROBES_SCHEMA = z
+  .union([z.null(), z.literal(false), SECTION], { error: (iss) => `must be a mapping with http and/or k8s (got ${describeValue(iss.input)})` })
+  .optional()
+  .transform((p) => {
+    if (!p) return undefined;
+    const out: { http?: NonNullable<ReturnType<typeof httpOf>>; k8s?: NonNullable<ReturnType<typeof k8sOf>> } = {};
+    const http = httpOf(p.http);
+    const k8s = k8sOf(p.k8s);
+    if (http) out.http = http;
+    if (k8s) out.k8s = k8s;
+    return out;
+  })
+  .describe('API probes a run adds to the journeys (docs/probes.md)');
+
+export type ProbesConfig = NonNullable<z.output<typeof PROBES_SCHEMA>>;
+export type HttpProbesConfig = NonNullable<ProbesConfig['http']>;
+export type K8sProbesConfig = NonNullable<ProbesConfig['k8s']>;
+
+/** Section keys, for the docs (src/config/docs.ts). */
+export const PROBES_SECTIONS = { http: HTTP_SECTION, k8s: K8S_SECTION } as const;

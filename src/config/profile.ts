@@ -6,14 +6,15 @@
  * Built-in profiles live in ./envs/*.yaml; `--env ./my-portal.yaml` loads a user's own file with
  * the same schema (docs/environments.md).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { SLUG } from '../metrics/labels.ts';
-import { parseJourneysSection, parseReplicaFaults, type JourneysSection } from './journey-options.ts';
-import { parseProbesSection, type ProbesConfig } from './probes-section.ts';
+import { PROBES_SCHEMA } from './probes-section.ts';
+import { describeValue, schemaProblem, strict } from './schema.ts';
 
 /** Host roles a profile must give, one per real host of the CADC/CANFAR portals. */
 export const URL_ROLES = ['www', 'canfar', 'ws_cadc', 'ws', 'ws_uv'] as const;
@@ -22,28 +23,122 @@ export type UrlRole = (typeof URL_ROLES)[number];
 /** Stands for the bundled replica's origin in a profile's URLs. */
 export const REPLICA_PLACEHOLDER = '{replica}';
 
-export interface EnvProfile {
-  /** Value of the `env` label: a slug such as `prod`. */
-  name: string;
-  description: string;
-  /** True when the CLI must start the bundled replica and fill in `{replica}`. */
-  replica: boolean;
-  /** Base URL (origin, optionally with a path prefix, no trailing slash) per host role. */
-  urls: Record<UrlRole, string>;
+/** What each role serves (the docs' table and the JSON Schema's descriptions). */
+const ROLE_HELP: Record<UrlRole, string> = {
+  www: 'CADC site: /access login, /en/search, /downloadManager',
+  canfar: 'CANFAR site: /science-portal, /storage',
+  ws_cadc: '/ac: token login, whoami',
+  ws: '/reg, /argus (TAP), /data',
+  ws_uv: '/skaha, /arc',
+};
+
+/** Why a base URL is refused, or undefined when it is fine. */
+function urlProblem(v: string): string | undefined {
+  if (v.includes(REPLICA_PLACEHOLDER)) return undefined; // checked against `replica:` below
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return `must be an http(s) URL such as https://www.example.org (got ${describeValue(v)})`;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `must be an http(s) URL (got ${u.protocol.replace(/:$/, '')}:)`;
+  if (u.username || u.password) return 'must not hold user-info (user:password@): journeys log in with PERFPULSE_USERNAME and PERFPULSE_PASSWORD_FILE';
+  if (u.search || u.hash) return 'must be a base URL without ?query or #fragment';
+  return undefined;
+}
+
+const baseUrl = (role: UrlRole) =>
+  z
+    .string({ error: (iss) => (iss.input === undefined ? `missing: every role (${URL_ROLES.join(', ')}) needs a base URL` : `must be an http(s) URL (got ${describeValue(iss.input)})`) })
+    .regex(/^(https?:\/\/|\{replica\})/i, { error: (iss) => urlProblem(String(iss.input)) ?? 'must be an http(s) URL' })
+    .superRefine((v, ctx) => {
+      const problem = urlProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .meta({ title: 'http(s) URL', description: `${ROLE_HELP[role]}; or "${REPLICA_PLACEHOLDER}" with replica: true` });
+
+const URLS = strict(
+  Object.fromEntries(URL_ROLES.map((r) => [r, baseUrl(r)])) as Record<UrlRole, ReturnType<typeof baseUrl>>,
+  `a mapping of each role (${URL_ROLES.join(', ')}) to a base URL`,
+);
+
+/**
+ * An env profile file, strict at every level. `journeys:` is a mapping of journey name to its
+ * options: each journey declares its options' schema beside its code, and the CLI checks them
+ * against it before a run (src/runtime/runner/declarations.ts; config comes before the journeys
+ * and cannot read them); every other key is described here.
+ */
+export const PROFILE_SCHEMA = strict(
+  {
+    name: z
+      .string({ error: (iss) => (iss.input === undefined ? 'missing: the env label value, a lower-case slug such as "prod"' : `must be a lower-case slug such as "prod" (got ${describeValue(iss.input)})`) })
+      .regex(SLUG, { error: (iss) => `must be a lower-case slug such as "prod" (got ${describeValue(iss.input)})` })
+      .meta({ title: 'slug', description: 'the `env` label on every metric: a lower-case slug (lower-case letters, digits and _, at most 48 characters)' }),
+    description: z.string({ error: (iss) => `must be a string (got ${describeValue(iss.input)})` }).default('').describe('one line for `perfpulse-journeys envs`'),
+    replica: z
+      .boolean({ error: (iss) => `must be true or false (got ${describeValue(iss.input)})` })
+      .default(false)
+      .describe('true: the CLI starts the bundled replica and fills in {replica}'),
+    urls: URLS.describe('base URL per host role (no trailing slash needed; no user-info)'),
+    journeys: z
+      .record(
+        z.string(),
+        z.record(z.string(), z.unknown(), { error: (iss) => `must be a mapping of option to value (got ${describeValue(iss.input)})` }).nullable(),
+        { error: (iss) => `must be a mapping of journey name to options (got ${describeValue(iss.input)})` },
+      )
+      .nullable()
+      .optional()
+      .describe("per journey, its options (each journey's own schema; docs/journeys.md)"),
+    replica_faults: z
+      .array(z.string({ error: 'must be a fault spec such as "POST /access/login=delay:500"' }), {
+        error: (iss) => `must be a list of strings such as "POST /access/login=delay:500" (got ${describeValue(iss.input)})`,
+      })
+      .nullable()
+      .optional()
+      .describe('only with replica: true; the same specs as --replica-fault (README)'),
+    probes: PROBES_SCHEMA,
+    journeys_dir: z
+      .string({ error: (iss) => `must be a folder path (relative to the profile file) (got ${describeValue(iss.input)})` })
+      .min(1, { error: 'must be a folder path (relative to the profile file), not empty' })
+      .optional()
+      .describe('your own *.journey.ts files, run beside the built-in journeys (relative to this file; --journeys-dir wins)'),
+  },
+  'a mapping with name and urls',
+)
+  .superRefine((doc, ctx) => {
+    for (const role of URL_ROLES) {
+      if (doc.urls[role].includes(REPLICA_PLACEHOLDER) && !doc.replica) ctx.addIssue({ code: 'custom', path: ['urls', role], message: `uses ${REPLICA_PLACEHOLDER} but replica is not true` });
+    }
+    if (doc.replica_faults?.length && !doc.replica) ctx.addIssue({ code: 'custom', path: ['replica_faults'], message: 'needs replica: true (faults are injected into the bundled replica only)' });
+  })
+  .transform((doc) => ({
+    name: doc.name,
+    description: doc.description,
+    replica: doc.replica,
+    urls: Object.fromEntries(URL_ROLES.map((r) => [r, doc.urls[r].replace(/\/+$/, '')])) as Record<UrlRole, string>,
+    journeys: Object.fromEntries(Object.entries(doc.journeys ?? {}).map(([name, options]) => [name, options ?? {}])) as JourneysSection,
+    replicaFaults: doc.replica_faults ?? [],
+    ...(doc.probes ? { probes: doc.probes } : {}),
+    ...(doc.journeys_dir ? { journeysDir: doc.journeys_dir } : {}),
+  }));
+
+/** Journey name → its options as written in the profile (not yet checked against the journey). */
+export type JourneysSection = Record<string, Record<string, unknown>>;
+
+/** A profile file as written (what editors validate: docs/env-profile.schema.json). */
+export type EnvProfileFile = z.input<typeof PROFILE_SCHEMA>;
+
+/**
+ * A loaded profile: the schema's output, plus where it came from. `journeys` holds each journey's
+ * options as written until the CLI checks them against the journeys' declarations and fills in
+ * their defaults (src/cli/run-plan.ts withJourneyOptions); `journeysDir` is absolute.
+ */
+export type EnvProfile = Omit<z.output<typeof PROFILE_SCHEMA>, 'journeysDir'> & {
   /** Where the profile came from: `builtin:<name>` or the file's path. */
   source: string;
-  /**
-   * Per-journey options (`journeys:`) as written; the CLI checks them against each journey's
-   * declared schema and fills in the defaults before the run (src/runtime/runner/declarations.ts).
-   */
-  journeys: JourneysSection;
-  /** Faults to inject into the bundled replica (`replica_faults:`), as `--replica-fault` takes them. */
-  replicaFaults: string[];
-  /** API probes a run adds to the journeys (optional `probes:` section, ./probes-section.ts). */
-  probes?: ProbesConfig;
   /** `journeys_dir:`, absolute (relative to the profile file's folder): the user's own journeys, run beside the built-in ones. */
   journeysDir?: string;
-}
+};
 
 const BUILTIN_DIR = join(dirname(fileURLToPath(import.meta.url)), 'envs');
 
@@ -66,10 +161,12 @@ export function loadProfile(value: string): EnvProfile {
   if (looksLikePath(value)) {
     let text: string;
     try {
+      if (statSync(value).isDirectory()) throw new UserError(`env profile ${value} is a directory: give a .yaml file, e.g. ${join(value, 'env.yaml')}`);
       text = readFileSync(value, 'utf8');
     } catch (err) {
+      if (err instanceof UserError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
-      throw new UserError(`cannot read env profile ${value}: ${code === 'ENOENT' ? 'no such file' : code}`);
+      throw new UserError(`cannot read env profile ${value}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code}`);
     }
     return parseProfile(text, value);
   }
@@ -89,39 +186,12 @@ export function parseProfile(text: string, source: string): EnvProfile {
     const first = String((err as Error).message).split('\n')[0];
     throw new UserError(`env profile ${source} is not valid YAML: ${first}`);
   }
-  const fail = (what: string): never => {
-    throw new UserError(`env profile ${source}: ${what}`);
-  };
-  if (!isRecord(doc)) return fail('must be a mapping with name and urls');
-  const name = doc.name;
-  if (typeof name !== 'string' || !SLUG.test(name)) {
-    return fail(`name must be a lower-case slug such as "prod" (got ${JSON.stringify(name)})`);
-  }
-  const replica = doc.replica ?? false;
-  if (typeof replica !== 'boolean') return fail('replica must be true or false');
-  if (!isRecord(doc.urls)) return fail(`urls must map each of ${URL_ROLES.join(', ')} to a base URL`);
-  const urls = {} as Record<UrlRole, string>;
-  for (const role of URL_ROLES) {
-    const raw = doc.urls[role];
-    if (typeof raw !== 'string') return fail(`urls.${role} is missing`);
-    if (raw.includes(REPLICA_PLACEHOLDER) && !replica) {
-      return fail(`urls.${role} uses ${REPLICA_PLACEHOLDER} but replica is not true`);
-    }
-    if (!raw.includes(REPLICA_PLACEHOLDER) && !isHttpUrl(raw)) {
-      return fail(`urls.${role} must be an http(s) URL (got ${JSON.stringify(raw)})`);
-    }
-    urls[role] = raw.replace(/\/+$/, '');
-  }
-  const unknown = Object.keys(doc.urls).filter((k) => !(URL_ROLES as readonly string[]).includes(k));
-  if (unknown.length) return fail(`urls has unknown role(s) ${unknown.join(', ')}`);
-  const description = typeof doc.description === 'string' ? doc.description : '';
-  const journeys = parseJourneysSection(doc.journeys, fail);
-  const replicaFaults = parseReplicaFaults(doc.replica_faults, replica, fail);
-  const probes = parseProbesSection(doc.probes, source);
-  const dir = doc.journeys_dir;
-  if (dir !== undefined && (typeof dir !== 'string' || !dir)) return fail('journeys_dir must be a folder path (relative to the profile file)');
-  const journeysDir = dir === undefined ? undefined : resolve(source.startsWith('builtin:') ? '.' : dirname(source), dir);
-  return { name, description, replica, urls, source, journeys, replicaFaults, ...(probes ? { probes } : {}), ...(journeysDir ? { journeysDir } : {}) };
+  if (doc === null || doc === undefined) throw new UserError(`env profile ${source} is empty: it needs at least name and urls (docs/environments.md)`);
+  const parsed = PROFILE_SCHEMA.safeParse(doc);
+  if (!parsed.success) throw new UserError(`env profile ${source}: ${schemaProblem(parsed.error)}`);
+  const { journeysDir, ...rest } = parsed.data;
+  const dir = journeysDir === undefined ? undefined : resolve(source.startsWith('builtin:') ? '.' : dirname(source), journeysDir);
+  return { ...rest, source, ...(dir ? { journeysDir: dir } : {}) };
 }
 
 /** Fills `{replica}` in every URL with the replica's origin. */
@@ -129,17 +199,4 @@ export function withReplicaOrigin(profile: EnvProfile, origin: string): EnvProfi
   const urls = { ...profile.urls };
   for (const role of URL_ROLES) urls[role] = urls[role].replace(REPLICA_PLACEHOLDER, origin);
   return { ...profile, urls };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isHttpUrl(v: string): boolean {
-  try {
-    const u = new URL(v);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password;
-  } catch {
-    return false;
-  }
 }

@@ -13,7 +13,7 @@
  * `https://user:pass@gw/` also gives Basic auth; only one kind of credentials may be set.
  */
 import { readFileSync } from 'node:fs';
-import { UserError } from '../errors.ts';
+import { UserError, firstLineOf, unreadable } from '../errors.ts';
 import type { GatewayAccess } from './http.ts';
 import { userInfoAuthorization } from './pushgateway.ts';
 
@@ -22,23 +22,15 @@ export interface AccessFlags {
   insecureSkipTlsVerify?: boolean;
 }
 
-function firstLineOf(file: string, variable: string): string {
-  try {
-    return readFileSync(file, 'utf8').split(/\r?\n/)[0] ?? '';
-  } catch (err) {
-    throw new UserError(`cannot read ${variable} (${file}): ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
-  }
-}
-
 /** Reads the gateway's credentials and TLS settings; bad or conflicting input is a UserError. */
 export function gatewayAccess(gateway: string, flags: AccessFlags, env: NodeJS.ProcessEnv = process.env): GatewayAccess {
   const access: GatewayAccess = {};
   const user = env.PERFPULSE_PUSHGATEWAY_USERNAME?.trim();
   const password = env.PERFPULSE_PUSHGATEWAY_PASSWORD_FILE
-    ? firstLineOf(env.PERFPULSE_PUSHGATEWAY_PASSWORD_FILE, 'PERFPULSE_PUSHGATEWAY_PASSWORD_FILE')
+    ? firstLineOf(env.PERFPULSE_PUSHGATEWAY_PASSWORD_FILE, 'PERFPULSE_PUSHGATEWAY_PASSWORD_FILE', 'the password')
     : env.PERFPULSE_PUSHGATEWAY_PASSWORD;
   const token = env.PERFPULSE_PUSHGATEWAY_TOKEN_FILE
-    ? firstLineOf(env.PERFPULSE_PUSHGATEWAY_TOKEN_FILE, 'PERFPULSE_PUSHGATEWAY_TOKEN_FILE').trim()
+    ? firstLineOf(env.PERFPULSE_PUSHGATEWAY_TOKEN_FILE, 'PERFPULSE_PUSHGATEWAY_TOKEN_FILE', 'the token').trim()
     : env.PERFPULSE_PUSHGATEWAY_TOKEN?.trim();
   const fromUrl = userInfoAuthorization(gateway);
 
@@ -60,7 +52,7 @@ export function gatewayAccess(gateway: string, flags: AccessFlags, env: NodeJS.P
     try {
       pem = readFileSync(caFile, 'utf8');
     } catch (err) {
-      throw new UserError(`cannot read --pushgateway-ca (${caFile}): ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+      throw new UserError(`cannot read --pushgateway-ca (${caFile}): ${unreadable(err)}`);
     }
     if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UserError(`--pushgateway-ca ${caFile} holds no PEM certificate`);
     access.ca = pem;

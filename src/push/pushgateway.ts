@@ -112,14 +112,23 @@ export async function pushGroup(req: PushRequest): Promise<PushOutcome> {
   }
 }
 
-/** The gateway URL if it is http(s), else bad input naming it without its user-info. */
+/**
+ * The gateway URL if it is an http(s) base URL, else bad input naming it without its user-info.
+ * A path prefix is kept (a gateway behind a proxy, `--web.route-prefix`), but a path that already
+ * holds the push or API part (`/metrics/job/…`, `/api/v1/…`), a query or a fragment is a mistake:
+ * the harness adds those itself.
+ */
 export function checkGatewayUrl(url: string): string {
-  let ok = false;
+  let u: URL | undefined;
   try {
-    ok = ['http:', 'https:'].includes(new URL(url).protocol);
+    u = new URL(url);
   } catch {
-    ok = false;
+    u = undefined;
   }
-  if (!ok) throw new UserError(`--pushgateway must be an http(s) URL (got ${JSON.stringify(redactUrl(url))})`);
+  const shown = JSON.stringify(redactUrl(url));
+  if (!u || !['http:', 'https:'].includes(u.protocol)) throw new UserError(`--pushgateway must be an http(s) URL such as http://pushgateway:9091 (got ${shown})`);
+  if (/\/(metrics|api)(\/|$)/.test(u.pathname) || u.search || u.hash) {
+    throw new UserError(`--pushgateway must be the gateway's base URL such as http://pushgateway:9091, without /metrics/job/..., /api/... or a query (got ${shown})`);
+  }
   return url;
 }

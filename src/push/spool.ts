@@ -5,7 +5,11 @@
  * (a temp file in the same directory, then rename), so a crash or SIGKILL leaves either the whole
  * entry or none; readers ignore temp files.
  *
- * File names start with the run's timestamp, so the directory listing sorts oldest first.
+ * The order is total and the same on every read: the run's timestamp, then when the entry was
+ * spooled, then `seq`, a per-process counter that only goes up (two pushes of one run, spooled in
+ * the same millisecond, keep the order they were written in), then the file name. File names
+ * start with the run's timestamp, the writer's pid and `seq`, so `ls` shows one process's entries
+ * in the same order.
  * `state.json` beside the entries keeps the failure and drop counters, so they survive one-shot
  * runs (perfpulse_push_failures_total, perfpulse_push_spool_dropped_total).
  */
@@ -21,6 +25,8 @@ export interface SpoolEntry extends PushItem {
   spooledAtMs: number;
   /** One line: why it was not delivered. */
   reason: string;
+  /** Order among the entries this process spooled (older entries may lack it). */
+  seq?: number;
 }
 
 export interface Spooled {
@@ -43,6 +49,9 @@ export interface SpoolCounters {
 }
 
 const STATE = 'state.json';
+
+/** Per process, strictly increasing: the tie-breaker of entries spooled in the same millisecond. */
+let nextSeq = 0;
 
 /** $XDG_STATE_HOME/perfpulse-journeys/spool, else ~/.local/state/perfpulse-journeys/spool. */
 export function defaultSpoolDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -98,9 +107,11 @@ export class Spool {
   /** Writes one undelivered push (atomically) and applies the limits. Returns its file. */
   write(item: PushItem, reason: string, now = Date.now()): string {
     this.ensureDir();
-    const entry: SpoolEntry = { version: 1, ...item, spooledAtMs: now, reason };
+    const seq = nextSeq++;
+    const entry: SpoolEntry = { version: 1, ...item, spooledAtMs: now, reason, seq };
     const hash = createHash('sha256').update(groupKey(item.job, item.grouping)).digest('hex').slice(0, 12);
-    const name = `${String(item.runTimestampMs).padStart(15, '0')}-${hash}-${randomBytes(4).toString('hex')}.json`;
+    // the random tail only keeps a reused pid from overwriting an old entry; it never decides the order
+    const name = `${String(item.runTimestampMs).padStart(15, '0')}-${process.pid}-${String(seq).padStart(9, '0')}-${hash}-${randomBytes(3).toString('hex')}.json`;
     const file = join(this.dir, name);
     writeAtomically(file, JSON.stringify(entry));
     this.prune(now);
@@ -131,7 +142,7 @@ export class Spool {
         this.log(`spool: ${name} is not a spool entry (${(err as Error).message}); moved aside to ${name}.corrupt`);
       }
     }
-    return out.sort((a, b) => a.entry.runTimestampMs - b.entry.runTimestampMs || a.entry.spooledAtMs - b.entry.spooledAtMs || (a.file < b.file ? -1 : 1));
+    return out.sort(byAge);
   }
 
   remove(file: string): void {
@@ -197,6 +208,16 @@ export class Spool {
       return false;
     }
   }
+}
+
+/** Oldest run first, then spooled first, then written first; a total order (file names differ). */
+function byAge(a: Spooled, b: Spooled): number {
+  return (
+    a.entry.runTimestampMs - b.entry.runTimestampMs ||
+    a.entry.spooledAtMs - b.entry.spooledAtMs ||
+    (a.entry.seq ?? -1) - (b.entry.seq ?? -1) ||
+    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)
+  );
 }
 
 function formatAge(ms: number): string {

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { ExitCode, UserError, oneLine } from '../../errors.ts';
 import { LINT_RULES, formatFinding, lintExposition } from '../../metrics/lint.ts';
 import { ExpositionError } from '../../metrics/parse.ts';
+import { commanderOutput } from '../help.ts';
 
 const LINT_HELP = `
 Reads Prometheus text exposition from a file, an http(s) URL (e.g. a Pushgateway's /metrics) or
@@ -65,7 +66,7 @@ export function metricsCommand(): Command {
       }),
   );
   for (const cmd of metrics.commands) {
-    cmd.exitOverride().configureOutput({ outputError: (text, write) => write(`perfpulse-journeys: ${text.replace(/^error: /, '')}`) });
+    cmd.exitOverride().configureOutput(commanderOutput(`metrics ${cmd.name()}`));
   }
   return metrics;
 }

@@ -9,7 +9,7 @@ import { probesCa } from '../../probes/plan.ts';
 import { faultTable } from '../../replica/faults.ts';
 import { startReplica } from '../../replica/server.ts';
 import { DEMO_USER } from '../../replica/users.ts';
-import { addDeliveryOptions, intFlag, secondsFlag, type DeliveryFlags } from '../flags.ts';
+import { addDeliveryOptions, numberFlag, secondsFlag, withRange, type DeliveryFlags } from '../flags.ts';
 import { PROBE_EXIT_CODES, collect } from '../help.ts';
 import { finishProbes, httpProbesDelivered, sinkFor } from '../probe-runs.ts';
 import { httpTable } from '../probe-tables.ts';
@@ -58,8 +58,8 @@ interface HttpFlags extends DeliveryFlags {
 export async function probeHttpCommand(flags: HttpFlags): Promise<ExitCode> {
   const base = loadProfile(flags.env);
   const services = parseServices(flags.services?.split(',') ?? base.probes?.http?.services);
-  const timeoutMs = secondsFlag('--timeout', flags.timeout, 0.1, 600);
-  const concurrency = intFlag('--concurrency', flags.concurrency, 1, 8);
+  const timeoutMs = secondsFlag('--timeout', flags.timeout);
+  const concurrency = numberFlag('--concurrency', flags.concurrency);
   const ca = probesCa(base);
   const faults = faultTable(flags.replicaFault ?? []);
   if (faults.size && !base.replica) throw new UserError(`--replica-fault needs an env with the bundled replica (env ${base.name} has none)`);
@@ -113,8 +113,8 @@ export function httpProbeCommand(): Command {
     cmd.option(option.flag, `${option.help} (default: ${option.profile ? `the profile's ${option.profile}, else ` : ''}${option.default})`);
   }
   return cmd
-    .option('--timeout <seconds>', 'hard deadline of every request', '15')
-    .option('--concurrency <n>', 'requests at once (1-8)', '2')
+    .option('--timeout <seconds>', withRange('--timeout', 'hard deadline of every request'), '15')
+    .option('--concurrency <n>', withRange('--concurrency', 'requests at once'), '2')
     .addOption(new Option('--pushgateway <url>', 'Pushgateway base URL; user-info becomes Basic auth').env('PERFPULSE_PUSHGATEWAY'))
     .option('--dry-run', 'print the Prometheus exposition text to stdout and push nothing', false)
     .option('--replica-fault <spec>', 'inject a fault into the bundled replica (repeatable), e.g. "GET /argus/availability=status:503"', collect, [])

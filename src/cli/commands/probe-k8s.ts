@@ -4,7 +4,7 @@ import { ExitCode, UserError } from '../../errors.ts';
 import { DEFAULT_KINDS, KIND_NAMES, parseKinds } from '../../probes/k8s/kinds.ts';
 import { resolveKubectl } from '../../probes/k8s/kubectl.ts';
 import { K8S_PROBE_NAMES } from '../../probes/k8s/registry.ts';
-import { addDeliveryOptions, intFlag, secondsFlag, type DeliveryFlags } from '../flags.ts';
+import { addDeliveryOptions, numberFlag, secondsFlag, withRange, type DeliveryFlags } from '../flags.ts';
 import { PROBE_EXIT_CODES } from '../help.ts';
 import { finishProbes, k8sProbesDelivered, sinkFor } from '../probe-runs.ts';
 import { k8sTable } from '../probe-tables.ts';
@@ -55,11 +55,10 @@ export async function probeK8sCommand(what: string[], flags: K8sFlags): Promise<
   const latency = what.length === 0 || what.includes('kubectl-latency');
   const terminating = what.length === 0 || what.includes('jobs-terminating');
   const kinds = parseKinds(flags.kinds);
-  const count = intFlag('--count', flags.count, -1, 1_000_000);
-  if (count === 0) throw new UserError('--count must be -1 (until stopped) or at least 1');
-  const sleepMs = secondsFlag('--sleep', flags.sleep, 0, 86_400);
-  const timeoutMs = secondsFlag('--timeout', flags.timeout, 0.1, 600);
-  const concurrency = intFlag('--concurrency', flags.concurrency, 1, 8);
+  const count = numberFlag('--count', flags.count);
+  const sleepMs = secondsFlag('--sleep', flags.sleep);
+  const timeoutMs = secondsFlag('--timeout', flags.timeout);
+  const concurrency = numberFlag('--concurrency', flags.concurrency);
   if (!['client', 'kubectl'].includes(flags.via)) throw new UserError(`--via must be client or kubectl (got ${flags.via})`);
   const kubectl = flags.via === 'kubectl' && latency ? resolveKubectl(flags.kubectl) : undefined;
   const sink = sinkFor(flags);
@@ -84,10 +83,10 @@ export function k8sProbeCommand(): Command {
     .option('-n, --namespace <ns>', "namespace (default: the context's, else default)")
     .option('--cluster <name>', "value of the cluster label (default: the context's cluster name), e.g. keel-prod")
     .option('--kinds <list>', `kinds to list, comma-separated: ${KIND_NAMES.join(', ')}`, DEFAULT_KINDS.join(','))
-    .option('--count <n>', 'rounds: 1 = single shot (gauges); N > 1 or -1 (until stopped) = loop keeping a histogram', '1')
-    .option('--sleep <seconds>', 'pause between rounds of a loop', '60')
-    .option('--timeout <seconds>', 'hard deadline of every call (a call still running then counts as result="timeout")', '10')
-    .option('--concurrency <n>', 'kinds listed at once (1-8; keep it gentle on a production API server)', '2')
+    .option('--count <n>', withRange('--count', 'rounds: 1 = single shot (gauges); N > 1 or -1 (until stopped) = loop keeping a histogram'), '1')
+    .option('--sleep <seconds>', withRange('--sleep', 'pause between rounds of a loop'), '60')
+    .option('--timeout <seconds>', withRange('--timeout', 'hard deadline of every call (a call still running then counts as result="timeout")'), '10')
+    .option('--concurrency <n>', withRange('--concurrency', 'kinds listed at once (keep it gentle on a production API server)'), '2')
     .addOption(new Option('--via <how>', 'client (@kubernetes/client-node) or kubectl (the real binary)').choices(['client', 'kubectl']).default('client'))
     .option('--kubectl <path>', 'kubectl binary for --via kubectl (default: $PERFPULSE_KUBECTL, else kubectl on PATH)')
     .addOption(new Option('--pushgateway <url>', 'Pushgateway base URL; user-info becomes Basic auth').env('PERFPULSE_PUSHGATEWAY'))

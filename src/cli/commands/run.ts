@@ -6,8 +6,7 @@ import { EXIT_CODES_HELP, collect } from '../help.ts';
 import { DEFAULT_SLEEP_SECONDS } from '../loop.ts';
 import { runCommand, type RunFlags } from '../run.ts';
 import { ABSOLUTE_MAX_USERS, USER_MEMORY_BYTES, usersBound } from '../users.ts';
-import { addDeliveryOptions } from '../flags.ts';
-import { MAX_RETRIES } from '../browser-flags.ts';
+import { MAX_SHARDS, addDeliveryOptions, withRange } from '../flags.ts';
 import { TRACE_MODES, throttleNames } from '../../runtime/browser/emulation.ts';
 
 const RUN_EXAMPLES = `
@@ -93,20 +92,20 @@ export function runCommandDefinition(): Command {
     .option('--launch-sessions', 'let science_portal launch a real session, wait until it is Running and delete it', false)
     .addOption(new Option('--only <what>', "run only the journeys, or only the probes the env profile enables (probes: section)").choices(['journeys', 'probes']))
     .option('--report <dir>', 'write report.json and a self-contained report.html (steps, Web Vitals, failures with Playwright\'s whole error) into <dir>')
-    .option('--shard <i/n>', 'run shard i of n (1-based): every selected journey is run by exactly one shard (default: from JOB_COMPLETION_INDEX)')
-    .option('--shard-count <n>', 'with JOB_COMPLETION_INDEX (an Indexed Job, 0-based): run shard JOB_COMPLETION_INDEX+1 of n (default: $PERFPULSE_SHARD_COUNT)')
-    .option('--count <n>', 'run everything n times; -1 = until SIGINT/SIGTERM', '1')
-    .option('--sleep <seconds>', 'pause between iterations of --count', String(DEFAULT_SLEEP_SECONDS))
+    .option('--shard <i/n>', `run shard i of n (1-based): every selected journey is run by exactly one shard (default: from JOB_COMPLETION_INDEX) [n whole number 1 to ${MAX_SHARDS}, i 1 to n]`)
+    .option('--shard-count <n>', withRange('--shard-count', 'with JOB_COMPLETION_INDEX (an Indexed Job, 0-based): run shard JOB_COMPLETION_INDEX+1 of n (default: $PERFPULSE_SHARD_COUNT)'))
+    .option('--count <n>', withRange('--count', 'run everything n times; -1 = until SIGINT/SIGTERM'), '1')
+    .option('--sleep <seconds>', withRange('--sleep', 'pause between iterations of --count'), String(DEFAULT_SLEEP_SECONDS))
     .option('--json', 'one JSON document per iteration on stdout (JSON Lines) instead of the summary table; not with --dry-run', false)
     // browser options (src/cli/browser-flags.ts): checked before anything starts
-    .option('--retries <n>', `retry a failed journey up to n times (0-${MAX_RETRIES}); passing on a retry is reported as flaky, journey_success 1, exit 0`, '0')
+    .option('--retries <n>', withRange('--retries', 'retry a failed journey up to n times; passing on a retry is reported as flaky, journey_success 1, exit 0'), '0')
     .option('--trace <mode>', `${TRACE_MODES.join('|')}: keep the redacted trace of failed journeys, of every journey, or never trace (no tracing cost in step times)`, 'on-failure')
     .option('--headed', 'show the browser window (needs a display; without one use xvfb-run -a)', false)
     .option('--throttle <profile>', `throttle the browser's network (Chromium DevTools protocol): ${throttleNames().join(', ')}; adds the label network="<profile>"`)
     .option('--device <name>', 'emulate a Playwright device in Chromium ("Pixel 7", "iPhone 15", "iPad Mini"...); adds the label device="<slug>"')
     .option(
       '--users <n>',
-      `concurrent virtual users, each a browser of its own running every selected journey (default 1; at most ${usersBound()} here: one per CPU from os.availableParallelism() and per ${USER_MEMORY_BYTES / 2 ** 20} MiB of memory)`,
+      withRange('--users', `concurrent virtual users, each a browser of its own running every selected journey (default 1; at most ${usersBound()} here: one per CPU from os.availableParallelism() and per ${USER_MEMORY_BYTES / 2 ** 20} MiB of memory)`),
     )
     .option('--users-max-override', `allow --users above this machine's limit, up to ${ABSOLUTE_MAX_USERS}`, false)
     .addHelpText('after', RUN_EXAMPLES)

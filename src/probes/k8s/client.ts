@@ -21,6 +21,7 @@ import {
 import { UserError } from '../../errors.ts';
 import { startConnectTiming, takeConnectMs } from '../connect-timing.ts';
 import type { K8sTarget } from './config.ts';
+import { Deadline } from './deadline.ts';
 import { LIST_LIMIT, type KindName } from './kinds.ts';
 import { classifyError, type CallOutcome } from './outcome.ts';
 
@@ -98,16 +99,19 @@ export class K8sClient {
 
   /** Runs one client call with a hard deadline and times it; never throws. */
   private async call<T>(fn: (options: ConfigurationOptions) => Promise<T>, timeoutMs: number): Promise<CallOutcome & { value?: T }> {
-    const signal = AbortSignal.timeout(timeoutMs);
+    // counted from t0 until the request is sent, then from when it is sent: the same start and
+    // the same clock as the time reported, so a timeout is never reported below its deadline
+    const t0 = performance.now();
+    const deadline = new Deadline(timeoutMs, t0);
     const dispatchers: Array<{ destroy(): Promise<void> }> = [];
     let url = '';
     let sent: number | undefined;
-    const deadline: ObservableMiddleware = {
+    const middleware: ObservableMiddleware = {
       pre: (ctx: RequestContext) => {
         // the clock starts when the request leaves the client library for the network: building
         // it (and the JIT of a method's first call in this process) is harness time, not the API's
-        sent = performance.now();
-        ctx.setSignal(signal);
+        sent = deadline.restart();
+        ctx.setSignal(deadline.signal);
         url = ctx.getUrl();
         const d = ctx.getDispatcher();
         if (d) dispatchers.push(d);
@@ -115,17 +119,17 @@ export class K8sClient {
       },
       post: (res: ResponseContext) => new Observable(Promise.resolve(res)),
     };
-    const options: ConfigurationOptions = { middleware: [deadline], middlewareMergeStrategy: 'append' };
-    const t0 = performance.now();
+    const options: ConfigurationOptions = { middleware: [middleware], middlewareMergeStrategy: 'append' };
     try {
       const value = await fn(options);
       const ms = performance.now() - (sent ?? t0);
       return { result: 'ok', ms, connectMs: takeConnectMs(url), detail: 'ok', value };
     } catch (err) {
       const ms = performance.now() - (sent ?? t0);
-      const { result, detail } = classifyError(err, signal.aborted);
+      const { result, detail } = classifyError(err, deadline.expired);
       return { result, ms, connectMs: url ? takeConnectMs(url) : undefined, detail };
     } finally {
+      deadline.clear();
       // the Agent is this call's alone: close its connection now rather than at keep-alive timeout
       for (const d of dispatchers) await d.destroy().catch(() => undefined);
     }

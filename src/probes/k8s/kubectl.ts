@@ -9,6 +9,7 @@ import { delimiter, join } from 'node:path';
 import { UserError } from '../../errors.ts';
 import type { K8sResult } from '../../metrics/catalog-probes.ts';
 import type { K8sTarget } from './config.ts';
+import { Deadline } from './deadline.ts';
 import { LIST_LIMIT } from './kinds.ts';
 import type { CallOutcome } from './outcome.ts';
 
@@ -57,13 +58,11 @@ export function kubectlList(kubectl: string, target: K8sTarget, kind: string, ti
     let lines = 0;
     child.stdout.on('data', (d: Buffer) => (lines += d.toString().split('\n').length - 1));
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-    let killed = false;
-    const timer = setTimeout(() => {
-      killed = true;
-      child.kill('SIGKILL');
-    }, timeoutMs + 1000);
+    // measured from t0 on the clock that times the process: it is never killed before the time said
+    const deadline = new Deadline(timeoutMs + 1000, t0, () => child.kill('SIGKILL'));
     const finish = (code: number | null, error?: Error) => {
-      clearTimeout(timer);
+      deadline.clear();
+      const killed = deadline.expired;
       const ms = performance.now() - t0;
       const last = stderr.trim().split('\n').pop()?.replace(/\s+/g, ' ') ?? '';
       if (error) return resolve({ result: 'other', ms, detail: `kubectl did not start: ${error.message}` });

@@ -11,6 +11,7 @@
 import { registerHooks } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { z } from 'zod';
+import { formatPath, nearestKey, unknownKeyMessage } from '../../config/schema.ts';
 import { UserError } from '../../errors.ts';
 import { COMPILED } from '../../package.ts';
 import { journeyFile, journeyFiles, type JourneyFile } from './journeys.ts';
@@ -103,40 +104,17 @@ export async function journeySteps(name: string, file: string = journeyFile(name
   return stepsOf(d as JourneyDeclaration);
 }
 
-/** The candidate `word` is a prefix of (or that is a prefix of it), else the closest within 3 edits: for "did you mean" hints. */
-export function nearest(word: string, candidates: readonly string[]): string | undefined {
-  const distance = (a: string, b: string) => {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      let prev = row[0] as number;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const cur = row[j] as number;
-        row[j] = Math.min(cur + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = cur;
-      }
-    }
-    return row[b.length] as number;
-  };
-  const prefixed = candidates.find((c) => c.startsWith(word) || word.startsWith(c));
-  if (prefixed) return prefixed;
-  const best = candidates.map((c) => ({ c, d: distance(word, c) })).sort((x, y) => x.d - y.d)[0];
-  return best && best.d <= 3 ? best.c : undefined;
-}
-
 /** One journey's options from the profile's `journeys.<name>:`, defaults filled; a mistake is one line. */
 export function parseJourneyOptions(d: JourneyDeclaration, raw: unknown, where: string): Record<string, unknown> {
   const r = d.options.safeParse(raw ?? {});
   if (r.success) return r.data as Record<string, unknown>;
   const issue = r.error.issues[0] as z.core.$ZodIssue;
-  const path = [`journeys.${d.name}`, ...issue.path.map(String)].join('.');
+  const base = ['journeys', d.name, ...issue.path];
   if (issue.code === 'unrecognized_keys') {
     const known = Object.keys(d.options.shape);
-    const key = issue.keys[0] as string;
-    const hint = nearest(key, known);
-    throw new UserError(`${where}: ${path}.${key}: unknown option${hint ? `; did you mean ${hint}?` : ''} (${d.name} takes ${known.join(', ')})`);
+    throw new UserError(`${where}: ${formatPath([...base, issue.keys[0] as string])}: ${unknownKeyMessage(issue.keys, known)}`);
   }
-  throw new UserError(`${where}: ${path} ${issue.message}`);
+  throw new UserError(`${where}: ${formatPath(base)}: ${issue.message}`);
 }
 
 /**
@@ -152,8 +130,8 @@ export async function resolveJourneyOptions(
   const names = all.map((d) => d.name);
   for (const name of Object.keys(raw)) {
     if (!names.includes(name)) {
-      const hint = nearest(name, names);
-      throw new UserError(`${where}: journeys.${name}: unknown journey${hint ? `; did you mean ${hint}?` : ''} (available are ${names.join(', ')})`);
+      const hint = nearestKey(name, names);
+      throw new UserError(`${where}: journeys.${name}: unknown journey; ${hint ? `did you mean ${hint}?` : `available are ${names.join(', ')}`}`);
     }
   }
   return Object.fromEntries(all.map((d) => [d.name, parseJourneyOptions(d, raw[d.name], where)]));
