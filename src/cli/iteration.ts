@@ -17,6 +17,7 @@ import { everyUserPassed } from '../results/multi-user.ts';
 import type { RunResults } from '../results/results.ts';
 import { measuredRun } from '../results/run.ts';
 import { runJourneys } from '../runtime/runner/launch.ts';
+import { withDeclaredSteps } from './declared-steps.ts';
 import { deliveryReport, heldSeries } from './delivery-report.ts';
 import { planDelivered } from './probe-runs.ts';
 import type { IterationRecord } from './run-json.ts';
@@ -80,7 +81,7 @@ async function runTheJourneys({ plan, services, stop, workDir, info }: Run, iter
   const resultsFile = join(workDir, `results-${iteration}.json`);
   info(`running ${journeys.join(', ')} on env ${profile.name}${users > 1 ? ` with ${users} concurrent users` : ''}`);
   try {
-    return await runJourneys({
+    const results = await runJourneys({
       handoff: {
         profile,
         browserPath: plan.browserPath,
@@ -93,6 +94,7 @@ async function runTheJourneys({ plan, services, stop, workDir, info }: Run, iter
       credentials: plan.credentials,
       signal: stop.signal,
     });
+    return await withDeclaredSteps(results, profile); // so the verdicts can tell the steps never reached
   } catch (err) {
     if (!stop.signal.aborted) throw err;
     info('aborted before any journey reported: nothing was measured, nothing to deliver');

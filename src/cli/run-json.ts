@@ -7,7 +7,9 @@ import type { ProfileProbesResult } from './probe-runs.ts';
 import type { JourneyDelivery } from '../push/deliver.ts';
 import { redactUrl } from '../push/pushgateway.ts';
 import { stripAnsi } from '../results/redact.ts';
+import { journeyErrorClass } from '../results/error-class.ts';
 import type { RunResults } from '../results/results.ts';
+import { stepVerdicts } from '../results/verdicts.ts';
 
 /** What one iteration produced, filled in as it goes (an aborted iteration leaves parts out). */
 export interface IterationRecord {
@@ -39,18 +41,23 @@ export function iterationJson(ctx: JsonContext, rec: IterationRecord, exitCode: 
   const journeys = ctx.journeys.map((name) => {
     const j = results?.journeys.find((x) => x.journey === name);
     if (!j) return { journey: name, status: 'not run', seconds: null, steps: [] };
+    const errorClass = journeyErrorClass(j);
     return {
       journey: j.journey,
       status: j.status,
       seconds: seconds(j.durationMs),
       ...(j.error ? { error: text(j.error) } : {}),
-      steps: j.steps.map((s) => ({
-        step: s.name,
-        ok: s.ok,
-        seconds: seconds(s.durationMs),
-        ...(s.error ? { error: text(s.error) } : {}),
+      ...(errorClass ? { errorClass } : {}),
+      // every declared step: passed, failed (with its error class) or not_reached (ok and seconds null)
+      steps: stepVerdicts(j).map(({ step, outcome, result: s, errorClass: stepClass }) => ({
+        step,
+        outcome,
+        ok: s ? s.ok : null,
+        seconds: s ? seconds(s.durationMs) : null,
+        ...(s?.error ? { error: text(s.error) } : {}),
+        ...(stepClass ? { errorClass: stepClass } : {}),
         // the failure line's parts (src/results/failure.ts), waited time in seconds
-        ...(s.failure
+        ...(s?.failure
           ? { failure: { expected: s.failure.expected ?? null, locator: s.failure.locator ?? null, seen: s.failure.seen, waitedSeconds: seconds(s.failure.waitedMs) } }
           : {}),
       })),

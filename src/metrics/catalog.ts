@@ -10,7 +10,19 @@
 import { PROBE_METRICS, type ProbeLabelName } from './catalog-probes.ts';
 
 export type MetricType = 'gauge' | 'counter' | 'histogram';
-export type LabelName = 'env' | 'journey' | 'step' | 'page' | 'version' | 'playwright' | 'chromium' | 'statistic' | ConditionLabel | ProbeLabelName;
+export type LabelName =
+  | 'env'
+  | 'journey'
+  | 'step'
+  | 'page'
+  | 'version'
+  | 'playwright'
+  | 'chromium'
+  | 'statistic'
+  | 'outcome'
+  | 'error_class'
+  | ConditionLabel
+  | ProbeLabelName;
 
 /**
  * Labels a run adds to every series it pushes, and to its Pushgateway grouping key, only when it
@@ -55,6 +67,19 @@ export const METRICS = {
     type: 'gauge',
     help: '1 for the step where a journey failed in this run, 0 for its steps that passed; steps never reached are absent (a state, neither wall nor browser time).',
     labels: ['env', 'journey', 'step'],
+  },
+  // The verdicts (src/results/verdicts.ts, error-class.ts): every declared step's outcome, and failures by class.
+  stepOutcome: {
+    name: 'perfpulse_usersim_step_outcome',
+    type: 'gauge',
+    help: '1 for every step the journey declares, under its outcome in this run: passed, failed, or not_reached (a step after the failed one, or of a skipped or interrupted journey); count the steps never reached with outcome="not_reached" (a state, neither wall nor browser time).',
+    labels: ['env', 'journey', 'step', 'outcome'],
+  },
+  journeyFailures: {
+    name: 'perfpulse_usersim_journey_failures_count',
+    type: 'gauge',
+    help: 'Runs of the journey that failed in this run (1, or with --users N the users that failed), by error_class: timeout, selector, http_4xx, http_5xx, auth, navigation, download, assertion, interrupted or harness (README "Failure classes"); absent when it passed. The failure message is in the log, the report and JUnit, never a label.',
+    labels: ['env', 'journey', 'error_class'],
   },
   journeyDuration: {
     name: 'perfpulse_usersim_journey_duration_seconds',

@@ -10,8 +10,10 @@ import { Registry } from 'prom-client';
 import { gaugeOf } from './instruments.ts';
 import { JOURNEY_MEASURES, METRICS } from './catalog.ts';
 import { journeyDurations, journeyRuns, spreadOf, stepDurations, stepNames, type JourneyRuns } from '../results/multi-user.ts';
+import { journeyErrorClass } from '../results/error-class.ts';
 import type { JourneyResult, PageTiming } from '../results/results.ts';
 import type { MeasuredRun } from '../results/run.ts';
+import { combinedStepVerdicts } from '../results/verdicts.ts';
 
 const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -56,6 +58,7 @@ export function registryFor(env: string, journeys: readonly JourneyRuns[], condi
   // multi-user gauges below (docs/decisions.md 17). A single-user run's journey is its one run.
   const multi = journeys.filter((g) => g.multiUser);
   if (multi.length) usersGauges(registry, env, multi);
+  verdictGauges(registry, env, journeys);
 
   for (const { combined: j } of journeys) {
     const labels = { env, journey: j.journey };
@@ -89,6 +92,24 @@ export function registryFor(env: string, journeys: readonly JourneyRuns[], condi
     if (m.playwright && m.chromium) buildInfo.set({ version: PACKAGE_VERSION, playwright: m.playwright, chromium: m.chromium }, 1);
   }
   return registry;
+}
+
+/**
+ * The verdicts (src/results/verdicts.ts): every declared step under its outcome, and the journey's
+ * failed runs by error class (registered only when one failed, so a run where all passed pushes
+ * no empty family). Registered last: the bodies before them are unchanged.
+ */
+function verdictGauges(registry: Registry, env: string, journeys: readonly JourneyRuns[]): void {
+  const outcome = gaugeOf(registry, METRICS.stepOutcome);
+  for (const { journey, runs } of journeys) {
+    for (const v of combinedStepVerdicts(runs)) outcome.set({ env, journey, step: v.step, outcome: v.outcome }, 1);
+  }
+  const classes = journeys.map(({ journey, runs }) => ({ journey, classes: runs.flatMap((j) => journeyErrorClass(j) ?? []) }));
+  if (!classes.some((c) => c.classes.length)) return;
+  const failures = gaugeOf(registry, METRICS.journeyFailures);
+  for (const { journey, classes: list } of classes) {
+    for (const c of new Set(list)) failures.set({ env, journey, error_class: c }, list.filter((x) => x === c).length);
+  }
 }
 
 const STATISTICS = ['min', 'median', 'p95', 'max'] as const;

@@ -2,7 +2,9 @@
  * What the API probes produced, before it becomes metrics (src/metrics/probe-bodies.ts), a table or
  * `--json`. The probes (src/probes) write it; like the journeys' results it imports nothing, and
  * everything here was measured: a value that was not is left out, never a default.
+ * A failed probe call has an error class of the journeys' fixed set (./error-class.ts).
  */
+import type { ErrorClass } from './error-class.ts';
 
 /** One CADC service probe on one service (src/probes/http/). */
 export interface HttpProbeOutcome {
@@ -15,8 +17,33 @@ export interface HttpProbeOutcome {
   ms?: number;
   /** VOSI availability as read (availability probe only). */
   available?: boolean;
+  /** A failed probe's class (./error-class.ts): from the answer's status, or from what its request threw. */
+  errorClass?: ErrorClass;
   /** One line for the log: never a label. */
   detail: string;
+}
+
+/**
+ * The class of a failed Kubernetes call, from its `result` (K8S_RESULTS) and its detail line: timeout,
+ * forbidden → auth, server_error → http_5xx, tls and network → navigation, another 4xx → http_4xx (1xx-3xx: assertion),
+ * anything else (kubectl did not start, an unknown error) → harness; undefined for `ok`.
+ */
+export function k8sErrorClass(call: Pick<K8sCall, 'result' | 'detail'>): ErrorClass | undefined {
+  switch (call.result) {
+    case 'ok':
+      return undefined;
+    case 'timeout':
+      return 'timeout';
+    case 'forbidden':
+      return 'auth';
+    case 'server_error':
+      return 'http_5xx';
+    case 'tls':
+    case 'network':
+      return 'navigation';
+    default:
+      return /^4\d\d\b/.test(call.detail) ? 'http_4xx' : /^[1-3]\d\d\b/.test(call.detail) ? 'assertion' : 'harness';
+  }
 }
 
 /** One run of the CADC service probes of an env. */

@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { builtinEnvNames } from '../../config/profile.ts';
 import { availableJourneys } from '../../runtime/runner/journeys.ts';
-import { EXIT_CODES_HELP, collect } from '../help.ts';
+import { ERROR_CLASSES_HELP, EXIT_CODES_HELP, collect } from '../help.ts';
 import { DEFAULT_SLEEP_SECONDS } from '../loop.ts';
 import { runCommand, type RunFlags } from '../run.ts';
 import { ABSOLUTE_MAX_USERS, USER_MEMORY_BYTES, usersBound } from '../users.ts';
@@ -50,6 +50,7 @@ A failed journey ends the summary with one line, "<journey> › <step>: <what wa
 (<locator>): <what was seen>" (a timeout says how long it waited; a journey's own error is kept
 as it is); the same line is in --json, the --report and the progress log, and the report also
 holds Playwright's whole error. No password or token is ever in them.
+${ERROR_CLASSES_HELP}
 
 A loop's exit code is the worst of its iterations: 4 (stopped by a signal) over 3 (not delivered)
 over 1 (a journey or probe failed) over 0. A signal during --sleep ends the loop at once.

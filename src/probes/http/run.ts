@@ -8,6 +8,7 @@
 import pLimit from 'p-limit';
 import type { Credentials } from '../../config/credentials.ts';
 import type { EnvProfile } from '../../config/profile.ts';
+import { statusErrorClass, thrownErrorClass } from '../../results/error-class.ts';
 import type { HttpProbeOutcome, HttpProbeResults } from '../../results/probes.ts';
 import type { HttpProbe, HttpProbeContext, Measured, Timed } from './probe.ts';
 import { HTTP_PROBES } from './registry.ts';
@@ -60,10 +61,10 @@ export async function runHttpProbes(o: HttpProbeOptions): Promise<HttpProbeResul
     try {
       return await fn();
     } catch (err) {
-      return { ok: false, ms: performance.now() - t0, detail: describeError(err) };
+      return { ok: false, ms: performance.now() - t0, detail: describeError(err), errorClass: thrownErrorClass(err) };
     }
   };
-  const contextFor = (probe: HttpProbe): HttpProbeContext => ({
+  const contextFor = (probe: HttpProbe, answered: (status: number) => void): HttpProbeContext => ({
     base: (service) => {
       const s = HTTP_SERVICES[service];
       if (!s) throw new Error(`probe ${probe.name}: unknown service ${service}`);
@@ -81,10 +82,20 @@ export async function runHttpProbes(o: HttpProbeOptions): Promise<HttpProbeResul
     set token(value) {
       state.token = value;
     },
-    fetch: fetchTimed,
+    fetch: async (url, init, readBody) => {
+      const timed = await fetchTimed(url, init, readBody);
+      answered(timed.res.status);
+      return timed;
+    },
     attempt,
   });
-  const measure = async (probe: HttpProbe, service: string): Promise<HttpProbeOutcome> => ({ service, probe: probe.name, ...(await probe.run(contextFor(probe), service)) });
+  // a failed probe's class: what its request threw, else the status of the last answer it read
+  const measure = async (probe: HttpProbe, service: string): Promise<HttpProbeOutcome> => {
+    let last: number | undefined;
+    const out = await probe.run(contextFor(probe, (status) => (last = status)), service);
+    const errorClass = out.ok === false ? (out.errorClass ?? statusErrorClass(last)) : undefined;
+    return { service, probe: probe.name, ...out, ...(errorClass ? { errorClass } : {}) };
+  };
 
   // Schedule: each service's `each` probes in turn, then the single-service probes in registry
   // order; a probe that `needs` another waits for it, and a needed probe runs even unselected.
@@ -117,7 +128,7 @@ export async function runHttpProbes(o: HttpProbeOptions): Promise<HttpProbeResul
       continue;
     }
     if (!out.ok) failures++;
-    o.log(`http: ${out.service} ${out.probe}: ${out.ok ? 'ok' : 'FAILED'}${out.ms !== undefined ? ` ${(out.ms / 1000).toFixed(3)} s` : ''}, ${out.detail}`);
+    o.log(`http: ${out.service} ${out.probe}: ${out.ok ? 'ok' : `FAILED (${out.errorClass})`}${out.ms !== undefined ? ` ${(out.ms / 1000).toFixed(3)} s` : ''}, ${out.detail}`);
   }
   return { env: o.profile.name, startedAtMs, outcomes, failures };
 }
