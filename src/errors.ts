@@ -15,6 +15,8 @@ export const ExitCode = {
   aborted: 4,
   /** `metrics lint` found text that breaks the naming guide (one line per finding on stdout). */
   lintFindings: 5,
+  /** `compare`: a step got significantly slower than the baseline, beyond --threshold. */
+  regression: 6,
   /** A bug in perfpulse-journeys itself (PERFPULSE_DEBUG=1 prints the stack). */
   internal: 70,
 } as const;

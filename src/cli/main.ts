@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, UserError, oneLine } from '../errors.ts';
 import { PROJECT_ROOT } from '../runtime/runner/journeys.ts';
+import { compareCommand } from './commands/compare.ts';
 import { envsCommand, journeysCommand } from './commands/list.ts';
 import { pushCommandDefinition } from './commands/push.ts';
 import { probeCommand } from './commands/probe.ts';
@@ -34,6 +35,8 @@ Examples:
   $ perfpulse-journeys --env prod --pushgateway http://pushgateway:9091
   $ perfpulse-journeys journeys
       the journeys and their steps; \`perfpulse-journeys <command> --help\` explains each command
+  $ perfpulse-journeys compare baseline-reports/ current-reports/
+      which steps got significantly slower (exit 6 when one did beyond --threshold)
   $ perfpulse-journeys record my_journey --env local
       record a new journey in a headed browser (needs a display, or xvfb-run -a)
 
@@ -53,6 +56,7 @@ Getting started, then running it every 5 minutes:
   program.addCommand(pushCommandDefinition());
   program.addCommand(probeCommand());
   program.addCommand(metricsCommand());
+  program.addCommand(compareCommand());
   program.addCommand(recordCommandDefinition());
   program.addHelpText('after', EXIT_CODES_HELP);
   // subcommands inherit exitOverride/output only when set before they are added: apply to all
