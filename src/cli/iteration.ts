@@ -12,6 +12,7 @@ import { runExposition } from '../metrics/exposition.ts';
 import { DEFAULT_DELIVERY_BUDGET_MS, deliverHealth, deliverRun, type JourneyDelivery } from '../push/deliver.ts';
 import { replaySpool } from '../push/replay.ts';
 import { gatewaySink, stdoutSink } from '../push/sink.ts';
+import { writeJunit } from '../report/junit.ts';
 import { writeReport } from '../report/report.ts';
 import { everyUserPassed } from '../results/multi-user.ts';
 import type { RunResults } from '../results/results.ts';
@@ -56,6 +57,7 @@ export async function runIteration(run: Run, record: IterationRecord): Promise<E
   if (!results) return ExitCode.aborted;
   record.results = results;
   if (plan.flags.report && plan.journeys.length) info(`report: ${writeReport(resolve(plan.flags.report), results).html}`);
+  if (plan.flags.junit && plan.journeys.length) info(`junit: ${writeJunit(resolve(plan.flags.junit), results)}`);
 
   if (plan.flags.dryRun) {
     if (plan.journeys.length) process.stdout.write(await runExposition(measuredRun(results))); // the bytes the run groups would get

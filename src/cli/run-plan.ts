@@ -3,6 +3,8 @@
  * checked plan, before anything starts. Every mistake is one line and exit 2; nothing is started
  * and nothing is measured until the plan stands.
  */
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { credentialsFromEnv, type Credentials } from '../config/credentials.ts';
 import { loadProfile, withSessionLaunch, type EnvProfile } from '../config/profile.ts';
 import { UserError } from '../errors.ts';
@@ -34,6 +36,8 @@ export interface RunFlags extends DeliveryFlags, BrowserFlags {
   launchSessions?: boolean;
   only?: string;
   report?: string;
+  /** --junit <file>: the run as JUnit XML (src/report/junit.ts). */
+  junit?: string;
   /** `i/n`, 1-based (src/cli/shard.ts). */
   shard?: string;
   shardCount?: string;
@@ -75,6 +79,18 @@ export interface RunPlan {
   nothingToRun: boolean;
 }
 
+/** A file a flag writes later: its folder must exist or be creatable, and the path must not be a folder. */
+function checkWritableFile(flag: string, file: string): void {
+  const path = resolve(file);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    accessSync(dirname(path), constants.W_OK);
+  } catch (err) {
+    throw new UserError(`${flag} ${file}: cannot write there (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UserError(`${flag} ${file} is a directory: give a file name such as perfpulse-junit.xml`);
+}
+
 export async function planRun(flags: RunFlags, info: (line: string) => void): Promise<RunPlan> {
   const loaded = loadProfile(flags.env);
   const profile = flags.launchSessions ? withSessionLaunch(loaded) : loaded;
@@ -88,6 +104,7 @@ export async function planRun(flags: RunFlags, info: (line: string) => void): Pr
   const profileProbes = await planProbes(profile, only);
   const probes = shardRunsProbes(shard) ? profileProbes : undefined;
   const users = parseUsers(flags.users, flags.usersMaxOverride);
+  if (flags.junit !== undefined) checkWritableFile('--junit', flags.junit);
   const faults = faultTable([...profile.replicaFaults, ...(flags.replicaFault ?? [])]);
   if (faults.size && !profile.replica) throw new UserError(`--replica-fault needs an env with the bundled replica (env ${profile.name} has none)`);
   const gateway = flags.pushgateway ?? process.env.PERFPULSE_PUSHGATEWAY;

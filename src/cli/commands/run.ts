@@ -21,6 +21,8 @@ Examples:
   $ perfpulse-journeys --env ./my-portal.yaml --journeys login
   $ perfpulse-journeys --env local --report perfpulse-report
       also write perfpulse-report/report.json and report.html
+  $ perfpulse-journeys --env prod --junit perfpulse-junit.xml --pushgateway http://pushgateway:9091
+      also write JUnit XML that GitLab, GitHub Actions or Jenkins show as test results
   $ perfpulse-journeys --env local --replica-fault "POST /access/login=delay:800"
       slow the replica's login POST by 800 ms and watch submit_credentials move
   $ perfpulse-journeys --env local --journeys login --replica-fault "GET /ac/whoami=hang"
@@ -91,6 +93,7 @@ export function runCommandDefinition(): Command {
     .option('--launch-sessions', 'let science_portal launch a real session, wait until it is Running and delete it', false)
     .addOption(new Option('--only <what>', "run only the journeys, or only the probes the env profile enables (probes: section)").choices(['journeys', 'probes']))
     .option('--report <dir>', 'write report.json and a self-contained report.html (steps, Web Vitals, failures with Playwright\'s whole error) into <dir>')
+    .option('--junit <file>', 'also write the run as JUnit XML for CI test reports: a testsuite per journey, a testcase per step (failure type = its error class, skipped = not reached)')
     .option('--shard <i/n>', 'run shard i of n (1-based): every selected journey is run by exactly one shard (default: from JOB_COMPLETION_INDEX)')
     .option('--shard-count <n>', 'with JOB_COMPLETION_INDEX (an Indexed Job, 0-based): run shard JOB_COMPLETION_INDEX+1 of n (default: $PERFPULSE_SHARD_COUNT)')
     .option('--count <n>', 'run everything n times; -1 = until SIGINT/SIGTERM', '1')
