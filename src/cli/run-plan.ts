@@ -5,6 +5,7 @@
  */
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { Budgets } from '../config/budgets.ts';
 import { credentialsFromEnv, type Credentials } from '../config/credentials.ts';
 import { loadProfile, withSessionLaunch, type EnvProfile } from '../config/profile.ts';
 import { UserError } from '../errors.ts';
@@ -19,6 +20,7 @@ import { browserVersion, expectedChromiumVersion, resolveBrowserPath, versionWar
 import type { BrowserOptions } from '../runtime/browser/emulation.ts';
 import { selectJourneys } from '../runtime/runner/journeys.ts';
 import { browserOptionsFrom, type BrowserFlags } from './browser-flags.ts';
+import { runBudgets } from './budgets.ts';
 import { parseOnly, spoolFromFlags, type DeliveryFlags } from './flags.ts';
 import { parseLoop, type Loop } from './loop.ts';
 import { resolveShard, shardJourneys, shardName, shardRunsProbes, type Shard } from './shard.ts';
@@ -38,6 +40,9 @@ export interface RunFlags extends DeliveryFlags, BrowserFlags {
   report?: string;
   /** --junit <file>: the run as JUnit XML (src/report/junit.ts). */
   junit?: string;
+  /** --budgets <file> (else the profile's budgets:) and --fail-on-budget (src/cli/budgets.ts). */
+  budgets?: string;
+  failOnBudget?: boolean;
   /** `i/n`, 1-based (src/cli/shard.ts). */
   shard?: string;
   shardCount?: string;
@@ -77,6 +82,8 @@ export interface RunPlan {
   spool: Spool | undefined;
   /** A shard that got neither journeys nor probes: nothing to start. */
   nothingToRun: boolean;
+  /** The budgets the journeys are held to (--budgets, else the profile's budgets:), checked against their declarations. */
+  budgets: Budgets | undefined;
 }
 
 /** A file a flag writes later: its folder must exist or be creatable, and the path must not be a folder. */
@@ -105,6 +112,8 @@ export async function planRun(flags: RunFlags, info: (line: string) => void): Pr
   const probes = shardRunsProbes(shard) ? profileProbes : undefined;
   const users = parseUsers(flags.users, flags.usersMaxOverride);
   if (flags.junit !== undefined) checkWritableFile('--junit', flags.junit);
+  const budgets = await runBudgets(flags.budgets, profile);
+  if (flags.failOnBudget && !budgets) throw new UserError('--fail-on-budget needs budgets: give --budgets <file> or budgets: in the env profile');
   const faults = faultTable([...profile.replicaFaults, ...(flags.replicaFault ?? [])]);
   if (faults.size && !profile.replica) throw new UserError(`--replica-fault needs an env with the bundled replica (env ${profile.name} has none)`);
   const gateway = flags.pushgateway ?? process.env.PERFPULSE_PUSHGATEWAY;
@@ -125,5 +134,5 @@ export async function planRun(flags: RunFlags, info: (line: string) => void): Pr
     nothingToRun = !journeys.length && !probes;
     if (nothingToRun) info(`shard ${shardName(shard)}: nothing to run, exiting 0`);
   }
-  return { flags, profile, journeys, probes, loop, shard, users, faults, gateway, credentials, browserPath, browserOptions, access, spool, nothingToRun };
+  return { flags, profile, journeys, probes, loop, shard, users, faults, gateway, credentials, browserPath, browserOptions, access, spool, nothingToRun, budgets };
 }

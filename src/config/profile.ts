@@ -38,6 +38,8 @@ export interface EnvProfile {
   replicaFaults: string[];
   /** API probes a run adds to the journeys (optional `probes:` section, ./probes-section.ts). */
   probes?: ProbesConfig;
+  /** `budgets:` as written; validated by ./budgets.ts when a run reads it (src/cli/budgets.ts). */
+  budgets?: unknown;
 }
 
 const BUILTIN_DIR = join(dirname(fileURLToPath(import.meta.url)), 'envs');
@@ -113,7 +115,7 @@ export function parseProfile(text: string, source: string): EnvProfile {
   const journeys = parseJourneyOptions(doc.journeys, fail);
   const replicaFaults = parseReplicaFaults(doc.replica_faults, replica, fail);
   const probes = parseProbesSection(doc.probes, source);
-  return { name, description, replica, urls, source, journeys, replicaFaults, ...(probes ? { probes } : {}) };
+  return { name, description, replica, urls, source, journeys, replicaFaults, ...(probes ? { probes } : {}), ...(doc.budgets !== undefined ? { budgets: doc.budgets } : {}) };
 }
 
 /** Fills `{replica}` in every URL with the replica's origin. */

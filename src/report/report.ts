@@ -8,6 +8,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { budgetText, type BudgetCheck } from '../results/budgets.ts';
 import { ERROR_CLASS_MEANING, failedStep, journeyErrorClass, type ErrorClass } from '../results/error-class.ts';
 import { groupByJourney } from '../results/multi-user.ts';
 import { isFlaky, journeyOutcome, type JourneyResult, type PageTiming, type RunResults } from '../results/results.ts';
@@ -39,6 +40,8 @@ export interface ReportJourney extends JourneyResult {
   errorClass?: ErrorClass;
   /** Every declared step with its outcome (src/results/verdicts.ts): passed, failed (with its class) or not_reached. */
   outcomes: Array<{ step: string; outcome: StepOutcome; errorClass?: ErrorClass }>;
+  /** --budgets: the verdicts of this journey's steps (`_journey` for the whole) and page vitals (src/results/budgets.ts). */
+  budgets?: BudgetCheck[];
 }
 
 export interface Report {
@@ -56,7 +59,7 @@ export interface Report {
 
 const scaled = (v: number, unit: string) => (unit === 's' ? v / 1000 : v);
 
-export function buildReport(results: RunResults, now = Date.now()): Report {
+export function buildReport(results: RunResults, now = Date.now(), budgets?: readonly BudgetCheck[]): Report {
   return {
     generatedAtMs: now,
     env: results.env,
@@ -84,7 +87,8 @@ export function buildReport(results: RunResults, now = Date.now()): Report {
       }
       const errorClass = journeyErrorClass(j);
       const outcomes = stepVerdicts(j).map((v) => ({ step: v.step, outcome: v.outcome, ...(v.errorClass ? { errorClass: v.errorClass } : {}) }));
-      const out: ReportJourney = { ...j, outcome: journeyOutcome(j), ...(isFlaky(j) ? { flaky: true } : {}), vitals, ...(errorClass ? { errorClass } : {}), outcomes };
+      const mine = budgets?.filter((c) => c.journey === j.journey);
+      const out: ReportJourney = { ...j, outcome: journeyOutcome(j), ...(isFlaky(j) ? { flaky: true } : {}), vitals, ...(errorClass ? { errorClass } : {}), outcomes, ...(mine ? { budgets: mine } : {}) };
       const cal = j.measured?.calibrationMs;
       if (cal?.length) out.harnessOverheadMs = Math.max(...cal);
       if (j.screenshot && existsSync(j.screenshot)) out.screenshotDataUri = `data:image/png;base64,${readFileSync(j.screenshot).toString('base64')}`;
@@ -98,6 +102,10 @@ const sec = (ms: number | undefined) => (ms === undefined ? '–' : `${(ms / 100
 
 function waterfall(j: ReportJourney): string {
   const classOf = (step: string) => j.outcomes.find((o) => o.step === step)?.errorClass;
+  const budgetPill = (step: string) => {
+    const c = j.budgets?.find((b) => b.step === step);
+    return c ? ` <span class="pill ${PILL[c.verdict]}" title="${esc(budgetText(c))}">budget ${c.verdict}</span>` : '';
+  };
   const first = j.steps[0]?.startedAtMs;
   if (first === undefined) return '<p class="muted">No step ran.</p>';
   const pagesByStep = new Map<string, PageTiming[]>();
@@ -119,7 +127,7 @@ function waterfall(j: ReportJourney): string {
       .join('\n');
     return `<div class="row step ${s.ok ? 'ok' : 'failed'}"><div class="label"><code>${esc(s.name)}</code> <span class="muted">wall</span></div>
 <div class="track"><div class="bar wall" style="left:${pct(left)};width:${pct(s.durationMs)}"></div></div>
-<div class="num">${sec(s.durationMs)}${s.ok ? '' : ` <strong class="bad">FAILED</strong>${classOf(s.name) ? ` <span class="pill poor">${esc(classOf(s.name) as string)}</span>` : ''}`}</div></div>
+<div class="num">${sec(s.durationMs)}${budgetPill(s.name)}${s.ok ? '' : ` <strong class="bad">FAILED</strong>${classOf(s.name) ? ` <span class="pill poor">${esc(classOf(s.name) as string)}</span>` : ''}`}</div></div>
 ${pages}`;
   });
   const ran = new Set(j.steps.map((s) => s.name));
@@ -155,6 +163,17 @@ function evidence(j: ReportJourney): string {
   return `<h3>The page's requests during the failed step</h3><ul class="evidence">${items.map((i) => `<li>${i}</li>`).join('')}</ul>`;
 }
 
+/** Budget verdicts drawn with the Web Vitals' pill colours. */
+const PILL = { ok: 'good', degraded: 'needs-improvement', failed: 'poor' } as const;
+
+/** --budgets: every verdict of the journey with its limits. */
+function budgetsTable(j: ReportJourney): string {
+  if (!j.budgets?.length) return '';
+  const what = (c: BudgetCheck) => (c.page !== undefined ? `page <code>${esc(c.page)}</code> ${esc(c.vital ?? '')}` : c.step === '_journey' ? 'the whole journey' : `<code>${esc(c.step ?? '')}</code>`);
+  const rows = j.budgets.map((c) => `<tr><td>${what(c)}</td><td><span class="pill ${PILL[c.verdict]}">${c.verdict}</span></td><td class="muted">${esc(budgetText(c))}</td></tr>`);
+  return `<h3>Budgets</h3><table class="vitals"><thead><tr><th>what</th><th>verdict</th><th>value and limits</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 function journeySection(j: ReportJourney): string {
   const m = j.measured ?? {};
   const facts = [
@@ -183,6 +202,7 @@ function journeySection(j: ReportJourney): string {
 ${waterfall(j)}
 <h3>Web Vitals</h3>
 ${vitalsTable(j)}
+${budgetsTable(j)}
 ${failure}
 </section>`;
 }
@@ -220,9 +240,9 @@ ${r.journeys.map(journeySection).join('\n')}
 }
 
 /** Writes report.json and report.html into `dir` (created); returns their paths. */
-export function writeReport(dir: string, results: RunResults): { json: string; html: string } {
+export function writeReport(dir: string, results: RunResults, budgets?: readonly BudgetCheck[]): { json: string; html: string } {
   mkdirSync(dir, { recursive: true });
-  const report = buildReport(results);
+  const report = buildReport(results, Date.now(), budgets);
   const json = join(dir, 'report.json');
   const html = join(dir, 'report.html');
   writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);

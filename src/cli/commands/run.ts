@@ -1,5 +1,6 @@
 /** `perfpulse-journeys run` (the default command): flags, help and examples. */
 import { Command, Option } from 'commander';
+import { ExitCode } from '../../errors.ts';
 import { builtinEnvNames } from '../../config/profile.ts';
 import { availableJourneys } from '../../runtime/runner/journeys.ts';
 import { ERROR_CLASSES_HELP, EXIT_CODES_HELP, collect } from '../help.ts';
@@ -23,6 +24,9 @@ Examples:
       also write perfpulse-report/report.json and report.html
   $ perfpulse-journeys --env prod --junit perfpulse-junit.xml --pushgateway http://pushgateway:9091
       also write JUnit XML that GitLab, GitHub Actions or Jenkins show as test results
+  $ perfpulse-journeys --env prod --budgets budgets.yaml --fail-on-budget --pushgateway http://pushgateway:9091
+      hold each step to its limits; exit ${ExitCode.overBudget} when one went over its fail limit
+      (budgets.yaml:  login: { submit_credentials: { warn: 2, fail: 5 }, _journey: { fail: 10 } })
   $ perfpulse-journeys --env local --replica-fault "POST /access/login=delay:800"
       slow the replica's login POST by 800 ms and watch submit_credentials move
   $ perfpulse-journeys --env local --journeys login --replica-fault "GET /ac/whoami=hang"
@@ -94,6 +98,8 @@ export function runCommandDefinition(): Command {
     .addOption(new Option('--only <what>', "run only the journeys, or only the probes the env profile enables (probes: section)").choices(['journeys', 'probes']))
     .option('--report <dir>', 'write report.json and a self-contained report.html (steps, Web Vitals, failures with Playwright\'s whole error) into <dir>')
     .option('--junit <file>', 'also write the run as JUnit XML for CI test reports: a testsuite per journey, a testcase per step (failure type = its error class, skipped = not reached)')
+    .option('--budgets <file>', 'hold steps, journeys (_journey) and page Web Vitals (_pages) to warn/fail limits in seconds (YAML; overrides the profile\'s budgets:): ok, degraded or failed in the table, --json, the report, JUnit and metrics')
+    .option('--fail-on-budget', `exit ${ExitCode.overBudget} when a budget's fail limit was exceeded (without it a breach is reported, not fatal)`, false)
     .option('--shard <i/n>', 'run shard i of n (1-based): every selected journey is run by exactly one shard (default: from JOB_COMPLETION_INDEX)')
     .option('--shard-count <n>', 'with JOB_COMPLETION_INDEX (an Indexed Job, 0-based): run shard JOB_COMPLETION_INDEX+1 of n (default: $PERFPULSE_SHARD_COUNT)')
     .option('--count <n>', 'run everything n times; -1 = until SIGINT/SIGTERM', '1')
