@@ -20,6 +20,7 @@ import { measuredRun, type RunBudgets } from '../results/run.ts';
 import { runJourneys } from '../runtime/runner/launch.ts';
 import { budgetVerdicts, junitBudget, overBudget } from './budgets.ts';
 import { withDeclaredSteps } from './declared-steps.ts';
+import { evidencePaths, evidenceRoot, writeEvidenceFolders } from './evidence.ts';
 import { deliveryReport, heldSeries } from './delivery-report.ts';
 import { planDelivered } from './probe-runs.ts';
 import type { IterationRecord } from './run-json.ts';
@@ -59,15 +60,18 @@ export async function runIteration(run: Run, record: IterationRecord): Promise<E
   record.results = results;
   const budgets = budgetVerdicts(results, plan.budgets); // checked in --dry-run too
   if (budgets) record.budgets = budgets.checks;
-  if (plan.flags.report && plan.journeys.length) info(`report: ${writeReport(resolve(plan.flags.report), results, budgets?.checks).html}`);
+  const evidence = evidencePaths(evidenceRoot(plan.flags.output), results); // a folder per failed journey, linked from the report
+  if (plan.flags.report && plan.journeys.length) info(`report: ${writeReport(resolve(plan.flags.report), results, budgets?.checks, evidence).html}`);
   if (plan.flags.junit && plan.journeys.length) info(`junit: ${writeJunit(resolve(plan.flags.junit), results, junitBudget(budgets, plan.flags.failOnBudget === true))}`);
 
   if (plan.flags.dryRun) {
     if (plan.journeys.length) process.stdout.write(await runExposition(measuredRun(results, budgets))); // the bytes the run groups would get
     if (plan.journeys.length) info(summaryTable(results, plan.journeys, budgets?.checks));
+    for (const dir of writeEvidenceFolders(evidence, results.env, { printed: await journeyBodies(measuredRun(results, budgets)) })) info(`evidence: ${dir}`);
     return await runTheProbes(run, record, journeysExit(run, results, [], budgets));
   }
   const deliveries = await deliverJourneys(run, results, record, budgets);
+  for (const dir of writeEvidenceFolders(evidence, results.env, { deliveries })) info(`evidence: ${dir}`);
   return await runTheProbes(run, record, journeysExit(run, results, deliveries, budgets), services.gateway);
 }
 

@@ -8,6 +8,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { budgetText, type BudgetCheck } from '../results/budgets.ts';
 import { ERROR_CLASS_MEANING, failedStep, journeyErrorClass, type ErrorClass } from '../results/error-class.ts';
 import { groupByJourney } from '../results/multi-user.ts';
@@ -42,6 +43,8 @@ export interface ReportJourney extends JourneyResult {
   outcomes: Array<{ step: string; outcome: StepOutcome; errorClass?: ErrorClass }>;
   /** --budgets: the verdicts of this journey's steps (`_journey` for the whole) and page vitals (src/results/budgets.ts). */
   budgets?: BudgetCheck[];
+  /** A failed journey's evidence folder (src/report/evidence.ts), as an absolute path. */
+  evidence?: string;
 }
 
 export interface Report {
@@ -59,7 +62,7 @@ export interface Report {
 
 const scaled = (v: number, unit: string) => (unit === 's' ? v / 1000 : v);
 
-export function buildReport(results: RunResults, now = Date.now(), budgets?: readonly BudgetCheck[]): Report {
+export function buildReport(results: RunResults, now = Date.now(), budgets?: readonly BudgetCheck[], evidence?: ReadonlyMap<JourneyResult, string>): Report {
   return {
     generatedAtMs: now,
     env: results.env,
@@ -88,10 +91,12 @@ export function buildReport(results: RunResults, now = Date.now(), budgets?: rea
       const errorClass = journeyErrorClass(j);
       const outcomes = stepVerdicts(j).map((v) => ({ step: v.step, outcome: v.outcome, ...(v.errorClass ? { errorClass: v.errorClass } : {}) }));
       const mine = budgets?.filter((c) => c.journey === j.journey);
-      const out: ReportJourney = { ...j, outcome: journeyOutcome(j), ...(isFlaky(j) ? { flaky: true } : {}), vitals, ...(errorClass ? { errorClass } : {}), outcomes, ...(mine ? { budgets: mine } : {}) };
+      const out: ReportJourney = { ...j, outcome: journeyOutcome(j), ...(isFlaky(j) ? { flaky: true } : {}), vitals, ...(errorClass ? { errorClass } : {}), outcomes, ...(mine ? { budgets: mine } : {}), ...(evidence?.get(j) ? { evidence: evidence.get(j) } : {}) };
       const cal = j.measured?.calibrationMs;
       if (cal?.length) out.harnessOverheadMs = Math.max(...cal);
-      if (j.screenshot && existsSync(j.screenshot)) out.screenshotDataUri = `data:image/png;base64,${readFileSync(j.screenshot).toString('base64')}`;
+      // the screenshot with its credential fields masked, when the collector took one
+      const shot = j.maskedScreenshot && existsSync(j.maskedScreenshot) ? j.maskedScreenshot : j.screenshot;
+      if (shot && existsSync(shot)) out.screenshotDataUri = `data:image/png;base64,${readFileSync(shot).toString('base64')}`;
       return out;
     }),
   };
@@ -189,6 +194,8 @@ function journeySection(j: ReportJourney): string {
       : `<div class="failure"><h3>Failure</h3>${
           j.errorClass ? `<div class="class">error class <span class="pill poor">${esc(j.errorClass)}</span> <span class="muted">${esc(ERROR_CLASS_MEANING[j.errorClass])}</span></div>` : ''
         }<p>${esc(j.error ?? j.status)}</p>${evidence(j)}${
+          j.evidence ? `<div class="evidence-link">evidence folder (trace, masked screenshot, the bodies pushed, the step log): <a href="${esc(pathToFileURL(j.evidence).href)}">${esc(j.evidence)}</a></div>` : ''
+        }${
           j.rawError ? `<h3>Playwright's error</h3><pre class="raw">${esc(j.rawError)}</pre>` : ''
         }${
           j.screenshotDataUri ? `<img class="shot" alt="screenshot of ${esc(j.journey)} when it failed" src="${j.screenshotDataUri}">` : '<p class="muted">No screenshot.</p>'
@@ -240,9 +247,9 @@ ${r.journeys.map(journeySection).join('\n')}
 }
 
 /** Writes report.json and report.html into `dir` (created); returns their paths. */
-export function writeReport(dir: string, results: RunResults, budgets?: readonly BudgetCheck[]): { json: string; html: string } {
+export function writeReport(dir: string, results: RunResults, budgets?: readonly BudgetCheck[], evidence?: ReadonlyMap<JourneyResult, string>): { json: string; html: string } {
   mkdirSync(dir, { recursive: true });
-  const report = buildReport(results, Date.now(), budgets);
+  const report = buildReport(results, Date.now(), budgets, evidence);
   const json = join(dir, 'report.json');
   const html = join(dir, 'report.html');
   writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);

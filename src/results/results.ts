@@ -78,6 +78,8 @@ export interface JourneyResult {
   measured?: JourneyMeasurements;
   /** Path of Playwright's failure screenshot, when one was taken. */
   screenshot?: string;
+  /** Path of the failure screenshot with every credential field masked (src/runtime/collectors/failure-screenshot.ts). */
+  maskedScreenshot?: string;
   /** Attempts made (1 = first try; more only with --retries); the steps above are the last attempt's. */
   attempts?: number;
   /** Which virtual user ran it (1..N, from Playwright's repeatEachIndex); absent in a single-user run. */

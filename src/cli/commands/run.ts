@@ -93,7 +93,7 @@ export function runCommandDefinition(): Command {
       collect,
       [],
     )
-    .option('-o, --output <dir>', 'where screenshots and traces of failed journeys go', 'test-results')
+    .option('-o, --output <dir>', 'where screenshots and traces of failed journeys go, and each one\'s evidence folder <dir>/evidence/<journey> (trace, masked screenshot, the bodies pushed, step log, error class)', 'test-results')
     .option('--launch-sessions', 'let science_portal launch a real session, wait until it is Running and delete it', false)
     .addOption(new Option('--only <what>', "run only the journeys, or only the probes the env profile enables (probes: section)").choices(['journeys', 'probes']))
     .option('--report <dir>', 'write report.json and a self-contained report.html (steps, Web Vitals, failures with Playwright\'s whole error) into <dir>')

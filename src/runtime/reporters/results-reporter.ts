@@ -14,6 +14,7 @@ import { conditionLabels } from '../browser/emulation.ts';
 import { RunReporter, type RunReporterOptions } from '../runner/handoff.ts';
 import { HUNG_REQUEST_MS } from '../../results/error-class.ts';
 import type { JourneyMeasurements, JourneyResult, JourneyStatus, RequestEvidence, RunResults, StepNetwork, StepResult } from '../../results/results.ts';
+import { MASKED_SCREENSHOT_ATTACHMENT } from '../collectors/failure-screenshot.ts';
 import { NETWORK_ATTACHMENT, type LoggedRequest } from '../collectors/network.ts';
 import { MEASUREMENTS_ATTACHMENT } from '../collectors/types.ts';
 import { PROJECT_ROOT } from '../runner/journeys.ts';
@@ -119,6 +120,8 @@ export default class ResultsReporter extends RunReporter implements Reporter {
     if (measured) entry.measured = measured;
     const shot = result.attachments.find((a) => a.name === 'screenshot' && a.path)?.path;
     if (shot) entry.screenshot = shot;
+    const masked = result.attachments.find((a) => a.name === MASKED_SCREENSHOT_ATTACHMENT && a.path)?.path;
+    if (masked) entry.maskedScreenshot = masked;
     // with --retries this runs once per attempt: the last attempt's entry replaces the earlier ones
     entry.attempts = result.retry + 1;
     this.run.journeys = this.run.journeys.filter((j) => j.journey !== journey || j.user !== entry.user).concat(entry);
