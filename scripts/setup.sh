@@ -9,6 +9,7 @@
 #     and its test, with apt, when missing
 #   - Debian's libfreemarker-java: `npm run conformance` renders the storage UI's own FreeMarker templates with
 #     it (conformance/frontends/storage-ui.ts; that also needs a JDK, which it says when missing), when missing
+#   - Debian's libxml2-utils (xmllint): test/junit.test.ts validates --junit output against an XSD with it, when missing
 #   - the npm packages, with `npm ci`, when node_modules is missing or older than package-lock.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,7 @@ command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)   # kubectl, 
 [ -x /usr/bin/xvfb-run ] || missing+=(xvfb)   # a virtual display: `xvfb-run -a perfpulse-journeys record …` and test/record.test.ts
 command -v xauth >/dev/null 2>&1 || missing+=(xauth)   # xvfb-run needs it (only a Recommends of xvfb)
 [ -f /usr/share/java/freemarker.jar ] || missing+=(libfreemarker-java)   # npm run conformance: the storage UI's templates
+command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)   # test/junit.test.ts: the --junit XML against its XSD
 
 if [ ${#missing[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
@@ -35,7 +37,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" >/dev/null
 else
-  echo "setup: chromium, prometheus-pushgateway, prometheus, yamllint, openssl, kubectl, xvfb and libfreemarker-java already installed" >&2
+  echo "setup: chromium, prometheus-pushgateway, prometheus, yamllint, openssl, kubectl, xvfb, libfreemarker-java and xmllint already installed" >&2
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -17,6 +17,10 @@ export const ExitCode = {
   aborted: 4,
   /** `metrics lint` found text that breaks the naming guide (one line per finding on stdout). */
   lintFindings: 5,
+  /** `compare`: a step got significantly slower than the baseline, beyond --threshold. */
+  regression: 6,
+  /** `run --fail-on-budget`: a step, journey or page vital went over its fail budget; its metrics were still delivered. */
+  overBudget: 7,
   /** A bug in perfpulse-journeys itself (PERFPULSE_DEBUG=1 prints the stack). */
   internal: 70,
 } as const;

@@ -14,7 +14,9 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import type { Report } from '../src/report/report.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
+import { ERROR_CLASSES, classifyFailure, type ErrorClass } from '../src/results/error-class.ts';
 import { describeFailure, failingCall, failureLine, redactMessage, reportedFailure, type Failure } from '../src/results/failure.ts';
+import type { JourneyStatus } from '../src/results/results.ts';
 import { PROJECT_ROOT } from '../src/runtime/runner/journeys.ts';
 import { collectFailures } from './support/failure-cases/collect.ts';
 import type { CollectedCase } from './support/failure-cases/reporter.ts';
@@ -144,6 +146,62 @@ describe('failure lines from real Playwright errors (Chromium)', () => {
     const raw = rawOf('visible_missing');
     assert.match(raw, /^Error: expect\(locator\)\.toBeVisible\(\) failed\n\nLocator: locator\('form#loginForm'\)\nExpected: visible\nTimeout: 1000ms\nError: element\(s\) not found\n\nCall log:\n/);
     assert.ok(!raw.includes('\u001b'), 'no ANSI escapes');
+  });
+
+  it('every real Playwright error gets one error class from the fixed set (src/results/error-class.ts)', () => {
+    const expected: Record<string, ErrorClass> = {
+      visible_missing: 'selector',
+      visible_hidden: 'selector',
+      contain_text_wrong: 'assertion',
+      contain_text_strict: 'selector',
+      enabled_custom_message: 'selector',
+      enabled_disabled: 'selector',
+      have_text: 'assertion',
+      have_text_regex: 'assertion',
+      not_empty_missing: 'selector',
+      attached_custom_message: 'selector',
+      or_first: 'selector',
+      label_filter: 'selector',
+      have_count: 'assertion',
+      have_url: 'assertion',
+      value_custom_message: 'assertion',
+      poll_custom_message: 'assertion',
+      click_missing: 'selector',
+      click_disabled: 'selector',
+      click_strict: 'selector',
+      fill_missing: 'selector',
+      select_option_missing: 'selector',
+      wait_for_response_predicate: 'timeout',
+      wait_for_response_glob: 'timeout',
+      wait_for_url_predicate: 'timeout',
+      wait_for_event: 'timeout',
+      locator_wait_for: 'selector',
+      goto_hang: 'timeout',
+      goto_subresource_hangs: 'timeout',
+      goto_refused: 'navigation',
+      goto_journey_timeout: 'timeout',
+      api_refused: 'navigation',
+      api_hang: 'timeout',
+      password_value: 'assertion',
+      own_error: 'http_5xx',
+      own_error_after_expect: 'timeout',
+      journey_timeout: 'timeout',
+      journey_timeout_action: 'timeout',
+      page_closed: 'harness',
+      outside_step: 'selector',
+      outside_step_timeout: 'timeout',
+    };
+    assert.deepEqual(Object.keys(expected).sort(), Object.keys(cases).sort(), 'every case has its expected class');
+    const got = Object.fromEntries(
+      Object.keys(expected).map((name) => {
+        const { failure, raw } = reported(name);
+        const { line: _line, ...parts } = failure;
+        const c = cases[name] as CollectedCase;
+        return [name, classifyFailure({ failure: parts, raw, status: c.status as JourneyStatus, inStep: c.step !== undefined })];
+      }),
+    );
+    assert.deepEqual(got, expected);
+    for (const c of Object.values(got)) assert.ok(ERROR_CLASSES.includes(c));
   });
 
   it('no password, credential header or token survives in a line or a raw error', () => {

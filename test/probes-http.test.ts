@@ -102,7 +102,7 @@ describe('probe http (CLI, --env local starts its own replica)', () => {
     assert.equal(r.code, 1, r.stderr);
     const available = new Map(samplesOf(parseExposition(r.stdout), M.vosiAvailable.name).map((s) => [s.labels.service, s.value]));
     assert.deepEqual(Object.fromEntries(available), { argus: 0, reg: 1 });
-    assert.match(r.stderr, /http: argus availability: FAILED [\d.]+ s, 503: not available/);
+    assert.match(r.stderr, /http: argus availability: FAILED \(http_5xx\) [\d.]+ s, 503: not available/);
   });
 
   it('pushes to job perfpulse_api_probes, group {env}, on a real Pushgateway', async () => {
@@ -191,7 +191,7 @@ describe('probe http (in process, against a replica)', () => {
       const { fams, lines } = await probe(['reg'], { timeoutMs: 500 });
       assert.equal(value(fams, M.apiProbeSuccess.name, { service: 'reg', probe: 'availability' }), 0);
       assert.equal(value(fams, M.vosiAvailable.name, { service: 'reg' }), undefined, 'not measured: absent, never 0');
-      assert.ok(lines.some((l) => /reg availability: FAILED [\d.]+ s, no answer before the timeout/.test(l)), lines.join('\n'));
+      assert.ok(lines.some((l) => /reg availability: FAILED \(timeout\) [\d.]+ s, no answer before the timeout/.test(l)), lines.join('\n'));
     } finally {
       replica.faults.clear();
     }

@@ -72,10 +72,10 @@ describe('probe k8s (client-node against a fake HTTPS API)', () => {
   });
 
   const failures: Array<[string, import('./support/fake-k8s.ts').KindFault | 'wrong-ca', string, RegExp]> = [
-    ['403', { status: 403 }, 'forbidden', /get_pods on fake-cluster\/perfpulse: forbidden after [\d.]+ s: 403 pods is forbidden/],
-    ['500', { status: 500 }, 'server_error', /get_pods on fake-cluster\/perfpulse: server_error after [\d.]+ s: 500 Internal error/],
-    ['a hang', { hang: true }, 'timeout', /get_pods on fake-cluster\/perfpulse: timeout after 1\.\d+ s: no answer before the timeout/],
-    ['a wrong CA', 'wrong-ca', 'tls', /get_pods on fake-cluster\/perfpulse: tls after [\d.]+ s: TLS: UNABLE_TO_VERIFY_LEAF_SIGNATURE/],
+    ['403', { status: 403 }, 'forbidden', /get_pods on fake-cluster\/perfpulse: forbidden \(auth\) after [\d.]+ s: 403 pods is forbidden/],
+    ['500', { status: 500 }, 'server_error', /get_pods on fake-cluster\/perfpulse: server_error \(http_5xx\) after [\d.]+ s: 500 Internal error/],
+    ['a hang', { hang: true }, 'timeout', /get_pods on fake-cluster\/perfpulse: timeout \(timeout\) after 1\.\d+ s: no answer before the timeout/],
+    ['a wrong CA', 'wrong-ca', 'tls', /get_pods on fake-cluster\/perfpulse: tls \(navigation\) after [\d.]+ s: TLS: UNABLE_TO_VERIFY_LEAF_SIGNATURE/],
   ];
   for (const [what, fault, result, line] of failures) {
     it(`${what} gives result="${result}", a clear line, and exit 1`, async () => {
@@ -221,7 +221,7 @@ describe('probe k8s (client-node against a fake HTTPS API)', () => {
     const l = byKind(r.stdout, M.kubectlLastLatency.name).get('get_pods') ?? 0;
     assert.ok(l * 1000 >= D, `kubectl get pods took ${l} s >= D`);
     assert.equal(byKind(r.stdout, M.apiConnect.name).size, 0, 'no connect figure for a kubectl process');
-    assert.match(r.stderr, /get_jobs on fake-cluster\/perfpulse: forbidden after [\d.]+ s: kubectl exit 1: Error from server \(Forbidden\)/);
+    assert.match(r.stderr, /get_jobs on fake-cluster\/perfpulse: forbidden \(auth\) after [\d.]+ s: kubectl exit 1: Error from server \(Forbidden\)/);
     assert.ok(fk.requests.includes('/api/v1/namespaces/perfpulse/pods'), 'kubectl reached the fake API');
   });
 });

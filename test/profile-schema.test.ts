@@ -34,7 +34,7 @@ describe('env profile schema: strict at every level', () => {
     ['top level', `${base}replica_fault: []\n`, 'replica_fault: unknown key; did you mean replica_faults?'],
     ['top level', `name: mine\nurl:\n  www: https://a\n`, 'url: unknown key; did you mean urls?'],
     ['top level', `${base}descripton: x\n`, 'descripton: unknown key; did you mean description?'],
-    ['top level', `${base}colour: blue\n`, 'colour: unknown key; valid keys here: name, description, replica, urls, journeys, replica_faults, probes, journeys_dir'],
+    ['top level', `${base}colour: blue\n`, 'colour: unknown key; valid keys here: name, description, replica, urls, journeys, replica_faults, probes, journeys_dir, budgets'],
     ['urls', `${base}  wwww: https://x.example.org\n`, 'urls.wwww: unknown key; did you mean www?'],
     ['probes', `${base}probes:\n  htp: {}\n`, 'probes.htp: unknown key; did you mean http?'],
     ['probes', `${base}probes:\n  smtp: true\n`, 'probes.smtp: unknown key; valid keys here: http, k8s'],

@@ -131,7 +131,7 @@ describe('--users: statistics, bound, progress, metrics (pure)', () => {
     const results: RunResults = { env: 'prod', startedAtMs: t0, finishedAtMs: t0, status: 'failed', journeys: users, users: 3 };
     const table = usersSummaryTable(results, ['login', 'search'], 3);
     assert.match(table, /^login\s+a\s+ok\s+3\/3\s+0\.200\s+0\.700$/m);
-    assert.match(table, /^login\s+b\s+FAILED\s+2\/3\s+0\.400\s+0\.500$/m);
+    assert.match(table, /^login\s+b\s+FAILED \(assertion\)\s+2\/3\s+0\.400\s+0\.500$/m); // the error class of its failure (src/results/error-class.ts)
     assert.match(table, /^login\s+\(journey\)\s+FAILED\s+2\/3\s+0\.550\s+0\.700$/m);
     assert.match(table, /^search\s+\(journey\)\s+not run\s+0\/3/m);
     assert.match(table, /^login user 2: boom$/m);
@@ -227,7 +227,7 @@ describe('--users 2 on the replica (real Chromium, replica, Pushgateway)', () =>
     assert.match(r.stdout, /^journey\s+step\s+result\s+users ok\s+median s\s+max s$/m);
     assert.match(r.stdout, /^login\s+submit_credentials\s+ok\s+2\/2\s+[\d.]+\s+[\d.]+$/m);
     assert.match(r.stdout, /^login\s+\(journey\)\s+passed\s+2\/2/m);
-    assert.match(r.stdout, /^search\s+submit_search\s+FAILED\s+0\/2/m);
+    assert.match(r.stdout, /^search\s+submit_search\s+FAILED \(http_5xx\)\s+0\/2/m);
     assert.match(r.stdout, /^search\s+\(journey\)\s+FAILED\s+0\/2/m);
     // each failed user's failure line names the user and the step (src/results/failure.ts)
     assert.match(r.stdout, /^search user 1 › submit_search: search failed: \/search\/find answered 500$/m);

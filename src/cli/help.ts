@@ -1,4 +1,12 @@
 /** Help text and option helpers shared by the commands. */
+import { ERROR_CLASSES, ERROR_CLASS_MEANING } from '../results/error-class.ts';
+
+/** The failure classes (src/results/error-class.ts), for `run --help`. */
+export const ERROR_CLASSES_HELP = `
+Failure classes: every failed step gets one error_class (the label of
+perfpulse_usersim_journey_failures_count; FAILED (<class>) in the table, errorClass in --json):
+${ERROR_CLASSES.map((c) => `  ${c.padEnd(13)}${ERROR_CLASS_MEANING[c]}`).join('\n')}
+The steps after a failed one are "not reached" (outcome not_reached in --json and metrics).`;
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -9,6 +17,8 @@ Exit codes:
   3   metrics not delivered to the Pushgateway (spooled for \`perfpulse-journeys push --replay\`)
   4   aborted by SIGINT/SIGTERM (what was measured is still delivered or spooled)
   5   metrics lint: the text breaks the naming guide (one line per finding)
+  6   compare: a step got significantly slower than the baseline, beyond --threshold
+  7   --fail-on-budget: a step, journey or page vital went over its fail budget (metrics still delivered)
   70  internal error (PERFPULSE_DEBUG=1 shows the stack)`;
 
 /** The exit codes of `probe k8s` and `probe http`. */

@@ -12,11 +12,15 @@ import { runExposition } from '../metrics/exposition.ts';
 import { DEFAULT_DELIVERY_BUDGET_MS, deliverHealth, deliverRun, type JourneyDelivery } from '../push/deliver.ts';
 import { replaySpool } from '../push/replay.ts';
 import { gatewaySink, stdoutSink } from '../push/sink.ts';
+import { writeJunit } from '../report/junit.ts';
 import { writeReport } from '../report/report.ts';
 import { everyUserPassed } from '../results/multi-user.ts';
 import type { RunResults } from '../results/results.ts';
-import { measuredRun } from '../results/run.ts';
+import { measuredRun, type RunBudgets } from '../results/run.ts';
 import { runJourneys } from '../runtime/runner/launch.ts';
+import { budgetVerdicts, junitBudget, overBudget } from './budgets.ts';
+import { withDeclaredSteps } from './declared-steps.ts';
+import { evidencePaths, evidenceRoot, writeEvidenceFolders } from './evidence.ts';
 import { deliveryReport, heldSeries } from './delivery-report.ts';
 import { planDelivered } from './probe-runs.ts';
 import type { IterationRecord } from './run-json.ts';
@@ -54,15 +58,21 @@ export async function runIteration(run: Run, record: IterationRecord): Promise<E
   const results = await runTheJourneys(run, record.iteration);
   if (!results) return ExitCode.aborted;
   record.results = results;
-  if (plan.flags.report && plan.journeys.length) info(`report: ${writeReport(resolve(plan.flags.report), results).html}`);
+  const budgets = budgetVerdicts(results, plan.budgets); // checked in --dry-run too
+  if (budgets) record.budgets = budgets.checks;
+  const evidence = evidencePaths(evidenceRoot(plan.flags.output), results); // a folder per failed journey, linked from the report
+  if (plan.flags.report && plan.journeys.length) info(`report: ${writeReport(resolve(plan.flags.report), results, budgets?.checks, evidence).html}`);
+  if (plan.flags.junit && plan.journeys.length) info(`junit: ${writeJunit(resolve(plan.flags.junit), results, junitBudget(budgets, plan.flags.failOnBudget === true))}`);
 
   if (plan.flags.dryRun) {
-    if (plan.journeys.length) process.stdout.write(await runExposition(measuredRun(results))); // the bytes the run groups would get
-    if (plan.journeys.length) info(summaryTable(results, plan.journeys));
-    return await runTheProbes(run, record, journeysExit(run, results, []));
+    if (plan.journeys.length) process.stdout.write(await runExposition(measuredRun(results, budgets))); // the bytes the run groups would get
+    if (plan.journeys.length) info(summaryTable(results, plan.journeys, budgets?.checks));
+    for (const dir of writeEvidenceFolders(evidence, results.env, { printed: await journeyBodies(measuredRun(results, budgets)) })) info(`evidence: ${dir}`);
+    return await runTheProbes(run, record, journeysExit(run, results, [], budgets));
   }
-  const deliveries = await deliverJourneys(run, results, record);
-  return await runTheProbes(run, record, journeysExit(run, results, deliveries), services.gateway);
+  const deliveries = await deliverJourneys(run, results, record, budgets);
+  for (const dir of writeEvidenceFolders(evidence, results.env, { deliveries })) info(`evidence: ${dir}`);
+  return await runTheProbes(run, record, journeysExit(run, results, deliveries, budgets), services.gateway);
 }
 
 /** 3. Deliver what earlier runs (or iterations) spooled, oldest first, before measuring anew. */
@@ -80,7 +90,7 @@ async function runTheJourneys({ plan, services, stop, workDir, info }: Run, iter
   const resultsFile = join(workDir, `results-${iteration}.json`);
   info(`running ${journeys.join(', ')} on env ${profile.name}${users > 1 ? ` with ${users} concurrent users` : ''}`);
   try {
-    return await runJourneys({
+    const results = await runJourneys({
       handoff: {
         profile,
         browserPath: plan.browserPath,
@@ -94,6 +104,7 @@ async function runTheJourneys({ plan, services, stop, workDir, info }: Run, iter
       credentials: plan.credentials,
       signal: stop.signal,
     });
+    return await withDeclaredSteps(results, profile, plan.journeysDir); // so the verdicts can tell the steps never reached
   } catch (err) {
     if (!stop.signal.aborted) throw err;
     info('aborted before any journey reported: nothing was measured, nothing to deliver');
@@ -110,12 +121,12 @@ function noJourneys(env: string): RunResults {
 }
 
 /** 5. The journeys' bodies to the gateway (what fails goes to the spool), the delivery health, the summary. */
-async function deliverJourneys({ plan, services, stop, looping, info }: Run, results: RunResults, record: IterationRecord): Promise<JourneyDelivery[]> {
+async function deliverJourneys({ plan, services, stop, looping, info }: Run, results: RunResults, record: IterationRecord, budgets: RunBudgets | undefined): Promise<JourneyDelivery[]> {
   const gateway = services.gateway as string;
   const { access, spool } = plan;
   const signalAt = stop.at();
   const deadlineAt = Math.min(Date.now() + DEFAULT_DELIVERY_BUDGET_MS, signalAt === undefined ? Infinity : signalAt + SIGNAL_DELIVERY_DEADLINE_MS);
-  const deliveries = await deliverRun(await journeyBodies(measuredRun(results)), gateway, { access, spool, deadlineAt, log: info });
+  const deliveries = await deliverRun(await journeyBodies(measuredRun(results, budgets)), gateway, { access, spool, deadlineAt, log: info });
   record.deliveries = deliveries;
   if (spool && deliveries.some((d) => d.ok)) {
     const health = await healthBody(results.env, spool.health(results.env));
@@ -124,19 +135,20 @@ async function deliverJourneys({ plan, services, stop, looping, info }: Run, res
   if (plan.journeys.length) {
     const held = services.localGateway ? await heldSeries(gateway, results.env).catch((err: Error) => err) : undefined;
     if (held instanceof Map) record.held = held;
-    const report = `${summaryTable(results, plan.journeys)}\n\n${deliveryReport(deliveries, gateway, held, looping)}`;
+    const report = `${summaryTable(results, plan.journeys, budgets?.checks)}\n\n${deliveryReport(deliveries, gateway, held, looping)}`;
     if (plan.flags.json) info(report);
     else process.stdout.write(`${report}\n`);
   }
   return deliveries;
 }
 
-/** The journeys' exit code: aborted, not delivered, a journey failed (for any of its users), or ok. */
-function journeysExit({ plan, stop }: Run, results: RunResults, deliveries: JourneyDelivery[]): ExitCode {
+/** The journeys' exit code: aborted, not delivered, a journey failed (for any of its users), over a fail budget (--fail-on-budget), or ok. */
+function journeysExit({ plan, stop }: Run, results: RunResults, deliveries: JourneyDelivery[], budgets: RunBudgets | undefined): ExitCode {
   if (stop.signal.aborted) return ExitCode.aborted;
   if (deliveries.some((d) => !d.ok)) return ExitCode.notDelivered;
   const allPassed = plan.journeys.every((name) => everyUserPassed(results.journeys.filter((j) => j.journey === name), results.users));
-  return allPassed ? ExitCode.ok : ExitCode.journeyFailed;
+  if (!allPassed) return ExitCode.journeyFailed;
+  return plan.flags.failOnBudget && overBudget(budgets).length ? ExitCode.overBudget : ExitCode.ok;
 }
 
 /**
@@ -155,5 +167,5 @@ async function runTheProbes({ plan, services, stop, info }: Run, record: Iterati
   if (plan.flags.json) record.probes = r;
   if (code === ExitCode.aborted || code === ExitCode.notDelivered) return code;
   if (r.deliveries.some((d) => !d.ok)) return ExitCode.notDelivered;
-  return r.failures && code === ExitCode.ok ? ExitCode.journeyFailed : code;
+  return r.failures && (code === ExitCode.ok || code === ExitCode.overBudget) ? ExitCode.journeyFailed : code;
 }

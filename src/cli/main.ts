@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, UserError, oneLine } from '../errors.ts';
 import { PACKAGE } from '../package.ts';
 import { checkCommandDefinition } from './commands/check.ts';
+import { compareCommand } from './commands/compare.ts';
 import { envsCommand, journeysCommand } from './commands/list.ts';
 import { pushCommandDefinition } from './commands/push.ts';
 import { probeCommand } from './commands/probe.ts';
@@ -34,6 +35,8 @@ Examples:
   $ perfpulse-journeys --env prod --pushgateway http://pushgateway:9091
   $ perfpulse-journeys journeys
       the journeys and their steps; \`perfpulse-journeys <command> --help\` explains each command
+  $ perfpulse-journeys compare baseline-reports/ current-reports/
+      which steps got significantly slower (exit 6 when one did beyond --threshold)
   $ perfpulse-journeys record my_journey --env local
       record a new journey in a headed browser (needs a display, or xvfb-run -a)
   $ perfpulse-journeys init my-monitoring
@@ -59,6 +62,7 @@ Getting started, then running it every 5 minutes:
   program.addCommand(pushCommandDefinition());
   program.addCommand(probeCommand());
   program.addCommand(metricsCommand());
+  program.addCommand(compareCommand());
   program.addCommand(recordCommandDefinition());
   program.addCommand(initCommandDefinition());
   program.addCommand(checkCommandDefinition());

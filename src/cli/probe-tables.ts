@@ -5,7 +5,7 @@ import { formatTable } from './summary.ts';
 export function httpTable(r: HttpProbeResults): string {
   return formatTable([
     ['service', 'probe', 'result', 'seconds'],
-    ...r.outcomes.map((o) => [o.service ?? o.role ?? '', o.probe, o.ok === undefined ? 'skipped' : o.ok ? 'ok' : 'failed', o.ms !== undefined ? (o.ms / 1000).toFixed(3) : '-']),
+    ...r.outcomes.map((o) => [o.service ?? o.role ?? '', o.probe, o.ok === undefined ? 'skipped' : o.ok ? 'ok' : `failed (${o.errorClass ?? 'assertion'})`, o.ms !== undefined ? (o.ms / 1000).toFixed(3) : '-']),
   ]);
 }
 

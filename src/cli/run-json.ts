@@ -7,7 +7,10 @@ import type { ProfileProbesResult } from './probe-runs.ts';
 import type { JourneyDelivery } from '../push/deliver.ts';
 import { redactUrl } from '../push/pushgateway.ts';
 import { stripAnsi } from '../results/redact.ts';
+import { stepBudget, type BudgetCheck } from '../results/budgets.ts';
+import { journeyErrorClass } from '../results/error-class.ts';
 import type { RunResults } from '../results/results.ts';
+import { stepVerdicts } from '../results/verdicts.ts';
 
 /** What one iteration produced, filled in as it goes (an aborted iteration leaves parts out). */
 export interface IterationRecord {
@@ -18,6 +21,8 @@ export interface IterationRecord {
   /** For the gateway the run started itself: step-duration series it held, per journey. */
   held?: Map<string, number>;
   probes?: ProfileProbesResult;
+  /** --budgets: this run's verdicts. */
+  budgets?: readonly BudgetCheck[];
 }
 
 export interface JsonContext {
@@ -36,21 +41,33 @@ const seconds = (ms: number | undefined) => (ms === undefined ? null : Math.roun
 
 export function iterationJson(ctx: JsonContext, rec: IterationRecord, exitCode: number): string {
   const results = rec.results;
+  // --budgets: a step's or journey's verdict and limits, seconds
+  const budgetOf = (journey: string, step: string) => {
+    const c = rec.budgets ? stepBudget(rec.budgets, journey, step) : undefined;
+    return c ? { verdict: c.verdict, seconds: c.value, warnSeconds: c.warn ?? null, failSeconds: c.fail ?? null } : undefined;
+  };
   const journeys = ctx.journeys.map((name) => {
     const j = results?.journeys.find((x) => x.journey === name);
     if (!j) return { journey: name, status: 'not run', seconds: null, steps: [] };
+    const errorClass = journeyErrorClass(j);
     return {
       journey: j.journey,
       status: j.status,
       seconds: seconds(j.durationMs),
       ...(j.error ? { error: text(j.error) } : {}),
-      steps: j.steps.map((s) => ({
-        step: s.name,
-        ok: s.ok,
-        seconds: seconds(s.durationMs),
-        ...(s.error ? { error: text(s.error) } : {}),
+      ...(errorClass ? { errorClass } : {}),
+      ...(budgetOf(j.journey, '_journey') ? { budget: budgetOf(j.journey, '_journey') } : {}),
+      // every declared step: passed, failed (with its error class) or not_reached (ok and seconds null)
+      steps: stepVerdicts(j).map(({ step, outcome, result: s, errorClass: stepClass }) => ({
+        step,
+        outcome,
+        ok: s ? s.ok : null,
+        seconds: s ? seconds(s.durationMs) : null,
+        ...(s?.error ? { error: text(s.error) } : {}),
+        ...(stepClass ? { errorClass: stepClass } : {}),
+        ...(budgetOf(j.journey, step) ? { budget: budgetOf(j.journey, step) } : {}),
         // the failure line's parts (src/results/failure.ts), waited time in seconds
-        ...(s.failure
+        ...(s?.failure
           ? { failure: { expected: s.failure.expected ?? null, locator: s.failure.locator ?? null, seen: s.failure.seen, waitedSeconds: seconds(s.failure.waitedMs) } }
           : {}),
       })),
@@ -88,6 +105,9 @@ export function iterationJson(ctx: JsonContext, rec: IterationRecord, exitCode: 
     journeys,
     delivery,
     probes,
+    ...(rec.budgets
+      ? { pageBudgets: rec.budgets.filter((c) => c.page !== undefined).map((c) => ({ journey: c.journey, page: c.page, vital: c.vital, verdict: c.verdict, value: c.value, warn: c.warn ?? null, fail: c.fail ?? null })) }
+      : {}),
     exitCode,
   };
   return `${JSON.stringify(doc)}\n`;

@@ -3,6 +3,9 @@
  * checked plan, before anything starts. Every mistake is one line and exit 2; nothing is started
  * and nothing is measured until the plan stands.
  */
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Budgets } from '../config/budgets.ts';
 import { credentialsFromEnv, type Credentials } from '../config/credentials.ts';
 import { loadProfile, type EnvProfile } from '../config/profile.ts';
 import { UserError } from '../errors.ts';
@@ -18,6 +21,7 @@ import type { BrowserOptions } from '../runtime/browser/emulation.ts';
 import { resolveJourneyOptions } from '../runtime/runner/declarations.ts';
 import { selectJourneys, userJourneysDir } from '../runtime/runner/journeys.ts';
 import { browserOptionsFrom, type BrowserFlags } from './browser-flags.ts';
+import { runBudgets } from './budgets.ts';
 import { parseOnly, spoolFromFlags, type DeliveryFlags } from './flags.ts';
 import { parseLoop, type Loop } from './loop.ts';
 import { resolveShard, shardJourneys, shardName, shardRunsProbes, type Shard } from './shard.ts';
@@ -37,6 +41,11 @@ export interface RunFlags extends DeliveryFlags, BrowserFlags {
   launchSessions?: boolean;
   only?: string;
   report?: string;
+  /** --junit <file>: the run as JUnit XML (src/report/junit.ts). */
+  junit?: string;
+  /** --budgets <file> (else the profile's budgets:) and --fail-on-budget (src/cli/budgets.ts). */
+  budgets?: string;
+  failOnBudget?: boolean;
   /** `i/n`, 1-based (src/cli/shard.ts). */
   shard?: string;
   shardCount?: string;
@@ -81,6 +90,20 @@ export interface RunPlan {
   spool: Spool | undefined;
   /** A shard that got neither journeys nor probes: nothing to start. */
   nothingToRun: boolean;
+  /** The budgets the journeys are held to (--budgets, else the profile's budgets:), checked against their declarations. */
+  budgets: Budgets | undefined;
+}
+
+/** A file a flag writes later: its folder must exist or be creatable, and the path must not be a folder. */
+function checkWritableFile(flag: string, file: string): void {
+  const path = resolve(file);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    accessSync(dirname(path), constants.W_OK);
+  } catch (err) {
+    throw new UserError(`${flag} ${file}: cannot write there (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UserError(`${flag} ${file} is a directory: give a file name such as perfpulse-junit.xml`);
 }
 
 export async function planRun(flags: RunFlags, info: (line: string) => void): Promise<RunPlan> {
@@ -97,6 +120,9 @@ export async function planRun(flags: RunFlags, info: (line: string) => void): Pr
   const profileProbes = await planProbes(profile, only);
   const probes = shardRunsProbes(shard) ? profileProbes : undefined;
   const users = parseUsers(flags.users, flags.usersMaxOverride);
+  if (flags.junit !== undefined) checkWritableFile('--junit', flags.junit);
+  const budgets = await runBudgets(flags.budgets, profile, journeysDir);
+  if (flags.failOnBudget && !budgets) throw new UserError('--fail-on-budget needs budgets: give --budgets <file> or budgets: in the env profile');
   const faults = faultTable([...profile.replicaFaults, ...(flags.replicaFault ?? [])]);
   if (faults.size && !profile.replica) throw new UserError(`--replica-fault needs an env with the bundled replica (env ${profile.name} has none)`);
   const gateway = flags.pushgateway ?? process.env.PERFPULSE_PUSHGATEWAY;
@@ -117,7 +143,7 @@ export async function planRun(flags: RunFlags, info: (line: string) => void): Pr
     nothingToRun = !journeys.length && !probes;
     if (nothingToRun) info(`shard ${shardName(shard)}: nothing to run, exiting 0`);
   }
-  return { flags, profile, journeys, journeysDir, probes, loop, shard, users, faults, gateway, credentials, browserPath, browserOptions, access, spool, nothingToRun };
+  return { flags, profile, journeys, journeysDir, probes, loop, shard, users, faults, gateway, credentials, browserPath, browserOptions, access, spool, nothingToRun, budgets };
 }
 
 /**

@@ -102,6 +102,10 @@ export const PROFILE_SCHEMA = strict(
       .min(1, { error: 'must be a folder path (relative to the profile file), not empty' })
       .optional()
       .describe('your own *.journey.ts files, run beside the built-in journeys (relative to this file; --journeys-dir wins)'),
+    budgets: z
+      .unknown()
+      .optional()
+      .describe('warn/fail limits per journey and step (--budgets takes the same YAML; checked against the journeys when a run reads it)'),
   },
   'a mapping with name and urls',
 )
@@ -120,6 +124,7 @@ export const PROFILE_SCHEMA = strict(
     replicaFaults: doc.replica_faults ?? [],
     ...(doc.probes ? { probes: doc.probes } : {}),
     ...(doc.journeys_dir ? { journeysDir: doc.journeys_dir } : {}),
+    ...(doc.budgets !== undefined ? { budgets: doc.budgets } : {}),
   }));
 
 /** Journey name → its options as written in the profile (not yet checked against the journey). */

@@ -10,7 +10,22 @@
 import { PROBE_METRICS, type ProbeLabelName } from './catalog-probes.ts';
 
 export type MetricType = 'gauge' | 'counter' | 'histogram';
-export type LabelName = 'env' | 'journey' | 'step' | 'page' | 'version' | 'playwright' | 'chromium' | 'statistic' | ConditionLabel | ProbeLabelName;
+export type LabelName =
+  | 'env'
+  | 'journey'
+  | 'step'
+  | 'page'
+  | 'version'
+  | 'playwright'
+  | 'chromium'
+  | 'statistic'
+  | 'outcome'
+  | 'error_class'
+  | 'limit'
+  | 'verdict'
+  | 'vital'
+  | ConditionLabel
+  | ProbeLabelName;
 
 /**
  * Labels a run adds to every series it pushes, and to its Pushgateway grouping key, only when it
@@ -55,6 +70,66 @@ export const METRICS = {
     type: 'gauge',
     help: '1 for the step where a journey failed in this run, 0 for its steps that passed; steps never reached are absent (a state, neither wall nor browser time).',
     labels: ['env', 'journey', 'step'],
+  },
+  // The verdicts (src/results/verdicts.ts, error-class.ts): every declared step's outcome, and failures by class.
+  stepOutcome: {
+    name: 'perfpulse_usersim_step_outcome',
+    type: 'gauge',
+    help: '1 for every step the journey declares, under its outcome in this run: passed, failed, or not_reached (a step after the failed one, or of a skipped or interrupted journey); count the steps never reached with outcome="not_reached" (a state, neither wall nor browser time).',
+    labels: ['env', 'journey', 'step', 'outcome'],
+  },
+  journeyFailures: {
+    name: 'perfpulse_usersim_journey_failures_count',
+    type: 'gauge',
+    help: 'Runs of the journey that failed in this run (1, or with --users N the users that failed), by error_class: timeout, selector, http_4xx, http_5xx, auth, navigation, download, assertion, interrupted or harness (README "Failure classes"); absent when it passed. The failure message is in the log, the report and JUnit, never a label.',
+    labels: ['env', 'journey', 'error_class'],
+  },
+  // --budgets (src/results/budgets.ts): the limits as gauges Grafana can draw, and each verdict. Only with budgets.
+  stepBudget: {
+    name: 'perfpulse_usersim_step_budget_seconds',
+    type: 'gauge',
+    help: 'The budget of a step (--budgets, budgets: in the env profile): limit="warn" or "fail", wall-clock seconds its perfpulse_usersim_step_duration_seconds is held to.',
+    labels: ['env', 'journey', 'step', 'limit'],
+    clock: 'wall',
+  },
+  stepBudgetVerdict: {
+    name: 'perfpulse_usersim_step_budget_verdict',
+    type: 'gauge',
+    help: '1 for each budgeted step that passed, under its verdict in this run: ok, degraded (over its warn limit) or failed (over its fail limit); absent for a step that failed or was not reached (a state).',
+    labels: ['env', 'journey', 'step', 'verdict'],
+  },
+  journeyBudget: {
+    name: 'perfpulse_usersim_journey_budget_seconds',
+    type: 'gauge',
+    help: 'The budget of a whole journey (_journey: in --budgets): limit="warn" or "fail", wall-clock seconds its perfpulse_usersim_journey_duration_seconds is held to.',
+    labels: ['env', 'journey', 'limit'],
+    clock: 'wall',
+  },
+  journeyBudgetVerdict: {
+    name: 'perfpulse_usersim_journey_budget_verdict',
+    type: 'gauge',
+    help: '1 for a budgeted journey that passed, under its verdict in this run: ok, degraded (over its warn limit) or failed (over its fail limit) (a state).',
+    labels: ['env', 'journey', 'verdict'],
+  },
+  pageBudget: {
+    name: 'perfpulse_usersim_page_budget_seconds',
+    type: 'gauge',
+    help: 'The budget of a Web Vital of a page (_pages: in --budgets): vital ttfb, fcp, lcp, inp, dom_content_loaded or load, limit="warn" or "fail", browser-time seconds the page\'s worst load in the journey is held to.',
+    labels: ['env', 'journey', 'page', 'vital', 'limit'],
+    clock: 'browser',
+  },
+  pageBudgetRatio: {
+    name: 'perfpulse_usersim_page_budget_ratio',
+    type: 'gauge',
+    help: 'The budget of a page\'s cumulative layout shift (vital="cls" under _pages: in --budgets), limit="warn" or "fail": the unit-less score its worst load in the journey is held to.',
+    labels: ['env', 'journey', 'page', 'vital', 'limit'],
+    clock: 'browser',
+  },
+  pageBudgetVerdict: {
+    name: 'perfpulse_usersim_page_budget_verdict',
+    type: 'gauge',
+    help: '1 for each budgeted vital of a page measured in this run, under its verdict: ok, degraded (over its warn limit) or failed (over its fail limit) (a state).',
+    labels: ['env', 'journey', 'page', 'vital', 'verdict'],
   },
   journeyDuration: {
     name: 'perfpulse_usersim_journey_duration_seconds',

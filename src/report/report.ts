@@ -8,8 +8,12 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { budgetText, type BudgetCheck } from '../results/budgets.ts';
+import { ERROR_CLASS_MEANING, failedStep, journeyErrorClass, type ErrorClass } from '../results/error-class.ts';
 import { groupByJourney } from '../results/multi-user.ts';
 import { isFlaky, journeyOutcome, type JourneyResult, type PageTiming, type RunResults } from '../results/results.ts';
+import { stepVerdicts, type StepOutcome } from '../results/verdicts.ts';
 import { VITALS, rate, type Rating } from './vitals.ts';
 
 export interface ReportVital {
@@ -33,6 +37,14 @@ export interface ReportJourney extends JourneyResult {
   vitals: ReportVital[];
   /** Failure screenshot as a data: URI (PNG), when one was taken. */
   screenshotDataUri?: string;
+  /** A failed journey's class (src/results/error-class.ts). */
+  errorClass?: ErrorClass;
+  /** Every declared step with its outcome (src/results/verdicts.ts): passed, failed (with its class) or not_reached. */
+  outcomes: Array<{ step: string; outcome: StepOutcome; errorClass?: ErrorClass }>;
+  /** --budgets: the verdicts of this journey's steps (`_journey` for the whole) and page vitals (src/results/budgets.ts). */
+  budgets?: BudgetCheck[];
+  /** A failed journey's evidence folder (src/report/evidence.ts), as an absolute path. */
+  evidence?: string;
 }
 
 export interface Report {
@@ -50,7 +62,7 @@ export interface Report {
 
 const scaled = (v: number, unit: string) => (unit === 's' ? v / 1000 : v);
 
-export function buildReport(results: RunResults, now = Date.now()): Report {
+export function buildReport(results: RunResults, now = Date.now(), budgets?: readonly BudgetCheck[], evidence?: ReadonlyMap<JourneyResult, string>): Report {
   return {
     generatedAtMs: now,
     env: results.env,
@@ -76,10 +88,15 @@ export function buildReport(results: RunResults, now = Date.now()): Report {
           });
         }
       }
-      const out: ReportJourney = { ...j, outcome: journeyOutcome(j), ...(isFlaky(j) ? { flaky: true } : {}), vitals };
+      const errorClass = journeyErrorClass(j);
+      const outcomes = stepVerdicts(j).map((v) => ({ step: v.step, outcome: v.outcome, ...(v.errorClass ? { errorClass: v.errorClass } : {}) }));
+      const mine = budgets?.filter((c) => c.journey === j.journey);
+      const out: ReportJourney = { ...j, outcome: journeyOutcome(j), ...(isFlaky(j) ? { flaky: true } : {}), vitals, ...(errorClass ? { errorClass } : {}), outcomes, ...(mine ? { budgets: mine } : {}), ...(evidence?.get(j) ? { evidence: evidence.get(j) } : {}) };
       const cal = j.measured?.calibrationMs;
       if (cal?.length) out.harnessOverheadMs = Math.max(...cal);
-      if (j.screenshot && existsSync(j.screenshot)) out.screenshotDataUri = `data:image/png;base64,${readFileSync(j.screenshot).toString('base64')}`;
+      // the screenshot with its credential fields masked, when the collector took one
+      const shot = j.maskedScreenshot && existsSync(j.maskedScreenshot) ? j.maskedScreenshot : j.screenshot;
+      if (shot && existsSync(shot)) out.screenshotDataUri = `data:image/png;base64,${readFileSync(shot).toString('base64')}`;
       return out;
     }),
   };
@@ -89,6 +106,11 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 const sec = (ms: number | undefined) => (ms === undefined ? '–' : `${(ms / 1000).toFixed(3)} s`);
 
 function waterfall(j: ReportJourney): string {
+  const classOf = (step: string) => j.outcomes.find((o) => o.step === step)?.errorClass;
+  const budgetPill = (step: string) => {
+    const c = j.budgets?.find((b) => b.step === step);
+    return c ? ` <span class="pill ${PILL[c.verdict]}" title="${esc(budgetText(c))}">budget ${c.verdict}</span>` : '';
+  };
   const first = j.steps[0]?.startedAtMs;
   if (first === undefined) return '<p class="muted">No step ran.</p>';
   const pagesByStep = new Map<string, PageTiming[]>();
@@ -110,9 +132,15 @@ function waterfall(j: ReportJourney): string {
       .join('\n');
     return `<div class="row step ${s.ok ? 'ok' : 'failed'}"><div class="label"><code>${esc(s.name)}</code> <span class="muted">wall</span></div>
 <div class="track"><div class="bar wall" style="left:${pct(left)};width:${pct(s.durationMs)}"></div></div>
-<div class="num">${sec(s.durationMs)}${s.ok ? '' : ' <strong class="bad">FAILED</strong>'}</div></div>
+<div class="num">${sec(s.durationMs)}${budgetPill(s.name)}${s.ok ? '' : ` <strong class="bad">FAILED</strong>${classOf(s.name) ? ` <span class="pill poor">${esc(classOf(s.name) as string)}</span>` : ''}`}</div></div>
 ${pages}`;
   });
+  const ran = new Set(j.steps.map((s) => s.name));
+  if (j.status !== 'passed' && j.status !== 'skipped') {
+    for (const o of j.outcomes) {
+      if (o.outcome === 'not_reached' && !ran.has(o.step)) rows.push(`<div class="row step unreached"><div class="label"><code>${esc(o.step)}</code></div><div class="track"></div><div class="num muted">not reached</div></div>`);
+    }
+  }
   return `<div class="waterfall">${rows.join('\n')}</div>
 <p class="muted legend"><span class="swatch wall"></span> step, wall time (what the user waited, plus the harness)
 <span class="swatch ttfb"></span> time to first byte, browser time <span class="swatch load"></span> first byte to load, browser time.
@@ -128,6 +156,29 @@ function vitalsTable(j: ReportJourney): string {
   return `<table class="vitals"><thead><tr><th>vital</th><th>step</th><th>page</th><th>value</th><th>rating</th><th>thresholds</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** What the page's requests did during the failed step (StepResult.network): method, page slug, status or error. */
+function evidence(j: ReportJourney): string {
+  const n = failedStep(j)?.network;
+  if (!n) return '';
+  const items = [
+    ...(n.errors ?? []).map((r) => `${r.method} <code>${esc(r.page)}</code> (${esc(r.type)}) answered ${r.status}`),
+    ...(n.failed ?? []).map((r) => `${r.method} <code>${esc(r.page)}</code> (${esc(r.type)}) failed: ${esc(r.error ?? '')}`),
+    ...(n.hung ?? []).map((r) => `${r.method} <code>${esc(r.page)}</code> (${esc(r.type)}) unanswered after ${sec(r.openMs)}`),
+  ];
+  return `<h3>The page's requests during the failed step</h3><ul class="evidence">${items.map((i) => `<li>${i}</li>`).join('')}</ul>`;
+}
+
+/** Budget verdicts drawn with the Web Vitals' pill colours. */
+const PILL = { ok: 'good', degraded: 'needs-improvement', failed: 'poor' } as const;
+
+/** --budgets: every verdict of the journey with its limits. */
+function budgetsTable(j: ReportJourney): string {
+  if (!j.budgets?.length) return '';
+  const what = (c: BudgetCheck) => (c.page !== undefined ? `page <code>${esc(c.page)}</code> ${esc(c.vital ?? '')}` : c.step === '_journey' ? 'the whole journey' : `<code>${esc(c.step ?? '')}</code>`);
+  const rows = j.budgets.map((c) => `<tr><td>${what(c)}</td><td><span class="pill ${PILL[c.verdict]}">${c.verdict}</span></td><td class="muted">${esc(budgetText(c))}</td></tr>`);
+  return `<h3>Budgets</h3><table class="vitals"><thead><tr><th>what</th><th>verdict</th><th>value and limits</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 function journeySection(j: ReportJourney): string {
   const m = j.measured ?? {};
   const facts = [
@@ -140,7 +191,11 @@ function journeySection(j: ReportJourney): string {
   const failure =
     j.status === 'passed'
       ? ''
-      : `<div class="failure"><h3>Failure</h3><p>${esc(j.error ?? j.status)}</p>${
+      : `<div class="failure"><h3>Failure</h3>${
+          j.errorClass ? `<div class="class">error class <span class="pill poor">${esc(j.errorClass)}</span> <span class="muted">${esc(ERROR_CLASS_MEANING[j.errorClass])}</span></div>` : ''
+        }<p>${esc(j.error ?? j.status)}</p>${evidence(j)}${
+          j.evidence ? `<div class="evidence-link">evidence folder (trace, masked screenshot, the bodies pushed, the step log): <a href="${esc(pathToFileURL(j.evidence).href)}">${esc(j.evidence)}</a></div>` : ''
+        }${
           j.rawError ? `<h3>Playwright's error</h3><pre class="raw">${esc(j.rawError)}</pre>` : ''
         }${
           j.screenshotDataUri ? `<img class="shot" alt="screenshot of ${esc(j.journey)} when it failed" src="${j.screenshotDataUri}">` : '<p class="muted">No screenshot.</p>'
@@ -154,6 +209,7 @@ function journeySection(j: ReportJourney): string {
 ${waterfall(j)}
 <h3>Web Vitals</h3>
 ${vitalsTable(j)}
+${budgetsTable(j)}
 ${failure}
 </section>`;
 }
@@ -191,9 +247,9 @@ ${r.journeys.map(journeySection).join('\n')}
 }
 
 /** Writes report.json and report.html into `dir` (created); returns their paths. */
-export function writeReport(dir: string, results: RunResults): { json: string; html: string } {
+export function writeReport(dir: string, results: RunResults, budgets?: readonly BudgetCheck[], evidence?: ReadonlyMap<JourneyResult, string>): { json: string; html: string } {
   mkdirSync(dir, { recursive: true });
-  const report = buildReport(results);
+  const report = buildReport(results, Date.now(), budgets, evidence);
   const json = join(dir, 'report.json');
   const html = join(dir, 'report.html');
   writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);

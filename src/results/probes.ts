@@ -2,7 +2,9 @@
  * What the API probes produced, before it becomes metrics (src/metrics/probe-bodies.ts), a table or
  * `--json`. The probes (src/probes) write it; like the journeys' results it imports nothing, and
  * everything here was measured: a value that was not is left out, never a default.
+ * A failed probe call has an error class of the journeys' fixed set (./error-class.ts).
  */
+import type { ErrorClass } from './error-class.ts';
 
 /**
  * The phases of an HTTP request, as blackbox_exporter's http prober splits it (the `phase` label):
@@ -17,7 +19,7 @@ export type HttpPhases = Partial<Record<HttpPhase, number>>;
  * `navigation` (DNS, refused, reset, TLS), `timeout`, and for an answer that is not one:
  * `http_4xx`, `http_5xx`.
  */
-export type HttpErrorClass = 'navigation' | 'timeout' | 'http_4xx' | 'http_5xx';
+export type HttpErrorClass = Extract<ErrorClass, 'navigation' | 'timeout' | 'http_4xx' | 'http_5xx'>;
 
 /** What the TLS handshake showed (https only). */
 export interface TlsSeen {
@@ -53,10 +55,33 @@ export interface HttpProbeOutcome {
   tls?: TlsSeen;
   /** The HTTP version of the (last) answer: `http_1_1`, `http_2`. */
   httpVersion?: string;
-  /** Why it failed, when the class is known (no answer, or an HTTP error status of a host check). */
-  errorClass?: HttpErrorClass;
+  /** A failed probe's class (./error-class.ts): from what its request threw, or the answer's status. */
+  errorClass?: ErrorClass;
   /** One line for the log: never a label. */
   detail: string;
+}
+
+/**
+ * The class of a failed Kubernetes call, from its `result` (K8S_RESULTS) and its detail line: timeout,
+ * forbidden → auth, server_error → http_5xx, tls and network → navigation, another 4xx → http_4xx (1xx-3xx: assertion),
+ * anything else (kubectl did not start, an unknown error) → harness; undefined for `ok`.
+ */
+export function k8sErrorClass(call: Pick<K8sCall, 'result' | 'detail'>): ErrorClass | undefined {
+  switch (call.result) {
+    case 'ok':
+      return undefined;
+    case 'timeout':
+      return 'timeout';
+    case 'forbidden':
+      return 'auth';
+    case 'server_error':
+      return 'http_5xx';
+    case 'tls':
+    case 'network':
+      return 'navigation';
+    default:
+      return /^4\d\d\b/.test(call.detail) ? 'http_4xx' : /^[1-3]\d\d\b/.test(call.detail) ? 'assertion' : 'harness';
+  }
 }
 
 /** One run of the CADC service probes of an env. */

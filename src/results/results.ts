@@ -19,6 +19,37 @@ export interface StepResult {
   error?: string;
   /** The same failure in parts, for machines. */
   failure?: Omit<Failure, 'line'>;
+  /** A failed step only: what the portal answered while it ran, to classify its failure (./error-class.ts). */
+  network?: StepNetwork;
+}
+
+/** One request of the page (document, xhr or fetch) as the failure evidence keeps it: never a URL, a query or a body. */
+export interface RequestEvidence {
+  method: string;
+  /** Slug of the request's path (src/metrics/labels.ts pageSlug), e.g. `search_find`. */
+  page: string;
+  /** `document`, `xhr` or `fetch`. */
+  type: string;
+  /** The status it answered with (>= 400 here). */
+  status?: number;
+  /** Chromium's network error (`net::ERR_CONNECTION_REFUSED`), for a request that got no answer at all. */
+  error?: string;
+  /** How long it had been open, unanswered, when the step gave up (a hung request). */
+  openMs?: number;
+}
+
+/**
+ * What the page's requests did during a failed step, recorded by the network collector
+ * (src/runtime/collectors/network.ts) and kept only for failed steps. Requests the journey makes
+ * with Playwright's API client (`page.request`) are not seen by the browser and are not here.
+ */
+export interface StepNetwork {
+  /** Answered with a status >= 400 while the step ran. */
+  errors?: RequestEvidence[];
+  /** Failed without an answer (refused, reset, DNS, TLS) while the step ran; aborted requests are left out. */
+  failed?: RequestEvidence[];
+  /** Still unanswered when the step gave up, after being open at least HUNG_REQUEST_MS (./error-class.ts). */
+  hung?: RequestEvidence[];
 }
 
 export type JourneyStatus = 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
@@ -47,10 +78,17 @@ export interface JourneyResult {
   measured?: JourneyMeasurements;
   /** Path of Playwright's failure screenshot, when one was taken. */
   screenshot?: string;
+  /** Path of the failure screenshot with every credential field masked (src/runtime/collectors/failure-screenshot.ts). */
+  maskedScreenshot?: string;
   /** Attempts made (1 = first try; more only with --retries); the steps above are the last attempt's. */
   attempts?: number;
   /** Which virtual user ran it (1..N, from Playwright's repeatEachIndex); absent in a single-user run. */
   user?: number;
+  /**
+   * The steps the journey declares for this run, in order (optional steps whose option is off left
+   * out); filled in by the CLI from the journey's declaration, so a step never reached can be told.
+   */
+  declaredSteps?: string[];
 }
 
 export interface RunResults {

@@ -3,6 +3,7 @@
  * measured, and their combination, worked out once per run. The metrics (every body pushed, and
  * the --dry-run text) read this; verdicts will read the same.
  */
+import type { BudgetCheck, BudgetTable } from './budgets.ts';
 import { journeyRuns, type JourneyRuns } from './multi-user.ts';
 import type { JourneyResult, RunResults } from './results.ts';
 
@@ -13,6 +14,13 @@ export interface MeasuredRun {
   conditions: Record<string, string>;
   /** One entry per journey, in the order the journeys first reported. */
   journeys: readonly JourneyRuns[];
+  /** --budgets: the limits and this run's verdicts (./budgets.ts); absent without budgets. */
+  budgets?: RunBudgets;
+}
+
+export interface RunBudgets {
+  table: BudgetTable;
+  checks: readonly BudgetCheck[];
 }
 
 /**
@@ -26,6 +34,6 @@ export function measuredPart(j: JourneyResult): JourneyResult {
   return { ...rest, steps: j.steps.filter((s) => s.ok) };
 }
 
-export function measuredRun(results: RunResults): MeasuredRun {
-  return { env: results.env, conditions: results.conditions ?? {}, journeys: journeyRuns(results.journeys.map(measuredPart)) };
+export function measuredRun(results: RunResults, budgets?: RunBudgets): MeasuredRun {
+  return { env: results.env, conditions: results.conditions ?? {}, journeys: journeyRuns(results.journeys.map(measuredPart)), ...(budgets ? { budgets } : {}) };
 }

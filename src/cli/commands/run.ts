@@ -1,8 +1,9 @@
 /** `perfpulse-journeys run` (the default command): flags, help and examples. */
 import { Command, Option } from 'commander';
+import { ExitCode } from '../../errors.ts';
 import { builtinEnvNames } from '../../config/profile.ts';
 import { availableJourneys } from '../../runtime/runner/journeys.ts';
-import { EXIT_CODES_HELP, collect } from '../help.ts';
+import { ERROR_CLASSES_HELP, EXIT_CODES_HELP, collect } from '../help.ts';
 import { DEFAULT_SLEEP_SECONDS } from '../loop.ts';
 import { runCommand, type RunFlags } from '../run.ts';
 import { ABSOLUTE_MAX_USERS, USER_MEMORY_BYTES, usersBound } from '../users.ts';
@@ -22,6 +23,11 @@ Examples:
       your own journeys/my_flow.journey.ts beside the built-in login (perfpulse-journeys init makes a project for them)
   $ perfpulse-journeys --env local --report perfpulse-report
       also write perfpulse-report/report.json and report.html
+  $ perfpulse-journeys --env prod --junit perfpulse-junit.xml --pushgateway http://pushgateway:9091
+      also write JUnit XML that GitLab, GitHub Actions or Jenkins show as test results
+  $ perfpulse-journeys --env prod --budgets budgets.yaml --fail-on-budget --pushgateway http://pushgateway:9091
+      hold each step to its limits; exit ${ExitCode.overBudget} when one went over its fail limit
+      (budgets.yaml:  login: { submit_credentials: { warn: 2, fail: 5 }, _journey: { fail: 10 } })
   $ perfpulse-journeys --env local --replica-fault "POST /access/login=delay:800"
       slow the replica's login POST by 800 ms and watch submit_credentials move
   $ perfpulse-journeys --env local --journeys login --replica-fault "GET /ac/whoami=hang"
@@ -51,6 +57,7 @@ A failed journey ends the summary with one line, "<journey> › <step>: <what wa
 (<locator>): <what was seen>" (a timeout says how long it waited; a journey's own error is kept
 as it is); the same line is in --json, the --report and the progress log, and the report also
 holds Playwright's whole error. No password or token is ever in them.
+${ERROR_CLASSES_HELP}
 
 A loop's exit code is the worst of its iterations: 4 (stopped by a signal) over 3 (not delivered)
 over 1 (a journey or probe failed) over 0. A signal during --sleep ends the loop at once.
@@ -88,10 +95,13 @@ export function runCommandDefinition(): Command {
       collect,
       [],
     )
-    .option('-o, --output <dir>', 'where screenshots and traces of failed journeys go', 'test-results')
+    .option('-o, --output <dir>', 'where screenshots and traces of failed journeys go, and each one\'s evidence folder <dir>/evidence/<journey> (trace, masked screenshot, the bodies pushed, step log, error class)', 'test-results')
     .option('--launch-sessions', 'let science_portal launch a real session, wait until it is Running and delete it', false)
     .addOption(new Option('--only <what>', "run only the journeys, or only the probes the env profile enables (probes: section)").choices(['journeys', 'probes']))
     .option('--report <dir>', 'write report.json and a self-contained report.html (steps, Web Vitals, failures with Playwright\'s whole error) into <dir>')
+    .option('--junit <file>', 'also write the run as JUnit XML for CI test reports: a testsuite per journey, a testcase per step (failure type = its error class, skipped = not reached)')
+    .option('--budgets <file>', 'hold steps, journeys (_journey) and page Web Vitals (_pages) to warn/fail limits in seconds (YAML; overrides the profile\'s budgets:): ok, degraded or failed in the table, --json, the report, JUnit and metrics')
+    .option('--fail-on-budget', `exit ${ExitCode.overBudget} when a budget's fail limit was exceeded (without it a breach is reported, not fatal)`, false)
     .option('--shard <i/n>', `run shard i of n (1-based): every selected journey is run by exactly one shard (default: from JOB_COMPLETION_INDEX) [n whole number 1 to ${MAX_SHARDS}, i 1 to n]`)
     .option('--shard-count <n>', withRange('--shard-count', 'with JOB_COMPLETION_INDEX (an Indexed Job, 0-based): run shard JOB_COMPLETION_INDEX+1 of n (default: $PERFPULSE_SHARD_COUNT)'))
     .option('--count <n>', withRange('--count', 'run everything n times; -1 = until SIGINT/SIGTERM'), '1')

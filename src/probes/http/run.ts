@@ -10,6 +10,7 @@ import type { Credentials } from '../../config/credentials.ts';
 import { URL_ROLES, type EnvProfile, type UrlRole } from '../../config/profile.ts';
 import type { HttpPhases, HttpProbeOutcome, HttpProbeResults, TlsSeen } from '../../results/probes.ts';
 import { exchange, ExchangeFailed, type RequestSpec } from './exchange.ts';
+import { statusErrorClass, thrownErrorClass } from '../../results/error-class.ts';
 import type { HttpProbe, HttpProbeContext, Measured, Timed } from './probe.ts';
 import { HTTP_PROBES } from './registry.ts';
 import { HTTP_SERVICES } from './services.ts';
@@ -51,6 +52,8 @@ export async function runHttpProbes(o: HttpProbeOptions): Promise<HttpProbeResul
     phases?: HttpPhases;
     tls?: TlsSeen;
     httpVersion?: string;
+    /** The status of the last answer read (not part of the outcome: a failed probe's class comes from it). */
+    lastStatus?: number;
   }
   const add = (seen: Seen, phases: HttpPhases, tls?: TlsSeen, httpVersion?: string) => {
     const sum: HttpPhases = { ...seen.phases };
@@ -80,7 +83,7 @@ export async function runHttpProbes(o: HttpProbeOptions): Promise<HttpProbeResul
       return { ...seen, ...measured };
     } catch (err) {
       if (err instanceof ExchangeFailed) return { ...seen, ok: false, ms: performance.now() - t0, errorClass: err.errorClass, detail: err.detail };
-      return { ...seen, ok: false, ms: performance.now() - t0, detail: describeError(err) };
+      return { ...seen, ok: false, ms: performance.now() - t0, detail: describeError(err), errorClass: thrownErrorClass(err) };
     }
   };
   const contextFor = (probe: HttpProbe, seen: Seen): HttpProbeContext => ({
@@ -102,11 +105,28 @@ export async function runHttpProbes(o: HttpProbeOptions): Promise<HttpProbeResul
     set token(value) {
       state.token = value;
     },
-    fetch: (url, init, readBody) => fetchTimed(seen, url, init, readBody),
+    fetch: async (url, init, readBody) => {
+      const timed = await fetchTimed(seen, url, init, readBody);
+      seen.lastStatus = timed.res.status;
+      return timed;
+    },
     attempt: (method, url, fn) => attempt(seen, method, url, fn),
   });
-  const measure = async (probe: HttpProbe, service: string): Promise<HttpProbeOutcome> => ({ service, probe: probe.name, ...(await probe.run(contextFor(probe, {}), service)) });
-  const measureRole = async (probe: HttpProbe, role: UrlRole): Promise<HttpProbeOutcome> => ({ role, probe: probe.name, ...(await probe.run(contextFor(probe, {}), role)) });
+  // a failed probe's class: what its request threw, else the status of the last answer it read
+  const classed = (out: Measured, seen: Seen): Measured => {
+    const { lastStatus, ...rest } = out as Measured & { lastStatus?: number };
+    void lastStatus;
+    const errorClass = rest.ok === false ? (rest.errorClass ?? statusErrorClass(seen.lastStatus)) : undefined;
+    return { ...rest, ...(errorClass ? { errorClass } : {}) };
+  };
+  const measure = async (probe: HttpProbe, service: string): Promise<HttpProbeOutcome> => {
+    const seen: Seen = {};
+    return { service, probe: probe.name, ...classed(await probe.run(contextFor(probe, seen), service), seen) };
+  };
+  const measureRole = async (probe: HttpProbe, role: UrlRole): Promise<HttpProbeOutcome> => {
+    const seen: Seen = {};
+    return { role, probe: probe.name, ...classed(await probe.run(contextFor(probe, seen), role), seen) };
+  };
 
   // Schedule: each service's `each` probes in turn, then the single-service probes in registry
   // order; a probe that `needs` another waits for it, and a needed probe runs even unselected.
@@ -141,8 +161,7 @@ export async function runHttpProbes(o: HttpProbeOptions): Promise<HttpProbeResul
       continue;
     }
     if (!out.ok) failures++;
-    const cls = !out.ok && out.errorClass ? ` [${out.errorClass}]` : '';
-    o.log(`http: ${target} ${out.probe}: ${out.ok ? 'ok' : 'FAILED'}${out.ms !== undefined ? ` ${(out.ms / 1000).toFixed(3)} s` : ''}, ${out.detail}${cls}`);
+    o.log(`http: ${target} ${out.probe}: ${out.ok ? 'ok' : `FAILED (${out.errorClass ?? 'assertion'})`}${out.ms !== undefined ? ` ${(out.ms / 1000).toFixed(3)} s` : ''}, ${out.detail}`);
   }
   return { env: o.profile.name, startedAtMs, outcomes, failures };
 }

@@ -10,7 +10,7 @@
  * round (src/metrics/probe-bodies.ts makes them, src/push delivers them).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { K8sProbeResults, KindSummary, KubectlRound, TerminatingJobs } from '../../results/probes.ts';
+import { k8sErrorClass, type K8sProbeResults, type KindSummary, type KubectlRound, type TerminatingJobs } from '../../results/probes.ts';
 import { K8sClient } from './client.ts';
 import type { K8sTarget } from './config.ts';
 import { jobsTerminating } from './jobs-terminating.ts';
@@ -59,7 +59,7 @@ export async function runK8sProbes(o: K8sProbeOptions): Promise<K8sProbeResults>
           o.log(`k8s: ${kind} on ${where}: ok ${s3(call.ms)} s${call.connectMs !== undefined ? ` (new connection ${s3(call.connectMs)} s)` : ''}, ${call.detail}`);
         } else {
           report.failures++;
-          o.log(`k8s: ${kind} on ${where}: ${call.result} after ${s3(call.ms)} s: ${call.detail}`);
+          o.log(`k8s: ${kind} on ${where}: ${call.result} (${k8sErrorClass(call)}) after ${s3(call.ms)} s: ${call.detail}`);
         }
       }
       await o.onRound?.(calls);

@@ -6,12 +6,16 @@ import type { JourneyMeasurements } from '../../results/results.ts';
 import { BuildInfoCollector } from './build-info.ts';
 import { CalibrationCollector } from './calibration.ts';
 import { ContentionCollector } from './contention.ts';
+import { FailureScreenshotCollector } from './failure-screenshot.ts';
+import { NetworkCollector } from './network.ts';
 import { PageTimingCollector } from './page-timings.ts';
 import { MEASUREMENTS_ATTACHMENT, type Collector, type CollectorContext } from './types.ts';
 
 export function defaultCollectors(): Collector[] {
-  // page timings before calibration, so that the calibration page carries the same injected script as a real page
-  return [new ContentionCollector(), new PageTimingCollector(), new CalibrationCollector(), new BuildInfoCollector()];
+  // page timings before calibration, so that the calibration page carries the same injected script as a real page;
+  // the network log records only what the journey's steps request (never the calibration); a failed
+  // journey's masked screenshot first, while the page still shows where it failed
+  return [new FailureScreenshotCollector(), new ContentionCollector(), new PageTimingCollector(), new CalibrationCollector(), new BuildInfoCollector(), new NetworkCollector()];
 }
 
 /** Sets the collectors up, runs the journey (`use`), then finishes them and attaches what they measured. */

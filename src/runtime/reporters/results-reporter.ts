@@ -12,7 +12,10 @@ import { journeyWho, redactMessage, reportedFailure, stripAnsi, type Failure } f
 import { authStatePath, discardAuthState } from '../browser/auth-state.ts';
 import { conditionLabels } from '../browser/emulation.ts';
 import { RunReporter, type RunReporterOptions } from '../runner/handoff.ts';
-import type { JourneyMeasurements, JourneyResult, JourneyStatus, RunResults, StepResult } from '../../results/results.ts';
+import { HUNG_REQUEST_MS } from '../../results/error-class.ts';
+import type { JourneyMeasurements, JourneyResult, JourneyStatus, RequestEvidence, RunResults, StepNetwork, StepResult } from '../../results/results.ts';
+import { MASKED_SCREENSHOT_ATTACHMENT } from '../collectors/failure-screenshot.ts';
+import { NETWORK_ATTACHMENT, type LoggedRequest } from '../collectors/network.ts';
 import { MEASUREMENTS_ATTACHMENT } from '../collectors/types.ts';
 import { PROJECT_ROOT } from '../runner/journeys.ts';
 
@@ -94,6 +97,12 @@ export default class ResultsReporter extends RunReporter implements Reporter {
         : reportedFailure(this.who(test), { ...(failedStep ? { step: failedStep } : {}), ...(result.error ? { error: result.error } : {}) }, { secrets: runSecrets(), root: PROJECT_ROOT });
     const lastFailed = failedStep ? steps.findLast((s) => !s.ok) : undefined;
     if (failed && lastFailed) Object.assign(lastFailed, stepFailure(failed.failure));
+    // what the page's requests did while each failed step ran: the evidence its error class is made of
+    const requests = requestLog(result);
+    for (const s of steps) {
+      const network = s.ok ? undefined : stepNetwork(requests, s);
+      if (network) s.network = network;
+    }
     const error = result.status === 'skipped' ? (skipReason ? `${this.who(test)}: ${skipReason}` : undefined) : failed?.failure.line;
     if (error) entry.error = error;
     if (failed) entry.rawError = failed.raw;
@@ -111,6 +120,8 @@ export default class ResultsReporter extends RunReporter implements Reporter {
     if (measured) entry.measured = measured;
     const shot = result.attachments.find((a) => a.name === 'screenshot' && a.path)?.path;
     if (shot) entry.screenshot = shot;
+    const masked = result.attachments.find((a) => a.name === MASKED_SCREENSHOT_ATTACHMENT && a.path)?.path;
+    if (masked) entry.maskedScreenshot = masked;
     // with --retries this runs once per attempt: the last attempt's entry replaces the earlier ones
     entry.attempts = result.retry + 1;
     this.run.journeys = this.run.journeys.filter((j) => j.journey !== journey || j.user !== entry.user).concat(entry);
@@ -140,6 +151,36 @@ export default class ResultsReporter extends RunReporter implements Reporter {
 /** A failed step's `error` (the line) and `failure` (its parts). */
 function stepFailure({ line, ...parts }: Failure): Pick<StepResult, 'error' | 'failure'> {
   return { error: line, failure: parts };
+}
+
+/** The network collector's request log (src/runtime/collectors/network.ts); empty when it did not run. */
+function requestLog(result: TestResult): LoggedRequest[] {
+  const body = result.attachments.find((a) => a.name === NETWORK_ATTACHMENT)?.body;
+  return body ? (JSON.parse(body.toString('utf8')) as LoggedRequest[]) : [];
+}
+
+/** At most this many requests of each kind are kept per failed step. */
+const MAX_EVIDENCE = 5;
+
+/**
+ * A failed step's evidence from the request log: what answered >= 400 or failed (not aborted)
+ * while it ran, and what was still unanswered when it gave up after being open HUNG_REQUEST_MS.
+ */
+export function stepNetwork(log: readonly LoggedRequest[], step: Pick<StepResult, 'startedAtMs' | 'durationMs'>): StepNetwork | undefined {
+  const start = step.startedAtMs;
+  const end = start + step.durationMs;
+  const during = (t: number | undefined) => t !== undefined && t >= start && t <= end;
+  const base = (r: LoggedRequest): RequestEvidence => ({ method: r.method, page: r.page, type: r.type });
+  const errors = log.filter((r) => r.status !== undefined && r.status >= 400 && during(r.endMs)).map((r) => ({ ...base(r), status: r.status as number }));
+  const failed = log.filter((r) => r.error && r.error !== 'net::ERR_ABORTED' && during(r.endMs)).map((r) => ({ ...base(r), error: r.error as string }));
+  const hung = log
+    .filter((r) => r.startMs <= end && (r.endMs === undefined || r.endMs > end) && end - r.startMs >= HUNG_REQUEST_MS)
+    .map((r) => ({ ...base(r), openMs: end - r.startMs }));
+  const out: StepNetwork = {};
+  if (errors.length) out.errors = errors.slice(0, MAX_EVIDENCE);
+  if (failed.length) out.failed = failed.slice(0, MAX_EVIDENCE);
+  if (hung.length) out.hung = hung.slice(0, MAX_EVIDENCE);
+  return Object.keys(out).length ? out : undefined;
 }
 
 /** The collectors' attachment (src/runtime/collectors), with the set-up time made relative to the test's start. */
