@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReplicaContext } from './context.ts';
+import { corruptBody } from './corrupt.ts';
 import { DEFAULT_FILE_SIZES, generateFiles, generateObservations } from './data.ts';
 import type { FaultTable } from './faults.ts';
 import { DEFAULT_IMAGES, type ReplicaImage } from './images.ts';
@@ -25,9 +26,11 @@ import { skahaRoutes } from './routes/skaha.ts';
 import { ssoRoutes } from './routes/sso.ts';
 import { storageRoutes } from './routes/storage.ts';
 import { vosiRoutes } from './routes/vosi.ts';
+import { vospaceRoutes } from './routes/vospace.ts';
 import { TokenStore } from './sessions.ts';
 import type { StorageHeader } from './storage-page.ts';
 import { throttleBody } from './throttle.ts';
+import { VospaceStore } from './vospace.ts';
 
 export interface ReplicaOptions {
   port?: number;
@@ -40,6 +43,8 @@ export interface ReplicaOptions {
   sessionPendingMs?: number;
   /** skaha: how long a deleted session stays Terminating, ms (default 1000). */
   sessionTerminatingMs?: number;
+  /** skaha: how long a headless session runs (Running, after Pending) before it is Completed, ms (default 2000). */
+  headlessRunMs?: number;
   /** storage: every home folder is empty (default false). */
   emptyHomeFolders?: boolean;
   /**
@@ -66,7 +71,7 @@ export interface Replica {
   stop(): Promise<void>;
 }
 
-const ROUTE_MODULES: Array<(ctx: ReplicaContext) => Route[]> = [ssoRoutes, vosiRoutes, searchRoutes, dataRoutes, storageRoutes, skahaRoutes, adminRoutes];
+const ROUTE_MODULES: Array<(ctx: ReplicaContext) => Route[]> = [ssoRoutes, vosiRoutes, searchRoutes, dataRoutes, storageRoutes, skahaRoutes, vospaceRoutes, adminRoutes];
 
 export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> {
   const ctx: ReplicaContext = {
@@ -78,11 +83,13 @@ export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> 
       files: generateFiles(opts.fileSizes ?? DEFAULT_FILE_SIZES),
       sessionPendingMs: opts.sessionPendingMs ?? 3000,
       sessionTerminatingMs: opts.sessionTerminatingMs ?? 1000,
+      headlessRunMs: opts.headlessRunMs ?? 2000,
       emptyHomeFolders: opts.emptyHomeFolders ?? false,
       storageHeader: opts.storageHeader ?? 'application-header',
       loginForm: opts.loginForm ?? 'page-form',
       images: opts.images ?? DEFAULT_IMAGES,
     },
+    vospace: new VospaceStore(),
   };
   const routes = ROUTE_MODULES.flatMap((m) => m(ctx));
   const openSockets = new Set<Socket>();
@@ -92,7 +99,7 @@ export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
     const found = matchRoute(routes, req.method ?? 'GET', url.pathname);
-    const body = await readBody(req);
+    const raw = await readBody(req);
     if (!found) return send(res, 404, 'text/plain', `Not Found: ${url.pathname}`);
     const fault = ctx.faults.get(found.route.key);
     if (fault?.hang) return; // never answer; stop() destroys the socket
@@ -104,7 +111,8 @@ export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> 
     if (fault?.status) return send(res, fault.status, 'text/plain', `Injected fault: ${fault.status}`);
     if (fault?.wrongPage) return send(res, 200, 'text/html; charset=utf-8', loginPage(''));
     if (fault?.bytesPerSecond) throttleBody(res, fault.bytesPerSecond);
-    await found.route.handler({ req, res, url, params: found.params, body });
+    if (fault?.corrupt) corruptBody(res);
+    await found.route.handler({ req, res, url, params: found.params, body: raw.toString('utf8'), raw, fault });
   }
 
   const server = createServer((req, res) => {
