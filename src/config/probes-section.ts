@@ -10,8 +10,11 @@
  *       context: keel-prod
  *       namespace: canfar-perfpulse
  *       kinds: [pods, jobs]
+ *     vospace: {}                        # VOSpace transfer probe (writes to storage: ./ops-probes.ts)
+ *     headless: {}                       # headless batch-job probe (starts a skaha job: ./ops-probes.ts)
  */
 import { UserError } from '../errors.ts';
+import { headlessFromProfile, vospaceFromProfile, type HeadlessProbeConfig, type VospaceProbeConfig } from './ops-probes.ts';
 
 export interface HttpProbesConfig {
   services?: string[];
@@ -29,7 +32,11 @@ export interface K8sProbesConfig {
 export interface ProbesConfig {
   http?: HttpProbesConfig;
   k8s?: K8sProbesConfig;
+  vospace?: VospaceProbeConfig;
+  headless?: HeadlessProbeConfig;
 }
+
+const SECTIONS = ['http', 'k8s', 'vospace', 'headless'];
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -39,9 +46,9 @@ export function parseProbesSection(raw: unknown, source: string): ProbesConfig |
     throw new UserError(`env profile ${source}: probes${what}`);
   };
   if (raw === undefined || raw === null || raw === false) return undefined;
-  if (!isRecord(raw)) return fail(' must be a mapping with http and/or k8s');
-  const unknown = Object.keys(raw).filter((k) => k !== 'http' && k !== 'k8s');
-  if (unknown.length) fail(` has unknown key(s) ${unknown.join(', ')} (use http, k8s)`);
+  if (!isRecord(raw)) return fail(` must be a mapping with ${SECTIONS.join(', ')}`);
+  const unknown = Object.keys(raw).filter((k) => !SECTIONS.includes(k));
+  if (unknown.length) fail(` has unknown key(s) ${unknown.join(', ')} (use ${SECTIONS.join(', ')})`);
   const out: ProbesConfig = {};
   const strings = (key: string, v: unknown): string[] | undefined => {
     if (v === undefined) return undefined;
@@ -73,5 +80,7 @@ export function parseProbesSection(raw: unknown, source: string): ProbesConfig |
       kinds: strings('k8s.kinds', k.kinds),
     };
   }
+  if (raw.vospace !== undefined && raw.vospace !== false) out.vospace = vospaceFromProfile(raw.vospace, source);
+  if (raw.headless !== undefined && raw.headless !== false) out.headless = headlessFromProfile(raw.headless, source);
   return out;
 }
