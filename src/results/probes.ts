@@ -86,9 +86,10 @@ export interface K8sProbeResults {
  * may be one of these, never the message): `timeout` (no answer, or not done, before the deadline),
  * `http_4xx`, `http_5xx`, `auth` (no login, 401/403), `navigation` (connection refused/reset, DNS,
  * TLS), `download` (the bytes do not match their size or digest), `assertion` (an answer of the
- * wrong shape or a job that ended Failed), `harness` (our own failure).
+ * wrong shape or a job that ended Failed), `interrupted` (the run was stopped by a signal),
+ * `harness` (our own failure).
  */
-export const FAILURE_CLASSES = ['timeout', 'http_4xx', 'http_5xx', 'auth', 'navigation', 'download', 'assertion', 'harness'] as const;
+export const FAILURE_CLASSES = ['timeout', 'http_4xx', 'http_5xx', 'auth', 'navigation', 'download', 'assertion', 'interrupted', 'harness'] as const;
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 
 /** A failed operation: its class and one line for the log (never a label). */

@@ -32,8 +32,9 @@ export function statusClass(status: number): FailureClass {
 }
 
 /** A thrown fetch error as a failure: timeout, or navigation (refused, reset, DNS, TLS). */
-export function errorFailure(err: unknown, what: string): OpFailure {
+export function errorFailure(err: unknown, what: string, signal?: AbortSignal): OpFailure {
   if (err instanceof OpFailure) return err;
+  if (signal?.aborted) return new OpFailure('interrupted', `${what}: interrupted`);
   const e = err as Error & { cause?: { code?: string; message?: string } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return new OpFailure('timeout', `${what}: no answer before the timeout`);
   const code = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
@@ -93,7 +94,7 @@ export class OpsClient {
     try {
       return await this.request(url, init, timeoutMs, cleanup);
     } catch (err) {
-      throw errorFailure(err, what);
+      throw errorFailure(err, what, cleanup ? undefined : this.o.signal);
     }
   }
 

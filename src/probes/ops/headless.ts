@@ -126,9 +126,7 @@ export async function runHeadlessProbe(o: HeadlessProbeOptions): Promise<Headles
       await sleep(Math.min(cfg.pollMs, left), undefined, o.signal ? { signal: o.signal } : undefined);
     }
   } catch (err) {
-    const aborted = o.signal?.aborted;
-    out.failure = aborted ? { class: 'timeout', line: 'interrupted before the job completed' } : errorFailure(err, 'headless').toFailure();
-    if (aborted) out.timedOut = 0;
+    out.failure = o.signal?.aborted ? { class: 'interrupted', line: 'interrupted before the job completed' } : errorFailure(err, 'headless').toFailure();
   }
 
   // the one-line reason of a failed job: its events (a Warning first) and its logs
