@@ -131,7 +131,7 @@ function build<C>(table: Table, value: (name: string, o: OpsOption<unknown>) => 
 /** A profile's `probes.vospace` / `probes.headless` value (true, null or a mapping), strictly: unknown keys are refused. */
 function fromProfile<C>(table: Table, raw: unknown, section: string, source: string): C {
   const mapping = raw === true || raw === null ? {} : raw;
-  const shape = Object.fromEntries(Object.values(table).map((o) => [o.key, z.unknown()]));
+  const shape = Object.fromEntries(Object.values(table).map((o) => [o.key, z.unknown().optional()]));
   const checked = z.strictObject(shape).safeParse(mapping);
   if (!checked.success) {
     const issue = checked.error.issues[0];
