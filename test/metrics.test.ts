@@ -19,13 +19,13 @@ const passed: JourneyResult = {
 describe('metric catalog', () => {
   it('follows the seed naming guide', () => {
     for (const m of allMetrics()) {
-      assert.match(m.name, /^perfpulse_(usersim|push|k8s|vosi|api)_[a-z0-9_]+$/, `${m.name}: snake_case with a perfpulse_<area>_ prefix`);
+      assert.match(m.name, /^perfpulse_(usersim|push|k8s|vosi|api|vos|skaha)_[a-z0-9_]+$/, `${m.name}: snake_case with a perfpulse_<area>_ prefix`);
       assert.equal(m.name.endsWith('_total'), m.type === 'counter', `${m.name}: _total only on counters`);
       if (/duration|latency|timestamp/.test(m.name)) assert.ok(m.name.endsWith('_seconds'), `${m.name}: base unit in the name`);
       assert.ok(m.help.length > 20, `${m.name}: help says what it measures`);
       const allowed = m.name.endsWith('_info')
         ? ['version', 'playwright', 'chromium']
-        : ['env', 'journey', 'step', 'page', 'cluster', 'namespace', 'kind', 'service', 'probe', 'result', 'statistic'];
+        : ['env', 'journey', 'step', 'page', 'cluster', 'namespace', 'kind', 'service', 'probe', 'result', 'statistic', 'phase'];
       for (const l of m.labels) assert.ok(allowed.includes(l), `${m.name}: low-cardinality label ${l}`);
       if (m.name.startsWith('perfpulse_usersim_') && m.name.endsWith('_seconds') && !m.name.endsWith('_timestamp_seconds')) {
         assert.match(m.help, /wall|browser/i, `${m.name}: help says wall time or browser time`);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { allMetrics } from '../../src/metrics/catalog.ts';
 import { parseExposition } from '../../src/metrics/parse.ts';
 
-const ALLOWED_LABELS = new Set(['env', 'journey', 'step', 'cluster', 'namespace', 'kind', 'result', 'service', 'probe', 'job', 'instance', 'le']);
+const ALLOWED_LABELS = new Set(['env', 'journey', 'step', 'cluster', 'namespace', 'kind', 'result', 'service', 'probe', 'phase', 'job', 'instance', 'le']);
 
 export function assertNamingGuide(text: string): void {
   const catalog = new Map(allMetrics().map((m) => [m.name, m]));
