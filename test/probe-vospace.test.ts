@@ -162,6 +162,23 @@ describe('probe vospace against the replica, to a real Pushgateway', () => {
     assert.equal(value(fams, M.vosTransferSuccess.name, { service: 'arc', kind: 'vos_delete' }), 1);
   });
 
+  it('SIGINT during the transfer: class interrupted, exit 4, and the clean-up still deletes the node', async () => {
+    replica.faults.set(`PUT ${BYTES_ROUTE.arc}`, { delayMs: 30_000 });
+    const auth = { authorization: `Bearer ${await tokenFor(replica)}` };
+    const r = await runCli(['probe', 'vospace', '--env', lab, '--services', 'arc', '--size', '1KiB', '--dry-run'], creds, 120_000, (child) => {
+      // the push negotiation creates the test node right before the PUT: interrupt once it exists
+      const poll = async (): Promise<void> => {
+        const res = await fetch(`${replica.origin}/arc/nodes/home/${USER}/perfpulse-probe/${TEST_FILE}`, { headers: auth });
+        if (res.status === 200) child.kill('SIGINT');
+        else setTimeout(() => void poll(), 20);
+      };
+      void poll();
+    });
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /^vospace: arc vos_push: FAILED \(interrupted\)/m);
+    assert.doesNotMatch(r.stderr, /LEFT BEHIND/);
+  });
+
   it('deletes the test node an earlier run left before it starts', async () => {
     const auth = { authorization: `Bearer ${await tokenFor(replica)}`, 'content-type': 'text/xml' };
     const node = (path: string, type: string) =>

@@ -107,6 +107,8 @@ export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> 
       // an injected delay must not outlive stop(): its timer would keep the process alive
       const slept = await sleep(fault.delayMs, true, { signal: stopping.signal }).catch(() => false);
       if (!slept) return;
+      // the client gave up while it waited: nobody to answer, and what it asked for is not done
+      if (req.socket.destroyed) return;
     }
     if (fault?.status) return send(res, fault.status, 'text/plain', `Injected fault: ${fault.status}`);
     if (fault?.wrongPage) return send(res, 200, 'text/html; charset=utf-8', loginPage(''));

@@ -146,7 +146,7 @@ async function probeService(client: OpsClient, svc: string, cfg: VospaceProbeCon
       if (stored && stored !== sum) throw new OpFailure('download', `push: digest mismatch: the service stored md5 ${stored}, the bytes sent have md5 ${sum}`);
       op.bytes = bytes.length;
     });
-    if (push.ok) {
+    if (push.ok && !client.o.signal?.aborted) {
       await operation('vos_pull', async (op) => {
         const { endpoint, ms } = await negotiate('pullFromVoSpace', sync);
         op.phasesMs.negotiate = ms;
@@ -162,7 +162,8 @@ async function probeService(client: OpsClient, svc: string, cfg: VospaceProbeCon
         op.bytes = a.bytes.length;
       });
     }
-    await operation('vos_delete', async () => {
+    // after an interruption the clean-up below deletes the node, untimed
+    if (!client.o.signal?.aborted) await operation('vos_delete', async () => {
       const a = await client.call('delete', nodeUrl(file), { method: 'DELETE' });
       if (!a.res.ok) throw new OpFailure(statusClass(a.res.status), `delete: DELETE answered ${a.res.status}${said(a.text()) ? `: ${said(a.text())}` : ''}`);
       fileMayExist = false;
