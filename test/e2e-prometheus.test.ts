@@ -12,11 +12,15 @@
  * on one whose throwaway certificate expires tomorrow (env `tls`, for the certificate alert); the
  * Kubernetes probes against the fake HTTPS API (the one stand-in
  * allowed): a single shot in namespace `perfpulse` with configmaps forbidden, and a two-round loop
- * (which pushes the latency histogram) in namespace `loop`.
+ * (which pushes the latency histogram) in namespace `loop`. The VOSpace transfer and headless job
+ * probes run once per env on the replica: clean on `lab`, on `badpw` with a corrupted pull (class
+ * download) and a job stuck Pending (past its deadline), so their failure panels and alerts have
+ * something to show.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { after, before, describe, it } from 'node:test';
 import { startReplica, type Replica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
@@ -77,7 +81,7 @@ describe('dashboard and alert rules on a real Prometheus scraping a real Pushgat
   const query = (expr: string) => prom.api<{ resultType: string; result: Sample[] }>('query', { query: expr });
 
   before(async () => {
-    replica = await startReplica();
+    replica = await startReplica({ sessionPendingMs: 300, headlessRunMs: 300, sessionTerminatingMs: 100 });
     // two concurrent users (the machine's bound may be 1 on a small CI runner: override it), so the
     // load-run panels have data; the combined gauges keep their single-user shape
     const pass = await runCli(['--env', profilePointingAt(replica.origin, 'lab'), '--journeys', 'login', '--users', '2', '--users-max-override', '--pushgateway', gw.url], {
@@ -114,6 +118,16 @@ describe('dashboard and alert rules on a real Prometheus scraping a real Pushgat
       const r = await runCli(['probe', 'k8s', '--kubeconfig', kubeconfig, '--pushgateway', gw.url, ...loop], home);
       assert.equal(r.code, 1, `configmaps answer 403, so the probe reports a failed call: ${r.stderr}`);
     }
+    // the transfer and batch-job panels: clean on lab; on badpw a corrupted pull and a job stuck Pending
+    const creds = { PERFPULSE_USERNAME: DEMO_USER.username, PERFPULSE_PASSWORD: DEMO_USER.password };
+    const ops = (env: string, args: string[]) => runCli(['probe', ...args, '--env', profilePointingAt(replica.origin, env), '--pushgateway', gw.url], creds);
+    assert.equal((await ops('lab', ['vospace', '--size', '64KiB'])).code, 0);
+    assert.equal((await ops('lab', ['headless', '--poll', '0.1'])).code, 0);
+    replica.faults.set('GET /arc/files/{path+}', { corrupt: true });
+    replica.faults.set('POST /skaha/v1/session', { stuck: true });
+    assert.equal((await ops('badpw', ['vospace', '--services', 'arc', '--size', '64KiB'])).code, 1);
+    assert.equal((await ops('badpw', ['headless', '--poll', '0.1', '--deadline', '1'])).code, 1);
+    replica.faults.clear();
     prom = await startPrometheus({ gatewayHostPort: new URL(gw.url).host, ruleFiles: [RULES] });
     // scraped once both groups are in: the gateway's own labels are replaced by the pushed ones
     await eventually('Prometheus has scraped both runs', 60_000, async () => {
@@ -210,7 +224,8 @@ describe('dashboard and alert rules on a real Prometheus scraping a real Pushgat
       const all = data.groups.flatMap((g) => g.rules);
       return all.length > 0 && all.every((r) => r.health !== 'unknown') ? all : undefined;
     });
-    assert.equal(rules.length, 7);
+    const file = parseYaml(readFileSync(join(PROJECT_ROOT, 'deploy', 'prometheus', 'perfpulse-rules.yaml'), 'utf8')) as { groups: { rules: unknown[] }[] };
+    assert.equal(rules.length, file.groups.flatMap((g) => g.rules).length, 'every rule of the rules file is loaded');
     for (const r of rules) assert.equal(r.health, 'ok', `${r.name}: ${r.lastError}`);
   });
 
@@ -220,11 +235,13 @@ describe('dashboard and alert rules on a real Prometheus scraping a real Pushgat
     const alerts = await eventually('alerts settle', 90_000, async () => {
       const data = await prom.api<{ alerts: { labels: Record<string, string>; annotations: Record<string, string>; state: string }[] }>('alerts');
       const list = data.alerts.filter((a) => ENVS.includes(a.labels.env ?? ''));
-      const settled = !list.some((a) => a.labels.env === 'lab') && list.filter((a) => a.labels.env === 'badpw').length >= 2;
+      const settled = !list.some((a) => a.labels.env === 'lab') && list.filter((a) => a.labels.env === 'badpw').length >= 4;
       return settled ? list : undefined;
     });
-    const seen = alerts.map((a) => `${a.labels.alertname} ${a.labels.env} ${a.labels.journey}`).sort();
-    assert.deepEqual(seen, ['PerfpulseJourneyFailing badpw login', 'PerfpulseLastSuccessTooOld badpw login']);
+    const seen = alerts.map((a) => `${a.labels.alertname} ${a.labels.env} ${a.labels.journey ?? a.labels.kind ?? '-'}`).sort();
+    assert.deepEqual(seen, ['PerfpulseHeadlessJobsNotCompleting badpw -', 'PerfpulseJourneyFailing badpw login', 'PerfpulseLastSuccessTooOld badpw login', 'PerfpulseVosTransferFailing badpw vos_pull']);
+    const transfer = alerts.find((a) => a.labels.alertname === 'PerfpulseVosTransferFailing');
+    assert.match(transfer?.annotations.description ?? '', /class: download\./, 'the annotation names the failure class');
     const failing = alerts.find((a) => a.labels.alertname === 'PerfpulseJourneyFailing');
     assert.match(failing?.annotations.description ?? '', /failing step: submit_credentials\./, 'the annotation names the failed step');
     const data = await prom.api<{ alerts: { labels: Record<string, string> }[] }>('alerts');

@@ -19,13 +19,14 @@ const passed: JourneyResult = {
 describe('metric catalog', () => {
   it('follows the seed naming guide', () => {
     for (const m of allMetrics()) {
-      assert.match(m.name, /^perfpulse_(usersim|push|k8s|vosi|api)_[a-z0-9_]+$/, `${m.name}: snake_case with a perfpulse_<area>_ prefix`);
+      assert.match(m.name, /^perfpulse_(usersim|push|k8s|vosi|api|http|vos|skaha)_[a-z0-9_]+$/, `${m.name}: snake_case with a perfpulse_<area>_ prefix`);
       assert.equal(m.name.endsWith('_total'), m.type === 'counter', `${m.name}: _total only on counters`);
       if (/duration|latency|timestamp/.test(m.name)) assert.ok(m.name.endsWith('_seconds'), `${m.name}: base unit in the name`);
       assert.ok(m.help.length > 20, `${m.name}: help says what it measures`);
-      const allowed = m.name.endsWith('_info')
-        ? ['version', 'playwright', 'chromium']
-        : ['env', 'journey', 'step', 'page', 'cluster', 'namespace', 'kind', 'service', 'probe', 'result', 'statistic'];
+      // outcome, error_class, limit (warn|fail), verdict, vital: small fixed sets (src/results), never free text
+      const labels = ['env', 'journey', 'step', 'page', 'cluster', 'namespace', 'kind', 'service', 'probe', 'result', 'statistic', 'phase', 'role', 'http_version', 'outcome', 'error_class', 'limit', 'verdict', 'vital'];
+      // an _info gauge also names versions (one series per build)
+      const allowed = m.name.endsWith('_info') ? [...labels, 'version', 'playwright', 'chromium'] : labels;
       for (const l of m.labels) assert.ok(allowed.includes(l), `${m.name}: low-cardinality label ${l}`);
       if (m.name.startsWith('perfpulse_usersim_') && m.name.endsWith('_seconds') && !m.name.endsWith('_timestamp_seconds')) {
         assert.match(m.help, /wall|browser/i, `${m.name}: help says wall time or browser time`);
@@ -59,13 +60,14 @@ describe('exposition', () => {
       journey: 'login',
       status: 'failed',
       startedAtMs: 1_700_000_000_000,
-      steps: [{ name: 'open_login_page', durationMs: 30_000, startedAtMs: 1_700_000_000_000, ok: false, error: 'timeout' }],
+      steps: [{ name: 'open_login_page', durationMs: 30_000, startedAtMs: 1_700_000_000_000, ok: false, error: 'page.goto: net::ERR_CONNECTION_REFUSED at http://portal.example.org/en/' }],
     };
     const fams = parseExposition(await expositionFor('prod', [failed]));
     assert.deepEqual(samplesOf(fams, METRICS.journeySuccess.name).map((s) => s.value), [0]);
     assert.deepEqual(samplesOf(fams, METRICS.stepFailed.name).map((s) => s.value), [1]);
     assert.equal(samplesOf(fams, METRICS.journeyDuration.name).length, 0, 'no duration without a measured span');
-    assert.ok(!JSON.stringify(fams).includes('timeout'), 'error text never becomes a label');
+    const text = JSON.stringify(fams);
+    assert.ok(!text.includes('ERR_CONNECTION_REFUSED') && !text.includes('portal.example.org'), 'error text never becomes a label');
   });
 });
 

@@ -305,7 +305,7 @@ describe('a call deadline (src/probes/k8s/deadline.ts)', () => {
 describe('probe metric catalog', () => {
   it('follows the seed naming guide and shares no name with the journeys', () => {
     for (const m of Object.values(PROBE_METRICS) as Array<{ name: string; type: string; help: string; labels: readonly string[] }>) {
-      assert.match(m.name, /^perfpulse_(k8s|vosi|api|http)_[a-z0-9_]+$/, `${m.name}: snake_case, perfpulse_k8s_ for Kubernetes, perfpulse_<area>_ otherwise`);
+      assert.match(m.name, /^perfpulse_(k8s|vosi|api|http|vos|skaha)_[a-z0-9_]+$/, `${m.name}: snake_case, perfpulse_k8s_ for Kubernetes, perfpulse_<area>_ otherwise`);
       assert.equal(m.name.endsWith('_total'), m.type === 'counter', `${m.name}: _total only on counters`);
       if (/duration|latency|connect|age|timestamp/.test(m.name)) assert.ok(m.name.endsWith('_seconds'), `${m.name}: base unit in the name`);
       assert.ok(m.help.length > 40, `${m.name}: help says what it measures`);

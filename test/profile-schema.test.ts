@@ -113,7 +113,7 @@ describe('env profile schema: strict at every level', () => {
     // compile-time: a file's shape and a loaded profile's are the schema's input and output
     const file: EnvProfileFile = { name: 'x', urls: { www: 'https://a', canfar: 'https://a', ws_cadc: 'https://a', ws: 'https://a', ws_uv: 'https://a' } };
     const parsed = PROFILE_SCHEMA.parse(file);
-    const profile: Omit<EnvProfile, 'source' | 'journeys'> = parsed;
+    const profile: Omit<EnvProfile, 'source' | 'journeys' | 'probes'> = parsed; // probes: vospace and headless go through their option tables (probesConfig)
     assert.equal(profile.replica, false);
     // @ts-expect-error: an unknown key is a type error too
     const wrong: EnvProfileFile = { ...file, probe: {} };

@@ -7,16 +7,18 @@
 import type { Credentials } from '../config/credentials.ts';
 import type { EnvProfile } from '../config/profile.ts';
 import { ExitCode, UserError } from '../errors.ts';
-import { KubectlLatencyMetrics, httpProbesBody, jobsTerminatingBody } from '../metrics/probe-bodies.ts';
+import { KubectlLatencyMetrics, headlessBody, httpProbesBody, jobsTerminatingBody, vospaceBody } from '../metrics/probe-bodies.ts';
 import { runHttpProbes, type HttpProbeOptions } from '../probes/http/run.ts';
 import type { K8sProbeOptions } from '../probes/k8s/run.ts';
+import { runHeadlessProbe, type HeadlessProbeOptions } from '../probes/ops/headless.ts';
+import { runVospaceProbe, type VospaceProbeOptions } from '../probes/ops/vospace.ts';
 import type { ProbePlan } from '../probes/plan.ts';
 import { gatewayAccess } from '../push/access.ts';
 import { checkGatewayUrl } from '../push/pushgateway.ts';
 import { gatewaySink, stdoutSink, type GroupDelivery, type Sink } from '../push/sink.ts';
-import type { HttpProbeResults, K8sProbeResults } from '../results/probes.ts';
+import type { HeadlessJobResult, HttpProbeResults, K8sProbeResults, VospaceProbeResults } from '../results/probes.ts';
 import { spoolFromFlags, type DeliveryFlags } from './flags.ts';
-import { httpTable, k8sTable } from './probe-tables.ts';
+import { headlessTable, httpTable, k8sTable, vospaceTable } from './probe-tables.ts';
 
 const info = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -63,6 +65,20 @@ export async function k8sProbesDelivered(o: Omit<K8sProbeOptions, 'onRound' | 'o
   return { results, deliveries, failures: results.failures };
 }
 
+/** The VOSpace transfer probe, then its one group {env}. */
+export async function vospaceDelivered(o: VospaceProbeOptions, sink: Sink): Promise<ProbesDelivered<VospaceProbeResults>> {
+  const results = await runVospaceProbe(o);
+  const deliveries = [await sink(await vospaceBody(results))];
+  return { results, deliveries, failures: results.failures };
+}
+
+/** The headless batch-job probe, then its one group {env}. */
+export async function headlessDelivered(o: HeadlessProbeOptions, sink: Sink): Promise<ProbesDelivered<HeadlessJobResult>> {
+  const results = await runHeadlessProbe(o);
+  const deliveries = [await sink(await headlessBody(results))];
+  return { results, deliveries, failures: results.ok === false ? 1 : 0 };
+}
+
 /** What the probes of a run gave: `--json` reports it, the exit code folds it in. */
 export interface ProfileProbesResult {
   failures: number;
@@ -90,6 +106,19 @@ export async function planDelivered(
     out.failures += r.failures;
     out.deliveries.push(...r.deliveries);
     tables.push(k8sTable(r.results));
+  }
+  const ops = { profile: run.profile, credentials: run.credentials, log: run.log, signal: run.signal };
+  if (plan.vospace && !run.signal?.aborted) {
+    const r = await vospaceDelivered({ ...ops, config: plan.vospace }, sink);
+    out.failures += r.failures;
+    out.deliveries.push(...r.deliveries);
+    tables.push(vospaceTable(r.results));
+  }
+  if (plan.headless && !run.signal?.aborted) {
+    const r = await headlessDelivered({ ...ops, config: plan.headless }, sink);
+    out.failures += r.failures;
+    out.deliveries.push(...r.deliveries);
+    tables.push(headlessTable(r.results));
   }
   out.summary = tables.join('\n\n');
   return out;

@@ -1,5 +1,5 @@
-/** The tables a probe run prints at the end: one row per probe call (http), per kind (k8s). */
-import type { HttpProbeResults, K8sProbeResults } from '../results/probes.ts';
+/** The tables a probe run prints at the end: one row per probe call (http), per kind (k8s), per VOSpace operation, per job phase. */
+import { HEADLESS_PHASES, type HeadlessJobResult, type HttpProbeResults, type K8sProbeResults, type VospaceProbeResults } from '../results/probes.ts';
 import { formatTable } from './summary.ts';
 
 export function httpTable(r: HttpProbeResults): string {
@@ -27,4 +27,24 @@ export function k8sTable(r: K8sProbeResults): string {
     rows.push(['jobs_terminating', t.ok ? String(t.count) : '-', t.ok ? '0' : t.detail.split(':')[0] ?? '', t.avgAgeSeconds !== undefined ? `avg_age ${t.avgAgeSeconds.toFixed(0)}` : '-', '-']);
   }
   return formatTable(rows);
+}
+
+const sec = (ms: number | undefined) => (ms === undefined ? '-' : (ms / 1000).toFixed(3));
+
+export function vospaceTable(r: VospaceProbeResults): string {
+  const rows: string[][] = [['service', 'kind', 'result', 'negotiate_s', 'transfer_s', 'whole_s', 'MiB/s']];
+  for (const svc of r.services) {
+    if (svc.ok === undefined) rows.push([svc.service, '-', 'skipped', '-', '-', '-', '-']);
+    else if (!svc.operations.length) rows.push([svc.service, '-', `failed (${svc.failure?.class})`, '-', '-', '-', '-']);
+    for (const op of svc.operations) {
+      const rate = op.ok && op.bytes && op.phasesMs.transfer ? (op.bytes / 1048576 / (op.phasesMs.transfer / 1000)).toFixed(1) : '-';
+      rows.push([svc.service, op.kind, op.ok ? 'ok' : `failed (${op.failure?.class})`, sec(op.phasesMs.negotiate), sec(op.phasesMs.transfer), sec(op.phasesMs.whole), rate]);
+    }
+  }
+  return formatTable(rows);
+}
+
+export function headlessTable(r: HeadlessJobResult): string {
+  const result = r.ok === undefined ? 'skipped' : r.ok ? 'completed' : `failed (${r.failure?.class})`;
+  return formatTable([['headless job', ...HEADLESS_PHASES.map((p) => `${p}_s`)], [result, ...HEADLESS_PHASES.map((p) => sec(r.phasesMs[p]))]]);
 }

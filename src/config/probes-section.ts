@@ -11,10 +11,13 @@
  *       context: keel-prod
  *       namespace: canfar-perfpulse
  *       kinds: [pods, jobs]
+ *     vospace: {}                        # VOSpace transfer probe (writes to storage: ./ops-probes.ts)
+ *     headless: {}                       # headless batch-job probe (starts a skaha job: ./ops-probes.ts)
  *
  * Service and kind names are checked where they are known (src/probes: parseServices, parseKinds).
  */
 import { z } from 'zod';
+import { headlessFromProfile, vospaceFromProfile, type HeadlessProbeConfig, type VospaceProbeConfig } from './ops-probes.ts';
 import { describeValue, strict } from './schema.ts';
 
 const name = (what: string) =>
@@ -57,28 +60,55 @@ const SECTION = strict(
   {
     http: onOff(HTTP_SECTION, 'services, data_file, ca').optional().describe('CADC service probes on the profile\'s URL roles (`http: {}` takes every default)'),
     k8s: onOff(K8S_SECTION, 'kubeconfig, context, namespace, cluster, kinds').optional().describe('Kubernetes probes, single shot: kubectl-latency and jobs-terminating'),
+    vospace: z.unknown().optional().describe('VOSpace transfer probe: push, pull, delete a test file under the home folder (true or a mapping; its keys: docs/probes.md, src/config/ops-probes.ts)'),
+    headless: z.unknown().optional().describe('headless batch-job probe: submit a skaha headless session and time it to Completed (true or a mapping; its keys: docs/probes.md, src/config/ops-probes.ts)'),
   },
-  'a mapping with http and/or k8s',
+  'a mapping with http, k8s, vospace and/or headless',
 );
 
 /** `probes:` as written (input) and as the run reads it (output: camelCase, sections filled in). */
 export const PROBES_SCHEMA = z
-  .union([z.null(), z.literal(false), SECTION], { error: (iss) => `must be a mapping with http and/or k8s (got ${describeValue(iss.input)})` })
+  .union([z.null(), z.literal(false), SECTION], { error: (iss) => `must be a mapping with http, k8s, vospace and/or headless (got ${describeValue(iss.input)})` })
   .optional()
   .transform((p) => {
     if (!p) return undefined;
-    const out: { http?: NonNullable<ReturnType<typeof httpOf>>; k8s?: NonNullable<ReturnType<typeof k8sOf>> } = {};
+    const out: RawProbesConfig = {};
     const http = httpOf(p.http);
     const k8s = k8sOf(p.k8s);
     if (http) out.http = http;
     if (k8s) out.k8s = k8s;
+    if (p.vospace !== undefined && p.vospace !== false) out.vospace = p.vospace;
+    if (p.headless !== undefined && p.headless !== false) out.headless = p.headless;
     return out;
   })
   .describe('API probes a run adds to the journeys (docs/probes.md)');
 
-export type ProbesConfig = NonNullable<z.output<typeof PROBES_SCHEMA>>;
-export type HttpProbesConfig = NonNullable<ProbesConfig['http']>;
-export type K8sProbesConfig = NonNullable<ProbesConfig['k8s']>;
+export type HttpProbesConfig = NonNullable<ReturnType<typeof httpOf>>;
+export type K8sProbesConfig = NonNullable<ReturnType<typeof k8sOf>>;
+/** The schema's output: vospace and headless still as written (their option tables check them: ./ops-probes.ts). */
+interface RawProbesConfig {
+  http?: HttpProbesConfig;
+  k8s?: K8sProbesConfig;
+  vospace?: unknown;
+  headless?: unknown;
+}
+
+export interface ProbesConfig {
+  http?: HttpProbesConfig;
+  k8s?: K8sProbesConfig;
+  vospace?: VospaceProbeConfig;
+  headless?: HeadlessProbeConfig;
+}
+
+/** The schema's output with the vospace and headless sections read through their option tables (one line, exit 2, naming `source`). */
+export function probesConfig(raw: RawProbesConfig, source: string): ProbesConfig {
+  const { vospace, headless, ...rest } = raw;
+  return {
+    ...rest,
+    ...(vospace !== undefined ? { vospace: vospaceFromProfile(vospace, source) } : {}),
+    ...(headless !== undefined ? { headless: headlessFromProfile(headless, source) } : {}),
+  };
+}
 
 /** Section keys, for the docs (src/config/docs.ts). */
 export const PROBES_SECTIONS = { http: HTTP_SECTION, k8s: K8S_SECTION } as const;

@@ -28,12 +28,77 @@ export const KUBECTL_LATENCY_JOB = 'perfpulse_kubectl_latency';
 export const JOBS_TERMINATING_JOB = 'perfpulse_k8s_jobs_terminating';
 /** Pushgateway job of the CADC service probes; grouping {env}. */
 export const API_PROBES_JOB = 'perfpulse_api_probes';
+/** Pushgateway job of the VOSpace transfer probe; grouping {env}. */
+export const VOS_TRANSFERS_JOB = 'perfpulse_vos_transfers';
+/** Pushgateway job of the headless batch-job probe; grouping {env}. */
+export const HEADLESS_JOBS_JOB = 'perfpulse_skaha_headless';
 
 /** Histogram buckets (seconds) of the looped kubectl latency, as the seed's comment suggests. */
 export const KUBECTL_LATENCY_BUCKETS = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10] as const;
 
 const CLIENT_NOTE =
   'With --via client (default) it runs from the request leaving the client library to the reply parsed, and each call opens a new TCP+TLS connection, as each kubectl run does, which the figure includes (perfpulse_k8s_api_connect_seconds gives that part); with --via kubectl it is the wall time of the whole kubectl process.';
+
+/**
+ * The probes that act for the user (src/probes/ops/): VOSpace transfers, one name reused with
+ * `kind` (vos_push, vos_pull, vos_delete, the seed's own example) and `phase`, and headless batch
+ * jobs, their milestones under one name with `phase` and their counts beside the expected one
+ * (upstream perfpulse's perfpulse_jobs_expected, cadc-reference.md §8). docs/probes.md says what
+ * each phase includes.
+ */
+const TRANSFER_AND_JOB_METRICS = {
+  vosTransferDuration: {
+    name: 'perfpulse_vos_transfer_duration_seconds',
+    type: 'gauge',
+    help: 'Wall time of one phase of a VOSpace operation on the test file: phase="negotiate" (POST <svc>/synctrans through its 303s to the transfer document, and the job phase check), "transfer" (the PUT or GET of the bytes, request sent to the last byte in), "whole" (the operation from its first request to its last check; a vos_delete has only whole); kind = vos_push, vos_pull, vos_delete. Includes new TCP/TLS connections.',
+    labels: ['env', 'service', 'kind', 'phase'],
+    clock: 'wall',
+  },
+  vosTransferBytes: {
+    name: 'perfpulse_vos_transfer_bytes',
+    type: 'gauge',
+    help: 'Bytes the transfer phase of a VOSpace push or pull moved (the test file size when it succeeded).',
+    labels: ['env', 'service', 'kind'],
+  },
+  vosTransferThroughput: {
+    name: 'perfpulse_vos_transfer_throughput_bytes_per_second',
+    type: 'gauge',
+    help: 'Bytes moved divided by the wall time of the transfer phase of a VOSpace push or pull.',
+    labels: ['env', 'service', 'kind'],
+    clock: 'wall',
+  },
+  vosTransferSuccess: {
+    name: 'perfpulse_vos_transfer_success',
+    type: 'gauge',
+    help: '1 when the VOSpace operation succeeded (a pull: its bytes match their Digest and the bytes pushed), 0 when it failed or could not run because an earlier step of this run failed (the failure line on stderr says why).',
+    labels: ['env', 'service', 'kind'],
+  },
+  vosTransfers: {
+    name: 'perfpulse_vos_transfers_total',
+    type: 'counter',
+    help: 'VOSpace operations of this run by result: ok, or the failure class (timeout, http_4xx, http_5xx, auth, navigation, download for a digest or size mismatch, assertion, interrupted, harness); an operation an earlier failure prevented counts under that failure\'s class.',
+    labels: ['env', 'service', 'kind', 'result'],
+  },
+  headlessJobDuration: {
+    name: 'perfpulse_skaha_headless_job_duration_seconds',
+    type: 'gauge',
+    help: 'Wall time from sending the POST /skaha/v1/session of a headless batch job to each milestone: phase="submit" (its id answered), "visible" (first listed by GET /skaha/v1/session), "running" (status Running first seen), "completed" (Completed or Succeeded first seen), "whole" (the session deleted, DELETE answered). Seen by polling, so the resolution is the poll interval; a milestone never seen is absent.',
+    labels: ['env', 'phase'],
+    clock: 'wall',
+  },
+  headlessJobsExpected: {
+    name: 'perfpulse_skaha_headless_jobs_expected_count',
+    type: 'gauge',
+    help: 'Headless batch jobs this run meant to complete (1; 0 when the probe was skipped): the denominator beside perfpulse_skaha_headless_jobs_total{result="completed"}, so missing work stays visible.',
+    labels: ['env'],
+  },
+  headlessJobs: {
+    name: 'perfpulse_skaha_headless_jobs_total',
+    type: 'counter',
+    help: 'Headless batch jobs of this run by result: completed (Completed/Succeeded before the deadline), timeout (not completed within the deadline, e.g. stuck Pending, or a request that got no answer), or the class of another failure that kept it from completing (auth, http_4xx, http_5xx, navigation, assertion for a job that ended Failed, interrupted, harness). completed and timeout are always sent.',
+    labels: ['env', 'result'],
+  },
+} as const;
 
 export const PROBE_METRICS = {
   kubectlLatency: {
@@ -138,9 +203,10 @@ export const PROBE_METRICS = {
     help: 'Unix time at which this run of the service probes started (seconds); tells a fresh value from a stale one.',
     labels: ['env'],
   },
+  ...TRANSFER_AND_JOB_METRICS,
 } as const satisfies Record<
   string,
-  { name: string; type: 'gauge' | 'counter' | 'histogram'; help: string; labels: readonly (ProbeLabelName | 'env')[] }
+  { name: string; type: 'gauge' | 'counter' | 'histogram'; help: string; labels: readonly (ProbeLabelName | 'env')[]; clock?: 'wall' }
 >;
 
 export type ProbeMetricKey = keyof typeof PROBE_METRICS;

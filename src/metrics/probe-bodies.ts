@@ -6,9 +6,9 @@
  * is a PUT: the group is replaced whole, so a probe that no longer runs leaves no stale series.
  */
 import { Registry, type Counter, type Gauge, type Histogram } from 'prom-client';
-import type { HttpPhase, HttpProbeResults, KubectlRound, TerminatingJobs } from '../results/probes.ts';
+import { VOS_KINDS, type HeadlessJobResult, type HttpPhase, type HttpProbeResults, type KubectlRound, type TerminatingJobs, type VospaceProbeResults } from '../results/probes.ts';
 import type { PushItem } from './bodies.ts';
-import { API_PROBES_JOB, HTTP_PHASES, JOBS_TERMINATING_JOB, KUBECTL_LATENCY_BUCKETS, KUBECTL_LATENCY_JOB, PROBE_METRICS } from './catalog-probes.ts';
+import { API_PROBES_JOB, HEADLESS_JOBS_JOB, HTTP_PHASES, JOBS_TERMINATING_JOB, KUBECTL_LATENCY_BUCKETS, KUBECTL_LATENCY_JOB, PROBE_METRICS, VOS_TRANSFERS_JOB } from './catalog-probes.ts';
 import { counterOf, gaugeOf, histogramOf } from './instruments.ts';
 
 type Grouping = Record<string, string>;
@@ -122,4 +122,58 @@ export async function jobsTerminatingBody(grouping: Grouping, t: TerminatingJobs
   if (t.ok && t.count !== undefined) count.set(grouping, t.count);
   if (t.ok && t.avgAgeSeconds !== undefined) avgAge.set(grouping, t.avgAgeSeconds);
   return put(JOBS_TERMINATING_JOB, grouping, registry, now);
+}
+
+/**
+ * PUT {job="perfpulse_vos_transfers", env}: per service and operation that ran, its phases, bytes
+ * and throughput; per service that was not skipped, the success and result of each of vos_push,
+ * vos_pull and vos_delete (an operation an earlier failure prevented is 0, under that failure's class).
+ */
+export async function vospaceBody(r: VospaceProbeResults, now = Date.now()): Promise<PushItem> {
+  const registry = new Registry();
+  const M = PROBE_METRICS;
+  const duration = gaugeOf(registry, M.vosTransferDuration);
+  const bytes = gaugeOf(registry, M.vosTransferBytes);
+  const throughput = gaugeOf(registry, M.vosTransferThroughput);
+  const success = gaugeOf(registry, M.vosTransferSuccess);
+  const total = counterOf(registry, M.vosTransfers);
+  const env = r.env;
+  for (const svc of r.services) {
+    if (svc.ok === undefined) continue;
+    for (const kind of VOS_KINDS) {
+      const labels = { env, service: svc.service, kind };
+      const op = svc.operations.find((o) => o.kind === kind);
+      success.set(labels, op?.ok ? 1 : 0);
+      total.inc({ ...labels, result: op?.ok ? 'ok' : (op?.failure ?? svc.failure)?.class ?? 'harness' });
+      if (!op) continue;
+      for (const [phase, ms] of Object.entries(op.phasesMs)) if (ms !== undefined) duration.set({ ...labels, phase }, ms / 1000);
+      if (op.ok && op.bytes !== undefined && op.phasesMs.transfer) {
+        bytes.set(labels, op.bytes);
+        throughput.set(labels, op.bytes / (op.phasesMs.transfer / 1000));
+      }
+    }
+  }
+  return put(VOS_TRANSFERS_JOB, { env }, registry, now);
+}
+
+/**
+ * PUT {job="perfpulse_skaha_headless", env}: the job's milestones, the jobs expected, and the jobs
+ * by result (completed and timeout always, another failure's class when there is one).
+ */
+export async function headlessBody(r: HeadlessJobResult, now = Date.now()): Promise<PushItem> {
+  const registry = new Registry();
+  const M = PROBE_METRICS;
+  const duration = gaugeOf(registry, M.headlessJobDuration);
+  const expected = gaugeOf(registry, M.headlessJobsExpected);
+  const jobs = counterOf(registry, M.headlessJobs);
+  const env = r.env;
+  expected.set({ env }, r.expected);
+  if (r.expected) {
+    const cls = r.failure?.class;
+    jobs.inc({ env, result: 'completed' }, r.completed);
+    jobs.inc({ env, result: 'timeout' }, cls === 'timeout' ? 1 : 0);
+    if (cls && cls !== 'timeout' && !r.completed) jobs.inc({ env, result: cls }, 1);
+  }
+  for (const [phase, ms] of Object.entries(r.phasesMs)) if (ms !== undefined) duration.set({ env, phase }, ms / 1000);
+  return put(HEADLESS_JOBS_JOB, { env }, registry, now);
 }

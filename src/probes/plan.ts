@@ -1,10 +1,13 @@
 /**
  * The probes a run adds to its journeys: what the env profile's `probes:` section
  * (src/config/probes-section.ts) enables, checked before anything starts (bad input → exit 2), and
- * how they run after the journeys of each iteration: the CADC service probes, and a single shot of
- * the Kubernetes probes through client-node. src/cli runs the plan and delivers its metrics.
+ * how they run after the journeys of each iteration: the CADC service probes, a single shot of
+ * the Kubernetes probes through client-node, and the probes that act for the user (a VOSpace
+ * transfer, a headless batch job: only where the profile enables them, since they write to storage
+ * and start jobs). src/cli runs the plan and delivers its metrics.
  */
 import { readFileSync } from 'node:fs';
+import type { HeadlessProbeConfig, VospaceProbeConfig } from '../config/ops-probes.ts';
 import type { EnvProfile } from '../config/profile.ts';
 import { UserError } from '../errors.ts';
 import type { K8sTarget } from './k8s/config.ts';
@@ -31,6 +34,10 @@ export interface ProbePlan {
     timeoutMs: number;
     concurrency: number;
   };
+  /** ./ops/vospace.ts runVospaceProbe's config (the profile's `probes.vospace`). */
+  vospace?: VospaceProbeConfig;
+  /** ./ops/headless.ts runHeadlessProbe's config (the profile's `probes.headless`). */
+  headless?: HeadlessProbeConfig;
 }
 
 /**
@@ -52,7 +59,9 @@ export async function planProbes(profile: EnvProfile, only?: 'journeys' | 'probe
     const target = (await import('./k8s/config.ts')).loadK8sTarget({ ...p.k8s });
     plan.k8s = { target, kinds, latency: true, terminating: true, count: 1, sleepMs: 0, via: 'client', timeoutMs: K8S_TIMEOUT_MS, concurrency: CONCURRENCY };
   }
-  const any = Boolean(plan.http || plan.k8s);
+  if (p?.vospace) plan.vospace = p.vospace;
+  if (p?.headless) plan.headless = p.headless;
+  const any = Boolean(plan.http || plan.k8s || plan.vospace || plan.headless);
   if (only === 'probes' && !any) throw new UserError(`--only probes: env ${profile.name} enables no probes (add a probes: section, docs/environments.md)`);
   return any ? plan : undefined;
 }

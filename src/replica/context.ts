@@ -5,6 +5,7 @@ import type { LoginForm } from './pages.ts';
 import type { ReplicaImage } from './images.ts';
 import type { TokenStore } from './sessions.ts';
 import type { StorageHeader } from './storage-page.ts';
+import type { VospaceStore } from './vospace.ts';
 
 export interface ReplicaContext {
   tokens: TokenStore;
@@ -13,6 +14,8 @@ export interface ReplicaContext {
   ssoPeers: string[];
   /** Deterministic data generated at start (./data.ts). */
   data: ReplicaData;
+  /** The nodes and bytes users wrote to vault and arc (./vospace.ts). */
+  vospace: VospaceStore;
 }
 
 export interface ReplicaData {
@@ -23,6 +26,8 @@ export interface ReplicaData {
   sessionPendingMs: number;
   /** How long a deleted skaha session stays Terminating before it is gone, ms. */
   sessionTerminatingMs: number;
+  /** How long a headless skaha session stays Running (after its Pending dwell) before it is Completed, ms. */
+  headlessRunMs: number;
   /** Every home folder (`/arc/nodes/home/<user>`) holds nothing. */
   emptyHomeFolders: boolean;
   /** Which site header the storage UI's pages carry (./storage-page.ts). */

@@ -9,6 +9,9 @@
  *   "GET /minoc/files/{token}/{uri+}=slowbody:65536"   body trickles at 64 KiB per second
  *   "GET /en/=wrongpage"                   200 with the wrong page (the login form, as when a session is lost)
  *   "POST /access/login=delay:200,status:500"
+ *   "GET /arc/files/{path+}=corrupt"        the body's first byte flipped, headers (Digest) unchanged
+ *   "POST /skaha/v1/session=stuck"          what the route creates never leaves its first state (a
+ *                                           session stays Pending), as the route's handler defines
  */
 import { UserError } from '../errors.ts';
 
@@ -23,6 +26,10 @@ export interface Fault {
   bytesPerSecond?: number;
   /** Answer 200 with the wrong page: the login form, what a user sees when a session is lost. */
   wrongPage?: boolean;
+  /** Send the real answer with the first byte of its body flipped: the bytes no longer match their Digest. */
+  corrupt?: boolean;
+  /** The route's handler keeps what it creates in its first state (skaha: a session stuck Pending). */
+  stuck?: boolean;
 }
 
 export type FaultTable = Map<string, Fault>;
@@ -44,9 +51,11 @@ export function parseFaultSpec(spec: string): [string, Fault] {
     else if (kind === 'hang' && value === '') fault.hang = true;
     else if (kind === 'slowbody' && Number.isFinite(n) && n >= 1 && value !== '') fault.bytesPerSecond = n;
     else if (kind === 'wrongpage' && value === '') fault.wrongPage = true;
+    else if (kind === 'corrupt' && value === '') fault.corrupt = true;
+    else if (kind === 'stuck' && value === '') fault.stuck = true;
     else {
       throw new UserError(
-        `bad replica fault ${JSON.stringify(spec)}: unknown or invalid "${part}" (use delay:<ms>, status:<code>, hang, slowbody:<bytes/s>, wrongpage)`,
+        `bad replica fault ${JSON.stringify(spec)}: unknown or invalid "${part}" (use delay:<ms>, status:<code>, hang, slowbody:<bytes/s>, wrongpage, corrupt, stuck)`,
       );
     }
   }

@@ -4,13 +4,19 @@
  * ReplicaContext returning Route[].
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Fault } from './faults.ts';
 
 export interface Request {
   req: IncomingMessage;
   res: ServerResponse;
   url: URL;
   params: Record<string, string>;
+  /** The request body as UTF-8 text (forms, JSON, XML). */
   body: string;
+  /** The request body's bytes as sent (a file PUT). */
+  raw: Buffer;
+  /** The fault the table holds for this route, for handlers whose fault changes what they do (`stuck`). */
+  fault?: Fault;
 }
 
 export interface Route {
@@ -66,11 +72,11 @@ export function redirect(res: ServerResponse, status: number, location: string):
   res.end();
 }
 
-export function readBody(req: IncomingMessage): Promise<string> {
+export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

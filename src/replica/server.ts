@@ -15,6 +15,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReplicaContext } from './context.ts';
+import { corruptBody } from './corrupt.ts';
 import { DEFAULT_FILE_SIZES, generateFiles, generateObservations } from './data.ts';
 import type { FaultTable } from './faults.ts';
 import { DEFAULT_IMAGES, type ReplicaImage } from './images.ts';
@@ -27,10 +28,12 @@ import { skahaRoutes } from './routes/skaha.ts';
 import { ssoRoutes } from './routes/sso.ts';
 import { storageRoutes } from './routes/storage.ts';
 import { vosiRoutes } from './routes/vosi.ts';
+import { vospaceRoutes } from './routes/vospace.ts';
 import { TokenStore } from './sessions.ts';
 import type { StorageHeader } from './storage-page.ts';
 import { throttleBody } from './throttle.ts';
 import { throwawayCertificate, type KeyAndCert } from './tls.ts';
+import { VospaceStore } from './vospace.ts';
 
 export interface ReplicaOptions {
   port?: number;
@@ -43,6 +46,8 @@ export interface ReplicaOptions {
   sessionPendingMs?: number;
   /** skaha: how long a deleted session stays Terminating, ms (default 1000). */
   sessionTerminatingMs?: number;
+  /** skaha: how long a headless session runs (Running, after Pending) before it is Completed, ms (default 2000). */
+  headlessRunMs?: number;
   /** storage: every home folder is empty (default false). */
   emptyHomeFolders?: boolean;
   /**
@@ -81,7 +86,7 @@ export interface Replica {
   stop(): Promise<void>;
 }
 
-const ROUTE_MODULES: Array<(ctx: ReplicaContext) => Route[]> = [ssoRoutes, vosiRoutes, searchRoutes, dataRoutes, storageRoutes, skahaRoutes, adminRoutes];
+const ROUTE_MODULES: Array<(ctx: ReplicaContext) => Route[]> = [ssoRoutes, vosiRoutes, searchRoutes, dataRoutes, storageRoutes, skahaRoutes, vospaceRoutes, adminRoutes];
 
 export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> {
   const ctx: ReplicaContext = {
@@ -93,11 +98,13 @@ export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> 
       files: generateFiles(opts.fileSizes ?? DEFAULT_FILE_SIZES),
       sessionPendingMs: opts.sessionPendingMs ?? 3000,
       sessionTerminatingMs: opts.sessionTerminatingMs ?? 1000,
+      headlessRunMs: opts.headlessRunMs ?? 2000,
       emptyHomeFolders: opts.emptyHomeFolders ?? false,
       storageHeader: opts.storageHeader ?? 'application-header',
       loginForm: opts.loginForm ?? 'page-form',
       images: opts.images ?? DEFAULT_IMAGES,
     },
+    vospace: new VospaceStore(),
   };
   const routes = ROUTE_MODULES.flatMap((m) => m(ctx));
   const openSockets = new Set<Socket>();
@@ -107,7 +114,7 @@ export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
     const found = matchRoute(routes, req.method ?? 'GET', url.pathname);
-    const body = await readBody(req);
+    const raw = await readBody(req);
     if (!found) return send(res, 404, 'text/plain', `Not Found: ${url.pathname}`);
     const fault = ctx.faults.get(found.route.key);
     if (fault?.hang) return; // never answer; stop() destroys the socket
@@ -115,11 +122,14 @@ export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> 
       // an injected delay must not outlive stop(): its timer would keep the process alive
       const slept = await sleep(fault.delayMs, true, { signal: stopping.signal }).catch(() => false);
       if (!slept) return;
+      // the client gave up while it waited: nobody to answer, and what it asked for is not done
+      if (req.socket.destroyed) return;
     }
     if (fault?.status) return send(res, fault.status, 'text/plain', `Injected fault: ${fault.status}`);
     if (fault?.wrongPage) return send(res, 200, 'text/html; charset=utf-8', loginPage(''));
     if (fault?.bytesPerSecond) throttleBody(res, fault.bytesPerSecond);
-    await found.route.handler({ req, res, url, params: found.params, body });
+    if (fault?.corrupt) corruptBody(res);
+    await found.route.handler({ req, res, url, params: found.params, body: raw.toString('utf8'), raw, fault });
   }
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {

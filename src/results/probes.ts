@@ -145,3 +145,97 @@ export interface K8sProbeResults {
   failures: number;
   rounds: number;
 }
+
+/**
+ * Why a probe operation failed, from the small fixed set of issue 16's taxonomy (a label value
+ * may be one of these, never the message): `timeout` (no answer, or not done, before the deadline),
+ * `http_4xx`, `http_5xx`, `auth` (no login, 401/403), `navigation` (connection refused/reset, DNS,
+ * TLS), `download` (the bytes do not match their size or digest), `assertion` (an answer of the
+ * wrong shape or a job that ended Failed), `interrupted` (the run was stopped by a signal),
+ * `harness` (our own failure).
+ */
+export const FAILURE_CLASSES = ['timeout', 'http_4xx', 'http_5xx', 'auth', 'navigation', 'download', 'assertion', 'interrupted', 'harness'] as const;
+export type FailureClass = (typeof FAILURE_CLASSES)[number];
+
+/** A failed operation: its class and one line for the log (never a label). */
+export interface ProbeFailure {
+  class: FailureClass;
+  /** One line: what was expected and what came instead. */
+  line: string;
+}
+
+/** The `kind` of a VOSpace operation (the seed's own example, `kind="vos_pull"`). */
+export const VOS_KINDS = ['vos_push', 'vos_pull', 'vos_delete'] as const;
+export type VosKind = (typeof VOS_KINDS)[number];
+
+/** The timed parts of a VOSpace operation (the `phase` label): see docs/probes.md. */
+export const VOS_PHASES = ['negotiate', 'transfer', 'whole'] as const;
+export type VosPhase = (typeof VOS_PHASES)[number];
+
+/** One push, pull or delete of the test file on one service. */
+export interface VosOperation {
+  kind: VosKind;
+  ok: boolean;
+  /** Wall time of each phase that ran to its end, ms (a delete has `whole` only). */
+  phasesMs: Partial<Record<VosPhase, number>>;
+  /** Bytes the transfer phase moved (push, pull), when it moved them all. */
+  bytes?: number;
+  failure?: ProbeFailure;
+}
+
+/** The VOSpace probe on one service (`vault`, `arc`). */
+export interface VosServiceOutcome {
+  /** The `service` label. */
+  service: string;
+  /** Undefined when it was skipped (no credentials); else every operation succeeded. */
+  ok?: boolean;
+  /** In the order they ran: push, pull, delete (an operation that never started is absent). */
+  operations: VosOperation[];
+  /** What went wrong first (the failure line), also when it was before any operation (login, resolve, set-up). */
+  failure?: ProbeFailure;
+  /** A test node left by an earlier run, found and deleted before this one. */
+  leftoverDeleted: boolean;
+  /** Nodes this run created and could not delete (its failure line says which). */
+  leftBehind: string[];
+  /** One line for the log. */
+  detail: string;
+}
+
+/** One run of the VOSpace probe. */
+export interface VospaceProbeResults {
+  env: string;
+  startedAtMs: number;
+  /** Size of the test file, bytes. */
+  sizeBytes: number;
+  services: VosServiceOutcome[];
+  /** Services whose probe ran and did not succeed. */
+  failures: number;
+}
+
+/** The milestones of a headless job (the `phase` label), each timed from the submission: see docs/probes.md. */
+export const HEADLESS_PHASES = ['submit', 'visible', 'running', 'completed', 'whole'] as const;
+export type HeadlessPhase = (typeof HEADLESS_PHASES)[number];
+
+/** One headless batch job submitted to skaha, watched to its end and deleted. */
+export interface HeadlessJobResult {
+  env: string;
+  startedAtMs: number;
+  /** Undefined when it was skipped (no credentials); else whether the job completed. */
+  ok?: boolean;
+  /** Jobs this run meant to complete (1, or 0 when skipped). */
+  expected: number;
+  /** Jobs that reached Completed (Succeeded) before the deadline. */
+  completed: number;
+  /** Jobs that did not complete before the deadline (stuck Pending, still Running). */
+  timedOut: number;
+  /** ms from the POST being sent to each milestone that was seen. */
+  phasesMs: Partial<Record<HeadlessPhase, number>>;
+  /** The last status seen (Pending, Running, Completed, Failed, ...). */
+  lastStatus?: string;
+  failure?: ProbeFailure;
+  /** Whether the session is gone (deleted by this run), or there was none to delete. */
+  deleted: boolean;
+  /** Sessions of an earlier run of the probe (same name), found and deleted first. */
+  leftoversDeleted: number;
+  detail: string;
+}

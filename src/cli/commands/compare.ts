@@ -17,8 +17,9 @@ A step is a regression when it is significantly slower (adjusted p < --alpha) an
 grew beyond --threshold: a share of the baseline median (default ${DEFAULT_THRESHOLD}) or a time (200ms, 0.2s).
 
 Examples:
-  $ for i in $(seq 20); do perfpulse-journeys --env prod --dry-run --report base/$i >/dev/null; done
   $ perfpulse-journeys compare base/ current/
+      base/ and current/ each hold report.json files of many runs, e.g. made by
+      for i in $(seq 20); do perfpulse-journeys --env prod --dry-run --report base/$i >/dev/null; done
   $ perfpulse-journeys compare base/ current/ --threshold 200ms --json | jq '.steps[] | select(.regression)'
 
 Exit codes: 0 no regression, ${ExitCode.regression} a step got slower beyond --threshold, ${ExitCode.badInput} unreadable input or bad flag.`;

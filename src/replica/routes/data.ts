@@ -1,7 +1,8 @@
 /**
  * Download (cadc-reference.md §4.1): `/data/pub/<ARCHIVE>/<file>` answers 303 to a pre-authorised
  * minoc URL `/minoc/files/<token>/<Artifact URI>`, which streams the file's real (generated) bytes
- * with Content-Length, Content-Disposition, Content-Type, Digest and Last-Modified. A private file
+ * with Content-Length, Content-Disposition, Content-Type, Digest and Last-Modified (also the vault
+ * files a VOSpace transfer negotiated: ./vospace.ts). A private file
  * goes 303 to `/data/auth/…`, which refuses anonymous callers with 401 Basic realm "CADC". HEAD on
  * `/data/pub` answers the metadata headers without a redirect.
  */
@@ -77,7 +78,8 @@ export function dataRoutes(ctx: ReplicaContext): Route[] {
       key: 'GET /minoc/files/{token}/{uri+}',
       handler: async ({ req, res, params }) => {
         const key = preauth.get(params.token ?? '');
-        const f = key ? files.get(key) : undefined;
+        // else a vault file this storage site holds (a transfer negotiation's pre-authorised URL, ../vospace.ts)
+        const f = key ? files.get(key) : ctx.vospace.minocFile(params.token ?? '', params.uri ?? '');
         if (!f || f.uri !== params.uri) return send(res, 403, TEXT, 'PermissionDenied: invalid or expired pre-authorised URL');
         const since = req.headers['if-modified-since'];
         if (since && Date.parse(since) >= f.lastModified.getTime()) {

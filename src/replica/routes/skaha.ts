@@ -2,8 +2,13 @@
  * skaha v1 (cadc-reference.md §5.2; science-platform skaha/…/session/*Action.java) and the Science
  * Portal's BFF routes (§5.1, §11; science-portal f6823b5 src/app/api/**). Sessions go Pending →
  * Running (after `sessionPendingMs`) and, once deleted, Terminating → gone (after
- * `sessionTerminatingMs`); both dwells, and the images skaha offers (`images`), are replica options
- * so tests can keep them short and choose what is offered.
+ * `sessionTerminatingMs`); a headless session (a batch job: `type=headless`, `image`, `cmd`, `args`)
+ * then ends Completed after `headlessRunMs` of Running, the status skaha's SessionBuilder gives a Job
+ * that succeeded (science-platform 964c7c6; its openapi.yaml says "Succeeded"). The dwells, and the
+ * images skaha offers (`images`), are replica options so tests can keep them short and choose what
+ * is offered. The fault `POST /skaha/v1/session=stuck` keeps the sessions it creates Pending for
+ * ever, as the platform's known failure (science-platform#1124): start time and connect URL
+ * "Unknown", empty logs, events 404.
  */
 import { randomBytes } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -31,6 +36,11 @@ interface SkahaSession {
   ram: number;
   createdMs: number;
   deletedMs?: number;
+  /** headless: the command and its arguments (skaha's `cmd`, `args`). */
+  cmd?: string;
+  args?: string;
+  /** Created under the `stuck` fault: Pending until deleted. */
+  stuck?: boolean;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -41,7 +51,9 @@ export function skahaRoutes(ctx: ReplicaContext): Route[] {
 
   const statusOf = (s: SkahaSession, now = Date.now()): string | undefined => {
     if (s.deletedMs !== undefined) return now - s.deletedMs < data.sessionTerminatingMs ? 'Terminating' : undefined;
-    return now - s.createdMs < data.sessionPendingMs ? 'Pending' : 'Running';
+    if (s.stuck || now - s.createdMs < data.sessionPendingMs) return 'Pending';
+    if (s.type === 'headless' && now - s.createdMs >= data.sessionPendingMs + data.headlessRunMs) return 'Completed';
+    return 'Running';
   };
   /** Sessions still in existence; drops the ones whose Terminating dwell is over. */
   const live = (user: ReplicaUser): SkahaSession[] => {
@@ -67,7 +79,8 @@ export function skahaRoutes(ctx: ReplicaContext): Route[] {
       name: s.name,
       startTime: status === 'Pending' ? 'Unknown' : iso(s.createdMs + data.sessionPendingMs),
       expiryTime: iso(s.createdMs + 345_600_000),
-      connectURL: status === 'Pending' ? 'Unknown' : `${origin}/session/${s.type}/${s.id}/lab/tree/arc/home/${s.userid}?token=${s.id}`,
+      // SessionDAO.getConnectURL: "" for a headless session
+      connectURL: status === 'Pending' ? 'Unknown' : s.type === 'headless' ? '' : `${origin}/session/${s.type}/${s.id}/lab/tree/arc/home/${s.userid}?token=${s.id}`,
       requestedRAM: `${s.ram}G`,
       requestedCPUCores: String(s.cores),
       requestedGPUCores: '<none>',
@@ -80,7 +93,7 @@ export function skahaRoutes(ctx: ReplicaContext): Route[] {
   };
 
   /** Creates a session from skaha's params; returns the id or an [status, text] error. */
-  const create = (user: ReplicaUser, p: URLSearchParams): string | [number, string] => {
+  const create = (user: ReplicaUser, p: URLSearchParams, stuck = false): string | [number, string] => {
     const name = p.get('name') ?? '';
     const image = p.get('image') ?? '';
     const type = p.get('type') ?? 'notebook';
@@ -89,11 +102,14 @@ export function skahaRoutes(ctx: ReplicaContext): Route[] {
     if (!/^[A-Za-z0-9-]{1,15}$/.test(name)) return [400, 'name must be 1-15 letters, digits or -'];
     if (!TYPES.includes(type)) return [400, `unknown type ${type}`];
     if (!data.images.some((i) => i.id === image)) return [400, `image not found: ${image}`];
-    if (live(user).filter((s) => s.deletedMs === undefined).length >= MAX_SESSIONS) {
+    // PostAction.checkExistingSessions: only interactive sessions count, and only while Pending or Running
+    const active = live(user).filter((s) => s.type !== 'headless' && ['Pending', 'Running'].includes(statusOf(s) ?? ''));
+    if (type !== 'headless' && active.length >= MAX_SESSIONS) {
       return [400, `User ${user.username} has reached the maximum of ${MAX_SESSIONS} active sessions.`];
     }
     const id = randomBytes(6).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 8);
-    sessions.set(id, { id, userid: user.username, uid: user.uid, image, type, name, cores: Number(p.get('cores')) || 2, ram: Number(p.get('ram')) || 8, createdMs: Date.now() });
+    const headless = type === 'headless' ? { cmd: p.get('cmd') ?? undefined, args: p.get('args') ?? undefined } : {};
+    sessions.set(id, { id, userid: user.username, uid: user.uid, image, type, name, cores: Number(p.get('cores')) || (type === 'headless' ? 1 : 2), ram: Number(p.get('ram')) || (type === 'headless' ? 4 : 8), createdMs: Date.now(), ...headless, ...(stuck ? { stuck } : {}) });
     return id;
   };
 
@@ -144,12 +160,12 @@ export function skahaRoutes(ctx: ReplicaContext): Route[] {
     {
       // Params in the query (perfpulse, empty form body) or in a form body (the portal): accept both (§5.2).
       key: 'POST /skaha/v1/session',
-      handler: ({ req, res, url, body }) => {
+      handler: ({ req, res, url, body, fault }) => {
         const user = authed(req);
         if (!user) return unauthorized(res);
         const params = new URLSearchParams(url.search);
         for (const [k, v] of new URLSearchParams(body)) params.append(k, v);
-        const made = create(user, params);
+        const made = create(user, params, fault?.stuck);
         if (Array.isArray(made)) return send(res, made[0], TEXT, made[1]);
         send(res, 200, TEXT, `${made}\n`);
       },
@@ -162,8 +178,12 @@ export function skahaRoutes(ctx: ReplicaContext): Route[] {
         const s = live(user).find((x) => x.id === params.id);
         if (!s) return send(res, 404, TEXT, `session ${params.id} not found`);
         const v = url.searchParams.get('view');
+        const status = statusOf(s);
+        // a stuck session has no pod: SessionAction.getPodID's ResourceNotFoundException (cadc-reference §9)
+        if (v === 'events' && s.stuck) return send(res, 404, TEXT, `session ${s.id} not found.`);
         if (v === 'events') return send(res, 200, TEXT, `TYPE   REASON   MESSAGE\nNormal Scheduled Successfully assigned ${s.id}\n`);
-        if (v === 'logs') return send(res, 200, TEXT, statusOf(s) === 'Running' ? 'Jupyter Server is running\n' : '');
+        if (v === 'logs' && s.type === 'headless') return send(res, 200, TEXT, status === 'Pending' ? '' : `${[s.cmd, s.args].filter(Boolean).join(' ')}: started\n${status === 'Completed' ? 'exit code 0\n' : ''}`);
+        if (v === 'logs') return send(res, 200, TEXT, status === 'Running' ? 'Jupyter Server is running\n' : '');
         send(res, 200, JSON_TYPE, JSON.stringify(view(s, originOf(req))));
       },
     },

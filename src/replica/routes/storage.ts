@@ -14,6 +14,7 @@ import { redirect, send, type Route } from '../http.ts';
 import { SSO_MAX_AGE_S } from '../sessions.ts';
 import { ORG_OPENCADC_JS, applicationHeader, errorPage, listingPage, restletStatus, type ListingRow } from '../storage-page.ts';
 import { USERS, findUser, type ReplicaUser } from '../users.ts';
+import { storedNodeXml } from '../vospace.ts';
 import { originOf } from './search.ts';
 
 const HTML = 'text/html; charset=utf-8';
@@ -136,7 +137,7 @@ function rowsOf(path: string, xml: string): ListingRow[] {
 const uiStatus = (vospace: number): number => ([401, 403, 404].includes(vospace) ? vospace : 500);
 
 export function storageRoutes(ctx: ReplicaContext): Route[] {
-  const { tokens } = ctx;
+  const { tokens, vospace } = ctx;
   const { storageHeader: header, emptyHomeFolders } = ctx.data;
   const clean = (path: string) => path.replace(/^\/+|\/+$/g, '');
   const nodes = (req: IncomingMessage, path: string, query: string) =>
@@ -210,13 +211,20 @@ export function storageRoutes(ctx: ReplicaContext): Route[] {
         const caller = tokens.caller(req);
         if (path === 'home') return send(res, 200, 'text/xml', nodeXml(path, undefined, USERS.map((u) => ({ name: u.username, type: 'vos:ContainerNode', length: 0, date: '2026-01-01T00:00:00.000' }))));
         if (path === 'projects') return send(res, 200, 'text/xml', nodeXml(path, undefined, []));
-        const m = /^home\/([^/]+)$/.exec(path);
+        const m = /^home\/([^/]+)(\/.*)?$/.exec(path);
         const owner = m ? USERS.find((u) => u.username === m[1]) : undefined;
         if (!owner) return send(res, 404, TEXT, `NodeNotFound: ${path}`);
         if (!caller) return send(res, 401, TEXT, 'NotAuthenticated');
         if (caller.username !== owner.username) return send(res, 403, TEXT, 'PermissionDenied');
         res.setHeader('x-vo-authenticated', caller.username);
-        send(res, 200, 'text/xml', nodeXml(path, owner, homeChildren(owner, emptyHomeFolders)));
+        if (m?.[2]) {
+          // below the home: what users created there (../vospace.ts, written through ./vospace.ts)
+          const node = vospace.get(SVC, path);
+          if (!node) return send(res, 404, TEXT, `NodeNotFound: ${AUTHORITY}/${path}`);
+          return send(res, 200, 'text/xml', storedNodeXml(SVC, path, node, vospace.children(SVC, path)));
+        }
+        const created = vospace.children(SVC, path).map(([name, c]): VosNode => ({ name, type: c.type, length: c.bytes?.length ?? 0, date: c.date }));
+        send(res, 200, 'text/xml', nodeXml(path, owner, [...homeChildren(owner, emptyHomeFolders), ...created]));
       },
     },
   ];

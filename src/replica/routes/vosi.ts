@@ -28,6 +28,16 @@ const COOKIE = 'ivo://ivoa.net/sso#cookie';
 const TOKEN = 'ivo://ivoa.net/sso#token';
 const CERT = 'ivo://ivoa.net/sso#tls-with-certificate';
 
+/** A VOSpace service's capabilities that vos/vcp look up (vos cavern/…/capabilities.xml; vostools vos.py EndPoints). */
+function vospaceCaps(svc: string): Service['caps'] {
+  return [
+    ['ivo://ivoa.net/std/VOSpace/v2.0#nodes', `/${svc}/nodes`, [COOKIE, TOKEN, CERT]],
+    ['ivo://ivoa.net/std/VOSpace/v2.0#transfers', `/${svc}/transfers`, [COOKIE, TOKEN, CERT]],
+    ['ivo://ivoa.net/std/VOSpace#sync-2.1', `/${svc}/synctrans`, [COOKIE, TOKEN, CERT]],
+    ['ivo://ivoa.net/std/VOSpace#files-proto', `/${svc}/files`, [COOKIE, TOKEN, CERT]],
+  ];
+}
+
 /** The services of §7 and their registry ids (§1.3). `(?)` marks ids the reference does not list. */
 export const VOSI_SERVICES: readonly Service[] = [
   { path: 'reg', resourceID: 'ivo://cadc.nrc.ca/reg', caps: [['http://www.opencadc.org/std/reg#resource-caps', '/reg/resource-caps', []]] },
@@ -42,8 +52,8 @@ export const VOSI_SERVICES: readonly Service[] = [
       ['ivo://ivoa.net/std/UMS#users-0.1', '/ac/users', [COOKIE, TOKEN, CERT]], // standardID (?)
     ],
   },
-  { path: 'vault', resourceID: 'ivo://cadc.nrc.ca/vault', caps: [['ivo://ivoa.net/std/VOSpace/v2.0#nodes', '/vault/nodes', [COOKIE, TOKEN, CERT]]] },
-  { path: 'arc', resourceID: 'ivo://cadc.nrc.ca/arc', caps: [['ivo://ivoa.net/std/VOSpace/v2.0#nodes', '/arc/nodes', [COOKIE, TOKEN, CERT]]] },
+  { path: 'vault', resourceID: 'ivo://cadc.nrc.ca/vault', caps: vospaceCaps('vault') },
+  { path: 'arc', resourceID: 'ivo://cadc.nrc.ca/arc', caps: vospaceCaps('arc') },
   { path: 'youcat', resourceID: 'ivo://cadc.nrc.ca/youcat', caps: [['ivo://ivoa.net/std/TAP', '/youcat', [COOKIE, TOKEN, CERT]]] },
   {
     path: 'skaha',
