@@ -169,7 +169,8 @@ describe('browser flags on real runs (Chromium, replica, Pushgateway)', () => {
 
       const files = filesUnder(out);
       const shots = files.filter((f) => f.endsWith('.png'));
-      assert.equal(shots.length, 2, `a failure screenshot per attempt: ${files.join(', ')}`);
+      // Playwright's failure screenshot per attempt (beside each, its credential-masked copy; the evidence folder's copy of the last)
+      assert.equal(shots.filter((f) => /\/test-failed-\d+\.png$/.test(f)).length, 2, `a failure screenshot per attempt: ${files.join(', ')}`);
       assert.deepEqual(files.filter((f) => f.endsWith('.zip')), [], '--trace off: no trace, even of a failed journey');
       // the screenshot is what the page rendered: the device's viewport at its pixel ratio
       const pixel = devices['Pixel 7'];
