@@ -11,20 +11,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ExitCode } from '../src/errors.ts';
+import { prng as generator } from '../src/replica/data.ts'; // mulberry32: every run of this test draws the same numbers
 import { compareSamples, holm, mannWhitneyGreater, parseThreshold, type Samples } from '../src/report/compare.ts';
 import { runCli, tmpDir } from './support/helpers.ts';
-
-/** mulberry32: a small seeded generator, so every run of this test draws the same numbers. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A standard normal draw (Box-Muller). */
 const normal = (rand: () => number) => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
