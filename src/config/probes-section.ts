@@ -86,7 +86,7 @@ export const PROBES_SCHEMA = z
 export type HttpProbesConfig = NonNullable<ReturnType<typeof httpOf>>;
 export type K8sProbesConfig = NonNullable<ReturnType<typeof k8sOf>>;
 /** The schema's output: vospace and headless still as written (their option tables check them: ./ops-probes.ts). */
-interface RawProbesConfig {
+export interface RawProbesConfig {
   http?: HttpProbesConfig;
   k8s?: K8sProbesConfig;
   vospace?: unknown;
