@@ -129,7 +129,12 @@ describe('error classes of the replica faults, through the real CLI', () => {
     await checkClass(ran, 'search', 'submit_search', 'http_5xx');
     await checkClass(ran, 'login', 'submit_credentials', 'auth');
     const evidence = (journey: string) => ran.report.journeys.find((j) => j.journey === journey)?.steps.find((s) => !s.ok)?.network?.errors?.map((e) => [e.method, e.page, e.status]);
-    assert.deepEqual(evidence('search'), [['POST', 'search_find', 500]]);
+    // caom2ui takes a failed /search/find's body as the URL of an error VOTable and fetches it
+    // (the replica's search page does the same): that follow-up GET answers 404 and may or may not
+    // land before the step has ended on the 500, so it is allowed after the 500, never before or instead
+    const [first, ...rest] = evidence('search') ?? [];
+    assert.deepEqual(first, ['POST', 'search_find', 500]);
+    for (const e of rest) assert.deepEqual(e, ['GET', 'en_search', 404], 'only the page\'s own follow-up of the 500');
     assert.deepEqual(evidence('login'), [['POST', 'access_login', 401]]);
     for (const text of [ran.r.stdout, ran.r.stderr, JSON.stringify(ran.report)]) assert.ok(!text.includes('not-the-password'));
   });
