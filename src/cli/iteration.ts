@@ -105,6 +105,7 @@ async function runTheJourneys({ plan, services, stop, workDir, info }: Run, iter
         resultsFile,
         outputDir: resolve(plan.flags.output ?? 'test-results'),
         browserOptions: plan.browserOptions,
+        ...(plan.hostResolverRules ? { hostResolverRules: plan.hostResolverRules } : {}),
         ...(plan.journeysDir ? { journeysDir: plan.journeysDir } : {}),
         ...(users > 1 ? { users, progressTty: process.stderr.isTTY === true } : {}),
       },

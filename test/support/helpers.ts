@@ -50,11 +50,11 @@ export function tmpDir(prefix = 'perfpulse-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** An env profile file whose every URL points at `origin` (a replica the test started). */
-export function profilePointingAt(origin: string, name = 'lab'): string {
+/** An env profile file whose every URL points at `origin` (a replica the test started); `moreYaml` is appended (e.g. `journeys:` options). */
+export function profilePointingAt(origin: string, name = 'lab', moreYaml = ''): string {
   const file = join(tmpDir(), `${name}.yaml`);
   const roles = ['www', 'canfar', 'ws_cadc', 'ws', 'ws_uv'];
-  writeFileSync(file, `name: ${name}\ndescription: test replica\nurls:\n${roles.map((r) => `  ${r}: ${origin}`).join('\n')}\n`);
+  writeFileSync(file, `name: ${name}\ndescription: test replica\nurls:\n${roles.map((r) => `  ${r}: ${origin}`).join('\n')}\n${moreYaml}`);
   return file;
 }
 
