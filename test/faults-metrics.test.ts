@@ -25,7 +25,7 @@ import { faultTable } from '../src/replica/faults.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
 import { fakeGateway, relay, type FakeServer, type Handler } from './support/fake-gateway.ts';
 import { suiteGateway } from './support/gateway.ts';
-import { gatewayFamilies, profilePointingAt, runCli, tmpDir, type CliResult } from './support/helpers.ts';
+import { gatewayFamilies, onStderr, profilePointingAt, runCli, tmpDir, type CliResult } from './support/helpers.ts';
 import { suiteReplica } from './support/replica.ts';
 
 const creds = { PERFPULSE_USERNAME: DEMO_USER.username, PERFPULSE_PASSWORD: DEMO_USER.password };
@@ -194,16 +194,8 @@ describe('fault matrix: metrics delivery (real CLI, Chromium, replica, prometheu
       let killed = false;
       try {
         const origin = row.peer === 'killed' ? held.origin : replica.origin;
-        r = await runCli(['--env', profilePointingAt(origin, env), '--journeys', 'login', '--pushgateway', url, '--spool-dir', spoolDir], creds, 180_000, (child) => {
-          if (!own) return;
-          let err = '';
-          child.stderr?.on('data', (d: Buffer) => {
-            err += d.toString();
-            if (!killed && /✓ login › open_login_page/.test(err)) {
-              killed = own?.process.kill('SIGKILL') ?? false;
-            }
-          });
-        });
+        const kill = own ? onStderr(/✓ login › open_login_page/, () => (killed = own?.process.kill('SIGKILL') ?? false)) : undefined;
+        r = await runCli(['--env', profilePointingAt(origin, env), '--journeys', 'login', '--pushgateway', url, '--spool-dir', spoolDir], creds, 180_000, kill);
       } finally {
         await peer?.stop();
         await own?.stop();

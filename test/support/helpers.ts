@@ -63,3 +63,21 @@ export async function gatewayFamilies(gatewayUrl: string): Promise<Family[]> {
   const res = await fetch(`${gatewayUrl}/metrics`);
   return parseExposition(await res.text());
 }
+
+/**
+ * For runCli's `onSpawn`: calls `fn` once, as soon as the child's stderr so far matches `pattern`
+ * (a real event of the run, e.g. a step's progress line), to inject a fault at that moment.
+ */
+export function onStderr(pattern: RegExp, fn: () => void): (child: ChildProcess) => void {
+  return (child) => {
+    let err = '';
+    let done = false;
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (!done && pattern.test(err)) {
+        done = true;
+        fn();
+      }
+    });
+  };
+}
