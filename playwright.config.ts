@@ -16,7 +16,7 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, browserEnv } from './src/runtime/browser/browser.ts';
+import { browserEnv, chromiumArgs } from './src/runtime/browser/browser.ts';
 import { DEFAULT_BROWSER_OPTIONS, deviceUse } from './src/runtime/browser/emulation.ts';
 import { handoffOrExit, type RunHandoff } from './src/runtime/runner/handoff.ts';
 import { JOURNEYS_DIR } from './src/runtime/runner/journeys.ts';
@@ -65,7 +65,7 @@ export default defineConfig<object, { handoff: RunHandoff }>({
     video: 'off',
     launchOptions: {
       executablePath: handoff.browserPath,
-      args: CHROMIUM_ARGS,
+      args: chromiumArgs(handoff.hostResolverRules),
       env: browserEnv(process.env),
     },
   },

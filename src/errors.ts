@@ -11,7 +11,7 @@ export const ExitCode = {
   journeyFailed: 1,
   /** Bad input: unknown env, unreadable profile or credentials file, bad flag, missing tool. */
   badInput: 2,
-  /** The journeys ran but their metrics could not be delivered to the Pushgateway. */
+  /** The journeys ran but their metrics could not be delivered to the Pushgateway (spooled, or lost and counted when the spool cannot be written). */
   notDelivered: 3,
   /** The run was stopped by SIGINT/SIGTERM before it finished. */
   aborted: 4,

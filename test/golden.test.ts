@@ -80,7 +80,7 @@ describe('golden: --dry-run text and pushed bodies on recorded results', () => {
     });
   }
 
-  it('the delivery health body, with spooled pushes and counted failures and drops, is byte-identical', async () => {
+  it('the delivery health body, with spooled pushes and counted failures, drops and losses, is byte-identical', async () => {
     const spool = new Spool(tmpDir('perfpulse-golden-spool-'));
     const item = (env: string, t: number) => ({ job: 'perfpulse_usersim', grouping: { env, journey: 'login' }, method: 'PUT' as const, body: '', runTimestampMs: t });
     spool.write(item('local', 1_700_000_000_000), 'gateway down', 1_700_000_000_000);
@@ -88,6 +88,7 @@ describe('golden: --dry-run text and pushed bodies on recorded results', () => {
     spool.write(item('prod', 1_700_000_000_000), 'gateway down', 1_700_000_000_000);
     spool.count('failures', ['local', 'local', 'local', 'prod']);
     spool.count('dropped', ['local']);
+    spool.count('lost', ['local', 'local']);
     assert.equal((await healthBody('local', spool.health('local'))).body, readFileSync(join(GOLDEN, 'health-spooled.prom'), 'utf8'));
   });
 });

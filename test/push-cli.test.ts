@@ -17,7 +17,7 @@ import { startReplica, type Replica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
 import { freePort } from '../src/net.ts';
 import { measuredRun } from '../src/results/run.ts';
-import { gatewayFamilies, profilePointingAt, runCli, tmpDir } from './support/helpers.ts';
+import { gatewayFamilies, onStderr, profilePointingAt, runCli, tmpDir } from './support/helpers.ts';
 import { withGateway } from './support/gateway.ts';
 
 const creds = { PERFPULSE_USERNAME: DEMO_USER.username, PERFPULSE_PASSWORD: DEMO_USER.password };
@@ -85,16 +85,10 @@ describe('delivery when the Pushgateway is down (real CLI, Chromium, gateways)',
 
       // run B (env alpha, login then search): the gateway is killed (SIGKILL) while login's POST is held up
       let killed = false;
-      const b = await runCli(args('alpha', slow.origin, 'login,search'), creds, 180_000, (c) => {
-        let err = '';
-        c.stderr?.on('data', (d: Buffer) => {
-          err += d.toString();
-          if (!killed && /✓ login › open_login_page/.test(err)) {
-            killed = true;
-            gw.process.kill('SIGKILL');
-          }
-        });
-      });
+      const b = await runCli(args('alpha', slow.origin, 'login,search'), creds, 180_000, onStderr(/✓ login › open_login_page/, () => {
+        killed = true;
+        gw.process.kill('SIGKILL');
+      }));
       assert.ok(killed, b.stderr);
       assert.equal(b.code, 3, b.stderr);
       assert.match(b.stderr, /✓ search passed/, 'the run went on with its second journey after the gateway died');

@@ -10,7 +10,7 @@ export function deliveryReport(deliveries: JourneyDelivery[], gateway: string, h
   const lines = deliveries.map((d) =>
     d.ok
       ? `pushed ${d.journey} to ${d.url}`
-      : `NOT DELIVERED ${d.journey} to ${where}: ${d.message}${d.spooled ? '; spooled for `perfpulse-journeys push --replay`' : ''}`,
+      : `NOT DELIVERED ${d.journey} to ${where}: ${d.message}${d.spooled ? '; spooled for `perfpulse-journeys push --replay`' : ''}${d.lost ? `; LOST, not spooled: ${d.lost}` : ''}`,
   );
   if (held) lines.push(`the local Pushgateway (${looping ? 'stopped when the loop ends' : 'stopped now'}) held: ${heldText(held)}`);
   return lines.join('\n');

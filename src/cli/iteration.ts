@@ -6,7 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ExitCode } from '../errors.ts';
+import { ExitCode, UserError, oneLine } from '../errors.ts';
 import { healthBody, journeyBodies } from '../metrics/bodies.ts';
 import { runExposition } from '../metrics/exposition.ts';
 import { DEFAULT_DELIVERY_BUDGET_MS, deliverHealth, deliverRun, type JourneyDelivery } from '../push/deliver.ts';
@@ -78,7 +78,15 @@ export async function runIteration(run: Run, record: IterationRecord): Promise<E
 /** 3. Deliver what earlier runs (or iterations) spooled, oldest first, before measuring anew. */
 async function replaySpooled({ plan, services, stop, info }: Run): Promise<void> {
   if (!plan.spool || !services.gateway || stop.signal.aborted) return;
-  const r = await replaySpool(plan.spool, services.gateway, { access: plan.access, deadlineAt: Date.now() + STARTUP_REPLAY_BUDGET_MS, signal: stop.signal, log: info });
+  let r: Awaited<ReturnType<typeof replaySpool>>;
+  try {
+    r = await replaySpool(plan.spool, services.gateway, { access: plan.access, deadlineAt: Date.now() + STARTUP_REPLAY_BUDGET_MS, signal: stop.signal, log: info });
+  } catch (err) {
+    // an unusable spool never stops the measuring: what cannot be delivered later is said and counted as lost
+    if (!(err instanceof UserError)) throw err;
+    info(`spool: nothing replayed: ${oneLine(err)}`);
+    return;
+  }
   if (r.delivered || r.superseded || r.kept) info(`spool: ${r.delivered} delivered, ${r.superseded} already held, ${r.kept} still spooled`);
 }
 
@@ -97,6 +105,7 @@ async function runTheJourneys({ plan, services, stop, workDir, info }: Run, iter
         resultsFile,
         outputDir: resolve(plan.flags.output ?? 'test-results'),
         browserOptions: plan.browserOptions,
+        ...(plan.hostResolverRules ? { hostResolverRules: plan.hostResolverRules } : {}),
         ...(plan.journeysDir ? { journeysDir: plan.journeysDir } : {}),
         ...(users > 1 ? { users, progressTty: process.stderr.isTTY === true } : {}),
       },
@@ -128,7 +137,8 @@ async function deliverJourneys({ plan, services, stop, looping, info }: Run, res
   const deadlineAt = Math.min(Date.now() + DEFAULT_DELIVERY_BUDGET_MS, signalAt === undefined ? Infinity : signalAt + SIGNAL_DELIVERY_DEADLINE_MS);
   const deliveries = await deliverRun(await journeyBodies(measuredRun(results, budgets)), gateway, { access, spool, deadlineAt, log: info });
   record.deliveries = deliveries;
-  if (spool && deliveries.some((d) => d.ok)) {
+  // the health group goes wherever any push got through (a journey half delivered too: its losses are counted there)
+  if (spool && deliveries.some((d) => d.groups.some((g) => g.ok))) {
     const health = await healthBody(results.env, spool.health(results.env));
     await deliverHealth(gateway, [health], { access, deadlineAt: Math.max(deadlineAt, Date.now() + 1000), log: info });
   }

@@ -16,7 +16,7 @@ import { checkGatewayUrl } from '../push/pushgateway.ts';
 import type { Spool } from '../push/spool.ts';
 import { faultTable, type FaultTable } from '../replica/faults.ts';
 import { DEMO_USER } from '../replica/users.ts';
-import { browserVersion, expectedChromiumVersion, resolveBrowserPath, versionWarning } from '../runtime/browser/browser.ts';
+import { browserVersion, expectedChromiumVersion, hostResolverRules, resolveBrowserPath, versionWarning } from '../runtime/browser/browser.ts';
 import type { BrowserOptions } from '../runtime/browser/emulation.ts';
 import { resolveJourneyOptions } from '../runtime/runner/declarations.ts';
 import { selectJourneys, userJourneysDir } from '../runtime/runner/journeys.ts';
@@ -85,6 +85,8 @@ export interface RunPlan {
   browserPath: string;
   /** --retries --trace --headed --throttle --device, checked (src/cli/browser-flags.ts). */
   browserOptions: BrowserOptions;
+  /** The test hook's Chromium host-resolver rules (docs/faults.md). */
+  hostResolverRules?: string;
   /** Gateway credentials, TLS and the spool: only with a gateway of the user's. */
   access: GatewayAccess | undefined;
   spool: Spool | undefined;
@@ -132,6 +134,7 @@ export async function planRun(flags: RunFlags, info: (line: string) => void): Pr
   }
   const credentials = credentialsFromEnv(process.env, profile.replica ? DEMO_USER : undefined);
   const browserPath = !journeys.length ? '' : resolveBrowserPath(flags.browser ?? process.env.PERFPULSE_BROWSER);
+  const hostRules = hostResolverRules(process.env);
   const access = gateway && !flags.dryRun ? gatewayAccess(gateway, flags) : undefined;
   const spool = gateway && !flags.dryRun ? spoolFromFlags(flags) : undefined;
   const warning = browserPath ? versionWarning(browserVersion(browserPath), expectedChromiumVersion()) : undefined;
@@ -143,7 +146,7 @@ export async function planRun(flags: RunFlags, info: (line: string) => void): Pr
     nothingToRun = !journeys.length && !probes;
     if (nothingToRun) info(`shard ${shardName(shard)}: nothing to run, exiting 0`);
   }
-  return { flags, profile, journeys, journeysDir, probes, loop, shard, users, faults, gateway, credentials, browserPath, browserOptions, access, spool, nothingToRun, budgets };
+  return { flags, profile, journeys, journeysDir, probes, loop, shard, users, faults, gateway, credentials, browserPath, browserOptions, ...(hostRules ? { hostResolverRules: hostRules } : {}), access, spool, nothingToRun, budgets };
 }
 
 /**

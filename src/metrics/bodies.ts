@@ -77,13 +77,16 @@ export interface DeliveryHealth {
   spoolEntries: number;
   failures: number;
   dropped: number;
+  /** Pushes neither delivered nor spooled (the spool could not be written). */
+  lost: number;
 }
 
-/** PUT {job="perfpulse_push", env}: the spool's size and the persisted failure/drop counters. */
+/** PUT {job="perfpulse_push", env}: the spool's size and the persisted failure/drop/lost counters. */
 export async function healthBody(env: string, health: DeliveryHealth, now = Date.now()): Promise<PushItem> {
   const registry = new Registry();
   gaugeOf(registry, METRICS.pushSpoolEntries).set({ env }, health.spoolEntries);
   counterOf(registry, METRICS.pushFailures).inc({ env }, health.failures);
   counterOf(registry, METRICS.pushSpoolDropped).inc({ env }, health.dropped);
+  counterOf(registry, METRICS.pushLost).inc({ env }, health.lost);
   return { job: PUSH_JOB, grouping: { env }, method: 'PUT', body: await registry.metrics(), runTimestampMs: now };
 }

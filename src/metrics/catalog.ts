@@ -326,6 +326,12 @@ export const METRICS = {
     help: 'Spooled pushes for this env dropped undelivered because they were older than the spool max age or beyond its max entries; persisted like perfpulse_push_failures_total.',
     labels: ['env'],
   },
+  pushLost: {
+    name: 'perfpulse_push_lost_total',
+    type: 'counter',
+    help: 'Pushes for this env neither delivered nor spooled, because the spool directory could not be written (unwritable, disk full); persisted like perfpulse_push_failures_total when the spool can take that much, else pushed by the run that lost them.',
+    labels: ['env'],
+  },
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;

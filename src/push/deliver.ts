@@ -31,6 +31,8 @@ export interface ItemDelivery extends PushOutcome {
   attempts: number;
   /** The spool file holding it, when it was not delivered. */
   spooledTo?: string;
+  /** Why it could not be spooled either, when it was not delivered: it is lost (and counted). */
+  lost?: string;
 }
 
 export async function deliverItems(gateway: string, items: PushItem[], opts: DeliverOptions = {}): Promise<ItemDelivery[]> {
@@ -61,7 +63,10 @@ export async function deliverItems(gateway: string, items: PushItem[], opts: Del
         opts.spool.count('failures', [envOf(item)]);
         log(`push ${groupName(item)}: not delivered (${result.message}); spooled to ${result.spooledTo}`);
       } catch (err) {
-        log(`push ${groupName(item)}: not delivered (${result.message}) and NOT spooled: ${(err as Error).message}`);
+        // nothing thrown: the loss is said, and counted (perfpulse_push_lost_total, in this process if state.json cannot be written either)
+        opts.spool.count('lost', [envOf(item)]);
+        result.lost = (err as Error).message;
+        log(`push ${groupName(item)}: not delivered (${result.message}) and NOT spooled: ${result.lost}; LOST, counted in perfpulse_push_lost_total`);
       }
     }
     out.push(result);
@@ -77,6 +82,8 @@ export interface JourneyDelivery extends PushOutcome {
   groups: ItemDelivery[];
   /** True when something of this journey went to the spool. */
   spooled: boolean;
+  /** Why the spool could not take a push of this journey that was not delivered: that push is lost. */
+  lost?: string;
 }
 
 /** Delivers a run's journeys (src/metrics/bodies.ts journeyBodies): per journey its run group, then its other groups. */
@@ -95,6 +102,7 @@ export async function deliverRun(journeys: readonly JourneyBodies[], gateway: st
       ...((failed ?? first).status !== undefined ? { status: (failed ?? first).status } : {}),
       message: failed?.message ?? first.message,
       spooled: groups.some((d) => d.spooledTo !== undefined),
+      ...(groups.some((d) => d.lost) ? { lost: groups.find((d) => d.lost)?.lost as string } : {}),
     };
   });
 }

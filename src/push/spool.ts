@@ -46,7 +46,11 @@ export interface SpoolCounters {
   failures: Record<string, number>;
   /** Per env label value: spooled pushes dropped for age or count. */
   dropped: Record<string, number>;
+  /** Per env label value: pushes neither delivered nor spooled (the spool could not be written: unwritable, disk full). */
+  lost: Record<string, number>;
 }
+
+const noCounters = (): SpoolCounters => ({ failures: {}, dropped: {}, lost: {} });
 
 const STATE = 'state.json';
 
@@ -81,14 +85,21 @@ function isEntryFile(name: string): boolean {
 
 function writeAtomically(file: string, text: string): void {
   const tmp = join(file, '..', `.${randomBytes(6).toString('hex')}.tmp`);
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, text, { mode: 0o600 });
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true }); // a full disk leaves a partial temp file: never keep it
+    throw err;
+  }
 }
 
 export class Spool {
   readonly dir: string;
   readonly limits: SpoolLimits;
   private readonly log: (line: string) => void;
+  /** Counts this process could not persist (state.json unwritable): still reported by health(), written with the next count that succeeds. */
+  private unsaved: SpoolCounters = noCounters();
 
   constructor(dir: string, limits: SpoolLimits = DEFAULT_SPOOL_LIMITS, log: (line: string) => void = () => undefined) {
     this.dir = dir;
@@ -113,7 +124,11 @@ export class Spool {
     // the random tail only keeps a reused pid from overwriting an old entry; it never decides the order
     const name = `${String(item.runTimestampMs).padStart(15, '0')}-${process.pid}-${String(seq).padStart(9, '0')}-${hash}-${randomBytes(3).toString('hex')}.json`;
     const file = join(this.dir, name);
-    writeAtomically(file, JSON.stringify(entry));
+    try {
+      writeAtomically(file, JSON.stringify(entry));
+    } catch (err) {
+      throw new UserError(`cannot write to the spool directory ${this.dir}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
     this.prune(now);
     return file;
   }
@@ -179,25 +194,46 @@ export class Spool {
   /** What the delivery-health body of `env` reports (src/metrics/bodies.ts healthBody). */
   health(env: string): DeliveryHealth {
     const counters = this.counters();
-    return { spoolEntries: this.sizeByEnv().get(env) ?? 0, failures: counters.failures[env] ?? 0, dropped: counters.dropped[env] ?? 0 };
-  }
-
-  counters(): SpoolCounters {
+    let spoolEntries = 0;
     try {
-      const c = JSON.parse(readFileSync(join(this.dir, STATE), 'utf8')) as Partial<SpoolCounters>;
-      return { failures: c.failures ?? {}, dropped: c.dropped ?? {} };
+      spoolEntries = this.sizeByEnv().get(env) ?? 0;
     } catch {
-      return { failures: {}, dropped: {} };
+      // an unreadable spool holds nothing this process can replay
     }
+    return { spoolEntries, failures: counters.failures[env] ?? 0, dropped: counters.dropped[env] ?? 0, lost: counters.lost[env] ?? 0 };
   }
 
-  /** Adds one to a counter for each env given (persisted, atomically). */
-  count(which: keyof SpoolCounters, envs: string[]): void {
-    if (!envs.length) return;
-    this.ensureDir();
-    const c = this.counters();
-    for (const env of envs) c[which][env] = (c[which][env] ?? 0) + 1;
-    writeAtomically(join(this.dir, STATE), JSON.stringify(c));
+  /** The persisted counters plus those this process could not persist. */
+  counters(): SpoolCounters {
+    let saved: Partial<SpoolCounters> = {};
+    try {
+      saved = JSON.parse(readFileSync(join(this.dir, STATE), 'utf8')) as Partial<SpoolCounters>;
+    } catch {
+      // none yet, or unreadable: start from zero
+    }
+    const out = noCounters();
+    for (const k of Object.keys(out) as (keyof SpoolCounters)[]) {
+      for (const [env, n] of [...Object.entries(saved[k] ?? {}), ...Object.entries(this.unsaved[k])]) out[k][env] = (out[k][env] ?? 0) + n;
+    }
+    return out;
+  }
+
+  /**
+   * Adds one to a counter for each env given, persisted atomically. Never throws: when state.json
+   * cannot be written (the spool is unwritable, the disk is full) the counts stay in this process,
+   * in health(), and go into the file with the next write that succeeds. Returns whether they were persisted.
+   */
+  count(which: keyof SpoolCounters, envs: string[]): boolean {
+    if (!envs.length) return true;
+    for (const env of envs) this.unsaved[which][env] = (this.unsaved[which][env] ?? 0) + 1;
+    try {
+      this.ensureDir();
+      writeAtomically(join(this.dir, STATE), JSON.stringify(this.counters()));
+      this.unsaved = noCounters();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** True when the directory exists (nothing was ever spooled otherwise). */

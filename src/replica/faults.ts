@@ -12,6 +12,7 @@
  *   "GET /arc/files/{path+}=corrupt"        the body's first byte flipped, headers (Digest) unchanged
  *   "POST /skaha/v1/session=stuck"          what the route creates never leaves its first state (a
  *                                           session stays Pending), as the route's handler defines
+ *   "GET /access/sso=nocookie"              the real answer, its Set-Cookie headers dropped (the login cookie is never set)
  */
 import { UserError } from '../errors.ts';
 
@@ -30,6 +31,8 @@ export interface Fault {
   corrupt?: boolean;
   /** The route's handler keeps what it creates in its first state (skaha: a session stuck Pending). */
   stuck?: boolean;
+  /** The real answer without its Set-Cookie headers: the login cookie is never set. */
+  noCookie?: boolean;
 }
 
 export type FaultTable = Map<string, Fault>;
@@ -53,9 +56,10 @@ export function parseFaultSpec(spec: string): [string, Fault] {
     else if (kind === 'wrongpage' && value === '') fault.wrongPage = true;
     else if (kind === 'corrupt' && value === '') fault.corrupt = true;
     else if (kind === 'stuck' && value === '') fault.stuck = true;
+    else if (kind === 'nocookie' && value === '') fault.noCookie = true;
     else {
       throw new UserError(
-        `bad replica fault ${JSON.stringify(spec)}: unknown or invalid "${part}" (use delay:<ms>, status:<code>, hang, slowbody:<bytes/s>, wrongpage, corrupt, stuck)`,
+        `bad replica fault ${JSON.stringify(spec)}: unknown or invalid "${part}" (use delay:<ms>, status:<code>, hang, slowbody:<bytes/s>, wrongpage, corrupt, stuck, nocookie)`,
       );
     }
   }

@@ -129,6 +129,7 @@ export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> 
     if (fault?.wrongPage) return send(res, 200, 'text/html; charset=utf-8', loginPage(''));
     if (fault?.bytesPerSecond) throttleBody(res, fault.bytesPerSecond);
     if (fault?.corrupt) corruptBody(res);
+    if (fault?.noCookie) dropCookies(res);
     await found.route.handler({ req, res, url, params: found.params, body: raw.toString('utf8'), raw, fault });
   }
 
@@ -170,4 +171,10 @@ export async function startReplica(opts: ReplicaOptions = {}): Promise<Replica> 
         server.close(() => resolve());
       }),
   };
+}
+
+/** The answer goes out without any Set-Cookie header its handler sets (fault `nocookie`). */
+function dropCookies(res: ServerResponse): void {
+  const setHeader = res.setHeader.bind(res);
+  res.setHeader = ((name: string, value: number | string | readonly string[]) => (name.toLowerCase() === 'set-cookie' ? res : setHeader(name, value))) as typeof res.setHeader;
 }

@@ -213,6 +213,15 @@ function shownPath(file: string, root: string | undefined): string {
   return rel.startsWith('..') ? file : rel;
 }
 
+/** Chromium's codes an operator may not read at a glance, said in words after the code (the fault matrix, docs/faults.md). */
+const NET_SAID: Record<string, string> = {
+  'net::ERR_NAME_NOT_RESOLVED': 'the host name did not resolve',
+  'net::ERR_NAME_RESOLUTION_FAILED': 'the host name did not resolve',
+  'net::ERR_CERT_COMMON_NAME_INVALID': 'the TLS certificate is not for this host name',
+  'net::ERR_CERT_AUTHORITY_INVALID': 'the TLS certificate is not signed by an authority the browser trusts',
+  'net::ERR_CERT_DATE_INVALID': 'the TLS certificate has expired or is not valid yet',
+};
+
 function parseApiCall(object: string, method: string, rest: string, lines: string[], at: FailureInput['at'], root: string | undefined): Parsed {
   const whole = lines.join('\n');
   const logStart = lines.findIndex((l) => /^Call log:\s*$/.test(l.trim()));
@@ -230,7 +239,8 @@ function parseApiCall(object: string, method: string, rest: string, lines: strin
     const until = nav?.[2] ?? 'load';
     const state = until === 'load' ? 'loaded' : until === 'domcontentloaded' ? 'DOM content loaded' : until === 'commit' ? 'answered' : 'network idle';
     const net = /^(net::\w+)/.exec(rest)?.[1];
-    return { expected: `page ${state}`, locator: nav?.[1] ?? where, seen: net ?? failed(`not ${state}`), ...(waitedMs ? { waitedMs } : {}) };
+    const said = net && NET_SAID[net] ? `${net} (${NET_SAID[net]})` : net;
+    return { expected: `page ${state}`, locator: nav?.[1] ?? where, seen: said ?? failed(`not ${state}`), ...(waitedMs ? { waitedMs } : {}) };
   }
   // API requests: apiRequestContext.get/post/fetch
   if (object === 'apiRequestContext') {

@@ -81,3 +81,20 @@ export function makeTestPki(): TestPki {
 export function fakeHttpsGateway(pki: TestPki, handler: Handler): Promise<FakeServer> {
   return listen(createHttpsServer({ cert: pki.certPem, key: pki.keyPem }), 'https', handler);
 }
+
+/**
+ * Passes a request a fake server saw on to a real gateway and its answer back: a misbehaving
+ * network peer in front of a real Pushgateway (slow, or failing only some groups) still lets what it
+ * passes reach the real one.
+ */
+export function relay(gatewayUrl: string, req: SeenRequest, res: ServerResponse): void {
+  const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : req.body;
+  const type = req.headers['content-type'];
+  fetch(`${gatewayUrl}${req.url}`, { method: req.method, ...(body !== undefined ? { body } : {}), headers: type ? { 'content-type': type } : {} }).then(
+    async (answer) => {
+      const text = await answer.text();
+      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' }).end(text);
+    },
+    (err: Error) => res.writeHead(502).end(`relay: ${err.message}`),
+  );
+}

@@ -50,11 +50,11 @@ export function tmpDir(prefix = 'perfpulse-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** An env profile file whose every URL points at `origin` (a replica the test started). */
-export function profilePointingAt(origin: string, name = 'lab'): string {
+/** An env profile file whose every URL points at `origin` (a replica the test started); `moreYaml` is appended (e.g. `journeys:` options). */
+export function profilePointingAt(origin: string, name = 'lab', moreYaml = ''): string {
   const file = join(tmpDir(), `${name}.yaml`);
   const roles = ['www', 'canfar', 'ws_cadc', 'ws', 'ws_uv'];
-  writeFileSync(file, `name: ${name}\ndescription: test replica\nurls:\n${roles.map((r) => `  ${r}: ${origin}`).join('\n')}\n`);
+  writeFileSync(file, `name: ${name}\ndescription: test replica\nurls:\n${roles.map((r) => `  ${r}: ${origin}`).join('\n')}\n${moreYaml}`);
   return file;
 }
 
@@ -62,4 +62,22 @@ export function profilePointingAt(origin: string, name = 'lab'): string {
 export async function gatewayFamilies(gatewayUrl: string): Promise<Family[]> {
   const res = await fetch(`${gatewayUrl}/metrics`);
   return parseExposition(await res.text());
+}
+
+/**
+ * For runCli's `onSpawn`: calls `fn` once, as soon as the child's stderr so far matches `pattern`
+ * (a real event of the run, e.g. a step's progress line), to inject a fault at that moment.
+ */
+export function onStderr(pattern: RegExp, fn: () => void): (child: ChildProcess) => void {
+  return (child) => {
+    let err = '';
+    let done = false;
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (!done && pattern.test(err)) {
+        done = true;
+        fn();
+      }
+    });
+  };
 }

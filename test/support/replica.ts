@@ -32,7 +32,10 @@ export function suiteReplica(opts: ReplicaOptions = {}): Replica {
       return started().faults;
     },
     set faults(f) {
-      started().faults = f;
+      // the running server reads this very table: change what is in it, not which table the handle names
+      const table = started().faults;
+      table.clear();
+      for (const [route, fault] of f) table.set(route, fault);
     },
     get routeKeys() {
       return started().routeKeys;

@@ -91,7 +91,7 @@ export function runCommandDefinition(): Command {
     )
     .option(
       '--replica-fault <spec>',
-      'inject a fault into the bundled replica, repeatable; kinds delay:<ms>, status:<code>, hang, slowbody:<bytes/s>, wrongpage: "POST /access/login=delay:500", "GET /en/=wrongpage"',
+      'inject a fault into the bundled replica, repeatable; kinds delay:<ms>, status:<code>, hang, slowbody:<bytes/s>, wrongpage, corrupt, stuck, nocookie: "POST /access/login=delay:500", "GET /en/=wrongpage"',
       collect,
       [],
     )

@@ -62,6 +62,31 @@ export const CHROMIUM_ARGS = [
   '--disable-gpu',
 ];
 
+/** The test hook that gives Chromium host-resolver rules (docs/faults.md): never set it in production. */
+export const HOST_RULES_VAR = 'PERFPULSE_TEST_HOST_RESOLVER_RULES';
+
+/**
+ * Chromium's `--host-resolver-rules` from PERFPULSE_TEST_HOST_RESOLVER_RULES, checked: a test of the
+ * fault matrix makes a name not resolve (`MAP name ~NOTFOUND`) or resolve to loopback
+ * (`MAP name 127.0.0.1`) inside Chromium, with no real lookup. Only those two forms, and only
+ * loopback targets, so the hook can never point a journey at another machine. Undefined when unset.
+ */
+export function hostResolverRules(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env[HOST_RULES_VAR]?.trim();
+  if (!raw) return undefined;
+  for (const rule of raw.split(',').map((r) => r.trim())) {
+    if (!/^MAP [A-Za-z0-9.*-]+ (?:~NOTFOUND|127(?:\.\d{1,3}){3}|\[::1\]|localhost)(?::\d{1,5})?$/.test(rule)) {
+      throw new UserError(`${HOST_RULES_VAR}: bad rule ${JSON.stringify(rule)}: use "MAP <host> ~NOTFOUND" or "MAP <host> 127.0.0.1" (loopback only), comma-separated`);
+    }
+  }
+  return raw;
+}
+
+/** The Chromium flags of a run: CHROMIUM_ARGS, and the test hook's host-resolver rules when the handoff has them. */
+export function chromiumArgs(hostRules: string | undefined): string[] {
+  return hostRules ? [...CHROMIUM_ARGS, `--host-resolver-rules=${hostRules}`] : CHROMIUM_ARGS;
+}
+
 /**
  * The only environment Chromium gets: no credentials, tokens or gateway URLs. DISPLAY and
  * XAUTHORITY (the X server's cookie file, set by xvfb-run) let a --headed browser open its window.

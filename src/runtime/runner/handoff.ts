@@ -28,6 +28,8 @@ export interface RunHandoff {
   progressTty?: boolean;
   /** --journeys-dir (or the profile's journeys_dir), absolute: the user's journeys, run beside the built-in ones. */
   journeysDir?: string;
+  /** Chromium's --host-resolver-rules, from the test hook PERFPULSE_TEST_HOST_RESOLVER_RULES (../browser/browser.ts). */
+  hostResolverRules?: string;
   /** The files of the journeys to run (./launch.ts fills them in): playwright.config.ts runs exactly these. */
   journeyFiles?: string[];
 }
