@@ -19,6 +19,7 @@ Exit codes:
   5   metrics lint: the text breaks the naming guide (one line per finding)
   6   compare: a step got significantly slower than the baseline, beyond --threshold
   7   --fail-on-budget: a step, journey or page vital went over its fail budget (metrics still delivered)
+  8   --max-run-seconds: the run watchdog ended an over-long run (what was measured is still delivered or spooled)
   70  internal error (PERFPULSE_DEBUG=1 shows the stack)`;
 
 /** The exit codes of `probe k8s` and `probe http`. */
