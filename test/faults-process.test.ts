@@ -25,7 +25,7 @@ import { faultTable, type FaultTable } from '../src/replica/faults.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
 import { gatewayFamilies, profilePointingAt, runCli, tmpDir, type CliResult } from './support/helpers.ts';
 import { suiteGateway } from './support/gateway.ts';
-import { descendants } from './support/processes.ts';
+import { descendants, stillRunning, type ProcId } from './support/processes.ts';
 import { suiteReplica } from './support/replica.ts';
 
 const HANG_LOGIN_POST = 'POST /access/login=hang';
@@ -221,6 +221,7 @@ describe('fault matrix: browser and process', () => {
       setFaults(replica.faults, row.faults ?? []);
       const seen: string[] = [];
       let loginPostAt = 0;
+      let atLoginPost: ProcId[] = [];
       let cli: ChildProcess | undefined;
       let stderr = '';
       const onRequest = (msg: unknown) => {
@@ -229,6 +230,7 @@ describe('fault matrix: browser and process', () => {
         seen.push(`${req.method} ${req.url} ${req.headers['user-agent'] ?? ''}`);
         if (!loginPostAt && req.method === 'POST' && req.url?.startsWith('/access/login') && cli) {
           loginPostAt = Date.now();
+          atLoginPost = descendants(cli.pid as number);
           row.act?.onLoginPost?.(cli, () => stderr);
         }
       };
@@ -258,6 +260,12 @@ describe('fault matrix: browser and process', () => {
       if (row.act?.onLoginPost) assert.ok(loginPostAt > 0, 'the fault acted mid-journey, when POST /access/login arrived');
       if (row.name === 'the run watchdog') assert.ok(loginPostAt > 0, `open_login_page was measured before the watchdog's ${WATCHDOG_SECONDS} s ran out`);
       if (row.name === 'Chromium killed mid-journey') assert.ok(killed > 0, 'the run\'s Chromium was found under the CLI and killed');
+      if (loginPostAt) {
+        assert.ok(atLoginPost.some((p) => /^chrom/i.test(p.comm)), 'Chromium was running mid-journey');
+        // the CLI has exited; its processes are gone once the kernel has reaped them (polled, bounded)
+        for (let i = 0; i < 100 && stillRunning(atLoginPost).length; i++) await new Promise((res) => setTimeout(res, 50));
+        assert.deepEqual(stillRunning(atLoginPost), [], 'no process of the run (Chromium, Playwright) outlives it');
+      }
 
       if (row.delivery === 'none') {
         assert.deepEqual(seen.filter((x) => /Chrom/.test(x)), [], 'no browser started: no request from Chromium reached the replica');

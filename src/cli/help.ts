@@ -5,7 +5,7 @@ import { ERROR_CLASSES, ERROR_CLASS_MEANING } from '../results/error-class.ts';
 export const ERROR_CLASSES_HELP = `
 Failure classes: every failed step gets one error_class (the label of
 perfpulse_usersim_journey_failures_count; FAILED (<class>) in the table, errorClass in --json):
-${ERROR_CLASSES.map((c) => `  ${c.padEnd(13)}${ERROR_CLASS_MEANING[c]}`).join('\n')}
+${ERROR_CLASSES.map((c) => `  ${c.padEnd(Math.max(...ERROR_CLASSES.map((x) => x.length)) + 2)}${ERROR_CLASS_MEANING[c]}`).join('\n')}
 The steps after a failed one are "not reached" (outcome not_reached in --json and metrics).`;
 
 export const EXIT_CODES_HELP = `

@@ -4,8 +4,6 @@
  * the same words as a page our own code closed; so the fact is recorded here, from the browser's
  * connection, after the last step and before the context closes (src/results/error-class.ts makes it
  * the class `browser_crashed`; a renderer crash is told from Playwright's "Page crashed" text).
- * Not a page `crash` listener: registering one changed which requests the network collector saw
- * during a failed step (test/error-class.test.ts, the 500 on POST /search/find).
  */
 import type { JourneyMeasurements } from '../../results/results.ts';
 import type { Collector, CollectorContext } from './types.ts';
