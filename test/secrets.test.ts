@@ -123,7 +123,13 @@ async function watchedRun(args: string[], env: Record<string, string>, tmp: stri
   let running = true;
   const watch = (async () => {
     while (running) {
-      for (const f of filesUnder(tmp).filter((x) => x.endsWith('perfpulse-auth-state.json'))) {
+      let found: string[] = [];
+      try {
+        found = filesUnder(tmp);
+      } catch {
+        // Chromium's profile folder in tmp changes while it is walked (a folder gone mid-walk): look again next time
+      }
+      for (const f of found.filter((x) => x.endsWith('perfpulse-auth-state.json'))) {
         try {
           modes.push(statSync(f).mode & 0o777);
         } catch {
