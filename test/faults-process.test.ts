@@ -27,6 +27,7 @@ import { gatewayFamilies, profilePointingAt, runCli, tmpDir, type CliResult } fr
 import { suiteGateway } from './support/gateway.ts';
 import { descendants, stillRunning, type ProcId } from './support/processes.ts';
 import { suiteReplica } from './support/replica.ts';
+import { listenForStop } from '../src/cli/signals.ts';
 
 const HANG_LOGIN_POST = 'POST /access/login=hang';
 /** What the run's watchdog is given in its row: long enough for open_login_page to be measured first. */
@@ -304,4 +305,35 @@ describe('fault matrix: browser and process', () => {
       }
     });
   }
+});
+
+describe('the run watchdog (src/cli/signals.ts)', () => {
+  it('aborts the stop signal once, says so, and is told from a signal', async () => {
+    const said: string[] = [];
+    const stop = listenForStop((sig) => said.push(sig), { afterMs: 20, say: () => said.push('watchdog') });
+    try {
+      await new Promise((res) => stop.signal.addEventListener('abort', res, { once: true }));
+      assert.equal(stop.by(), 'watchdog');
+      assert.ok(stop.at() !== undefined);
+      process.emit('SIGINT', 'SIGINT'); // a signal after the watchdog: "again", still the watchdog's stop
+      assert.equal(stop.by(), 'watchdog');
+      assert.deepEqual(said, ['watchdog', 'SIGINT']);
+    } finally {
+      stop.dispose();
+    }
+  });
+
+  it('a signal first: the watchdog never fires, and dispose disarms it', async () => {
+    const said: string[] = [];
+    const stop = listenForStop((sig) => said.push(sig), { afterMs: 30, say: () => said.push('watchdog') });
+    process.emit('SIGTERM', 'SIGTERM');
+    assert.equal(stop.by(), 'signal');
+    const late = listenForStop(() => undefined, { afterMs: 10, say: () => said.push('late watchdog') });
+    late.dispose();
+    // past both watchdogs' time, by a timer of the same clock (no assertion on elapsed time)
+    await new Promise((res) => setTimeout(res, 60));
+    stop.dispose();
+    assert.deepEqual(said, ['SIGTERM']);
+    assert.equal(late.signal.aborted, false);
+  });
 });
