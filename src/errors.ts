@@ -21,6 +21,8 @@ export const ExitCode = {
   regression: 6,
   /** `run --fail-on-budget`: a step, journey or page vital went over its fail budget; its metrics were still delivered. */
   overBudget: 7,
+  /** `run --max-run-seconds`: the run watchdog ended an over-long run; what was measured was still delivered or spooled. */
+  watchdog: 8,
   /** A bug in perfpulse-journeys itself (PERFPULSE_DEBUG=1 prints the stack). */
   internal: 70,
 } as const;

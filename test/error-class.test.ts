@@ -182,6 +182,12 @@ describe('error classes from recorded evidence', () => {
     assert.equal(own("TypeError: Cannot read properties of undefined (reading 'x')"), 'harness');
     assert.equal(classifyFailure({ line: 'login: login for the other journeys refused (401)', status: 'failed', inStep: false }), 'auth');
     assert.equal(classifyFailure({ line: 'login: something broke in a fixture', status: 'failed', inStep: false }), 'harness');
+    // the browser process gone: Playwright attaches its logs to the closed-target error (test/faults-process.test.ts kills it for real)
+    const closed = 'Error: locator.click: Target page, context or browser has been closed';
+    const at = { failure: { seen: 'Target page, context or browser has been closed' }, status: 'failed' as const, inStep: true };
+    assert.equal(classifyFailure({ ...at, raw: `${closed}\nBrowser logs:\n\n<launching> /usr/bin/chromium --headless\n<launched> pid=1\nCall log:\n  - performing click action` }), 'browser_crashed');
+    assert.equal(classifyFailure({ ...at, raw: closed }), 'harness', 'closed by our own code: no browser logs');
+    assert.equal(classifyFailure({ ...at, raw: 'Error: page.goto: Page crashed' }), 'browser_crashed');
   });
 
   it('interrupted wins; passed and skipped journeys have no class; not_reached follows the declaration', () => {
@@ -198,6 +204,6 @@ describe('error classes from recorded evidence', () => {
         ['extra', 'not_reached', null],
       ],
     );
-    assert.equal(ERROR_CLASSES.length, 10);
+    assert.equal(ERROR_CLASSES.length, 11);
   });
 });

@@ -6,7 +6,10 @@
  * gateway holds, the spool files, the reports or the traces; the saved login (storage state) and the
  * spool files are 0600 while they exist, and the saved login is gone after the run.
  *
- * Not scanned: screenshots are images (a password field shows dots, never the text).
+ * Screenshots are images, which a text scan cannot read: the failed journey's evidence screenshot is
+ * decoded instead (node:zlib), and inside the password and username fields' boxes (found by
+ * refusing the same login in a browser of the test's own, at the run's viewport) every pixel is the
+ * mask's colour, while Playwright's own, unmasked, failure screenshot shows something there.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -17,6 +20,10 @@ import { freePort } from '../src/net.ts';
 import { exchange } from '../src/push/http.ts';
 import type { LocalGateway } from '../src/push/local-gateway.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, resolveBrowserPath } from '../src/runtime/browser/browser.ts';
+import { loginForm } from '../src/runtime/api/login-form.ts';
+import { readPng, type Png } from './support/png.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
 import { makeTestPki } from './support/fake-gateway.ts';
 import { GUARDED_GATEWAY_PASSWORD, GUARDED_GATEWAY_USER, startGuardedGateway } from './support/gateway.ts';
@@ -46,6 +53,50 @@ function assertClean(where: string, text: string): void {
   assert.doesNotMatch(text, SSO_TOKEN, `an SSO token found in ${where}`);
 }
 
+/** The mask colour of src/runtime/collectors/failure-screenshot.ts. */
+const MASK_RGB = [0x20, 0x20, 0x20];
+
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Where the login form's username and password fields are once the replica refused a login: the
+ * state the failing run's journey ended in, in the same Chromium at Playwright's default viewport.
+ */
+async function refusedLoginFieldBoxes(origin: string, password: string): Promise<Box[]> {
+  const browser = await chromium.launch({ executablePath: resolveBrowserPath(undefined), args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${origin}/access/login`);
+    const login = loginForm(page);
+    await login.username.fill(DEMO_USER.username);
+    await login.password.fill(password);
+    await login.submit.click();
+    await page.locator('form#loginForm #login_fail').filter({ visible: true }).waitFor();
+    const boxes = [await login.username.boundingBox(), await login.password.boundingBox()];
+    assert.ok(boxes.every((b) => b && b.width > 4 && b.height > 4), 'both fields are on the page');
+    return boxes as Box[];
+  } finally {
+    await browser.close();
+  }
+}
+
+/** The pixels inside `box` (1 px in from its edge, for anti-aliasing) that are not the mask's colour. */
+function unmaskedPixels(png: Png, box: Box): number {
+  let n = 0;
+  for (let y = Math.ceil(box.y) + 1; y < Math.floor(box.y + box.height) - 1; y++) {
+    for (let x = Math.ceil(box.x) + 1; x < Math.floor(box.x + box.width) - 1; x++) {
+      const [r, g, b] = png.rgb(x, y);
+      if (r !== MASK_RGB[0] || g !== MASK_RGB[1] || b !== MASK_RGB[2]) n++;
+    }
+  }
+  return n;
+}
+
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -72,7 +123,13 @@ async function watchedRun(args: string[], env: Record<string, string>, tmp: stri
   let running = true;
   const watch = (async () => {
     while (running) {
-      for (const f of filesUnder(tmp).filter((x) => x.endsWith('perfpulse-auth-state.json'))) {
+      let found: string[] = [];
+      try {
+        found = filesUnder(tmp);
+      } catch {
+        // Chromium's profile folder in tmp changes while it is walked (a folder gone mid-walk): look again next time
+      }
+      for (const f of found.filter((x) => x.endsWith('perfpulse-auth-state.json'))) {
         try {
           modes.push(statSync(f).mode & 0o777);
         } catch {
@@ -170,5 +227,17 @@ describe('secrets never leave: sentinels through env and files, a passing and a 
     assert.ok(traced.includes(DEMO_USER.username), 'the scan reads what was typed: the (non-secret) user name is in the trace');
     for (const f of kept.filter((x) => !x.endsWith('.png'))) assertClean(f, textOf(f));
     assert.deepEqual(filesUnder(tmp).filter((f) => f.endsWith('perfpulse-auth-state.json')), [], 'no saved login is left');
+
+    // the screenshots: the evidence folder's (and the report's) has the credential fields masked
+    const masked = kept.find((f) => f.endsWith(join('evidence', 'login', 'screenshot.png')));
+    const unmasked = kept.find((f) => /test-failed-\d+\.png$/.test(f));
+    assert.ok(masked && unmasked, `the masked and Playwright's own screenshot are kept: ${kept.join(', ')}`);
+    const boxes = await refusedLoginFieldBoxes(replica.origin, SENTINEL_PORTAL_PASSWORD);
+    const shot = readPng(masked);
+    assert.deepEqual([shot.width, shot.height], [1280, 720], 'the viewport the boxes were measured at');
+    for (const [what, box] of [['username', boxes[0]], ['password', boxes[1]]] as const) {
+      assert.equal(unmaskedPixels(shot, box as Box), 0, `the ${what} field is masked in ${masked}`);
+      assert.ok(unmaskedPixels(readPng(unmasked), box as Box) > 0, `without the mask the ${what} field shows something (the test can fail)`);
+    }
   });
 });

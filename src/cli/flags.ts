@@ -35,6 +35,7 @@ export const MAX_SHARDS = 1000;
 export const FLAG_RANGES = {
   '--count': { min: 1, max: 1_000_000, integer: true, special: { value: -1, means: 'until SIGINT/SIGTERM' } },
   '--sleep': { min: 0, max: 86_400, unit: 'seconds' },
+  '--max-run-seconds': { min: 1, max: 604_800, integer: true, unit: 'seconds' },
   '--timeout': { min: 0.1, max: 600, unit: 'seconds' },
   '--concurrency': { min: 1, max: 8, integer: true },
   '--retries': { min: 0, max: 5, integer: true },

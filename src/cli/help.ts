@@ -5,7 +5,7 @@ import { ERROR_CLASSES, ERROR_CLASS_MEANING } from '../results/error-class.ts';
 export const ERROR_CLASSES_HELP = `
 Failure classes: every failed step gets one error_class (the label of
 perfpulse_usersim_journey_failures_count; FAILED (<class>) in the table, errorClass in --json):
-${ERROR_CLASSES.map((c) => `  ${c.padEnd(13)}${ERROR_CLASS_MEANING[c]}`).join('\n')}
+${ERROR_CLASSES.map((c) => `  ${c.padEnd(Math.max(...ERROR_CLASSES.map((x) => x.length)) + 2)}${ERROR_CLASS_MEANING[c]}`).join('\n')}
 The steps after a failed one are "not reached" (outcome not_reached in --json and metrics).`;
 
 export const EXIT_CODES_HELP = `
@@ -19,6 +19,7 @@ Exit codes:
   5   metrics lint: the text breaks the naming guide (one line per finding)
   6   compare: a step got significantly slower than the baseline, beyond --threshold
   7   --fail-on-budget: a step, journey or page vital went over its fail budget (metrics still delivered)
+  8   --max-run-seconds: the run watchdog ended an over-long run (what was measured is still delivered or spooled)
   70  internal error (PERFPULSE_DEBUG=1 shows the stack)`;
 
 /** The exit codes of `probe k8s` and `probe http`. */

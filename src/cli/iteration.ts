@@ -53,10 +53,10 @@ export interface Run {
 export async function runIteration(run: Run, record: IterationRecord): Promise<ExitCode> {
   const { plan, services, stop, info } = run;
   await replaySpooled(run);
-  if (stop.signal.aborted) return ExitCode.aborted; // stopped before measuring: nothing to deliver
+  if (stop.signal.aborted) return stoppedExit(stop); // stopped before measuring: nothing to deliver
 
   const results = await runTheJourneys(run, record.iteration);
-  if (!results) return ExitCode.aborted;
+  if (!results) return stoppedExit(stop);
   record.results = results;
   const budgets = budgetVerdicts(results, plan.budgets); // checked in --dry-run too
   if (budgets) record.budgets = budgets.checks;
@@ -152,9 +152,14 @@ async function deliverJourneys({ plan, services, stop, looping, info }: Run, res
   return deliveries;
 }
 
-/** The journeys' exit code: aborted, not delivered, a journey failed (for any of its users), over a fail budget (--fail-on-budget), or ok. */
+/** The code of a run that was stopped: 8 when the run watchdog stopped it, else 4 (a signal). */
+export function stoppedExit(stop: Stop): ExitCode {
+  return stop.by() === 'watchdog' ? ExitCode.watchdog : ExitCode.aborted;
+}
+
+/** The journeys' exit code: aborted (by a signal or the watchdog), not delivered, a journey failed (for any of its users), over a fail budget (--fail-on-budget), or ok. */
 function journeysExit({ plan, stop }: Run, results: RunResults, deliveries: JourneyDelivery[], budgets: RunBudgets | undefined): ExitCode {
-  if (stop.signal.aborted) return ExitCode.aborted;
+  if (stop.signal.aborted) return stoppedExit(stop);
   if (deliveries.some((d) => !d.ok)) return ExitCode.notDelivered;
   const allPassed = plan.journeys.every((name) => everyUserPassed(results.journeys.filter((j) => j.journey === name), results.users));
   if (!allPassed) return ExitCode.journeyFailed;
@@ -175,7 +180,7 @@ async function runTheProbes({ plan, services, stop, info }: Run, record: Iterati
   if (gateway && !plan.flags.json) process.stdout.write(`\n${r.summary}\n\n${lines.join('\n')}\n`);
   else info(plan.flags.json ? `${r.summary}\n\n${lines.join('\n')}` : r.summary);
   if (plan.flags.json) record.probes = r;
-  if (code === ExitCode.aborted || code === ExitCode.notDelivered) return code;
+  if (code === ExitCode.aborted || code === ExitCode.watchdog || code === ExitCode.notDelivered) return code;
   if (r.deliveries.some((d) => !d.ok)) return ExitCode.notDelivered;
   return r.failures && (code === ExitCode.ok || code === ExitCode.overBudget) ? ExitCode.journeyFailed : code;
 }

@@ -26,11 +26,11 @@ export function parseLoop(flags: { count?: string; sleep?: string }): Loop {
 export const iterationLine = (n: number, count: number) => (count === -1 ? `iteration ${n} (until stopped)` : `iteration ${n}/${count}`);
 
 /**
- * The loop's exit code is its iterations' worst, in this order (worst first): 4 aborted (the loop
- * did not finish), 3 not delivered (something is only in the spool), 1 a journey or probe failed,
+ * The loop's exit code is its iterations' worst, in this order (worst first): 4 aborted or 8 ended
+ * by the run watchdog (the loop did not finish), 3 not delivered (something is only in the spool), 1 a journey or probe failed,
  * 7 over a fail budget (--fail-on-budget), 0 ok. Other codes end the loop where they happen and rank above all of these.
  */
-const RANK: Record<number, number> = { [ExitCode.ok]: 0, [ExitCode.overBudget]: 0.5, [ExitCode.journeyFailed]: 1, [ExitCode.notDelivered]: 2, [ExitCode.aborted]: 3 };
+const RANK: Record<number, number> = { [ExitCode.ok]: 0, [ExitCode.overBudget]: 0.5, [ExitCode.journeyFailed]: 1, [ExitCode.notDelivered]: 2, [ExitCode.aborted]: 3, [ExitCode.watchdog]: 3 };
 
 export function worstExit(a: ExitCode | undefined, b: ExitCode): ExitCode {
   if (a === undefined) return b;

@@ -52,6 +52,8 @@ export interface RunFlags extends DeliveryFlags, BrowserFlags {
   /** Iterations (-1 = until stopped) and the pause between them, seconds (src/cli/loop.ts). */
   count?: string;
   sleep?: string;
+  /** --max-run-seconds: the run watchdog (src/cli/signals.ts), whole seconds; absent = no limit. */
+  maxRunSeconds?: string;
   /** One JSON document per iteration on stdout instead of the summary table. */
   json?: boolean;
   /** --users N (src/cli/users.ts) and --users-max-override. */

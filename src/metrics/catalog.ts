@@ -81,7 +81,7 @@ export const METRICS = {
   journeyFailures: {
     name: 'perfpulse_usersim_journey_failures_count',
     type: 'gauge',
-    help: 'Runs of the journey that failed in this run (1, or with --users N the users that failed), by error_class: timeout, selector, http_4xx, http_5xx, auth, navigation, download, assertion, interrupted or harness (README "Failure classes"); absent when it passed. The failure message is in the log, the report and JUnit, never a label.',
+    help: 'Runs of the journey that failed in this run (1, or with --users N the users that failed), by error_class: timeout, selector, http_4xx, http_5xx, auth, navigation, download, assertion, interrupted, browser_crashed or harness (README "Failure classes"); absent when it passed. The failure message is in the log, the report and JUnit, never a label.',
     labels: ['env', 'journey', 'error_class'],
   },
   // --budgets (src/results/budgets.ts): the limits as gauges Grafana can draw, and each verdict. Only with budgets.

@@ -7,7 +7,12 @@
  * The message itself stays in the log, the report and JUnit; only the class becomes a label.
  *
  * The rules, in order (the first that applies decides):
- *   interrupted  the run was stopped by SIGINT/SIGTERM while the journey ran
+ *   interrupted  the run was stopped by SIGINT/SIGTERM or its watchdog (--max-run-seconds) while the journey ran
+ *   browser_crashed  the browser died under the journey: the browser-crash collector saw its connection
+ *                lost before the journey's context closed (JourneyMeasurements.browserCrashed);
+ *                or Playwright's error says the page, context or browser closed AND carries the browser
+ *                process's own logs ("Browser logs:", added only when the browser process's connection
+ *                ended with it), or says the page or target crashed
  *   harness      our own failure: a TypeError/ReferenceError/SyntaxError/RangeError, the run handoff
  *                missing, a step declared twice, the page or browser closed under the journey
  *   navigation   the connection failed: refused, reset, closed, DNS, TLS/certificate, an empty answer
@@ -37,7 +42,7 @@
 import type { Failure } from './failure.ts';
 import type { JourneyResult, JourneyStatus, StepNetwork, StepResult } from './results.ts';
 
-export const ERROR_CLASSES = ['timeout', 'selector', 'http_4xx', 'http_5xx', 'auth', 'navigation', 'download', 'assertion', 'interrupted', 'harness'] as const;
+export const ERROR_CLASSES = ['timeout', 'selector', 'http_4xx', 'http_5xx', 'auth', 'navigation', 'download', 'assertion', 'interrupted', 'browser_crashed', 'harness'] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
 
 /** What each class means, for --help, the README and the report. */
@@ -50,7 +55,8 @@ export const ERROR_CLASS_MEANING: Record<ErrorClass, string> = {
   navigation: 'the connection failed: refused, reset, DNS, TLS',
   download: 'the downloaded file is not what the server announced (size, digest) or was cancelled',
   assertion: 'the page showed something else than the journey expected',
-  interrupted: 'the run was stopped by SIGINT/SIGTERM',
+  interrupted: 'the run was stopped by SIGINT/SIGTERM or by its watchdog (--max-run-seconds)',
+  browser_crashed: 'Chromium died under the journey (killed, out of memory, crashed); the next journey gets a new browser',
   harness: 'a failure of perfpulse-journeys itself or of its set-up',
 };
 
@@ -69,8 +75,12 @@ export interface FailureEvidence {
   status: JourneyStatus;
   /** The failure happened inside a step. */
   inStep: boolean;
+  /** The browser died under the journey (recorded by the browser-crash collector). */
+  browserCrashed?: boolean;
 }
 
+/** The browser process gone (its logs attached to the closed-target error) or a page/target crash. */
+const BROWSER_DIED = /Target page, context or browser has been closed[\s\S]*\nBrowser logs:|\b(?:Target|Page) crashed\b/;
 const OUR_BUGS = /^(?:TypeError|ReferenceError|SyntaxError|RangeError)\b|no run handoff|appears twice in journey|is not a slug|has more than \d+ steps|Target page, context or browser has been closed|browserType\.launch/m;
 /** Connection-level failures: Chromium's net::ERR_… codes and Node's. Not ERR_ABORTED (given up), ERR_FAILED or ERR_BLOCKED_BY_CLIENT (a route we blocked). */
 const NET_FAILURE =
@@ -128,6 +138,7 @@ export function classifyFailure(e: FailureEvidence): ErrorClass {
   const seen = e.failure?.seen ?? e.line ?? '';
   const raw = e.raw ?? '';
   const text = `${raw}\n${seen}`;
+  if (e.browserCrashed || BROWSER_DIED.test(raw)) return 'browser_crashed';
   if (OUR_BUGS.test(raw) || OUR_BUGS.test(seen)) return 'harness';
   if (NET_FAILURE.test(text) || e.network?.failed?.some((f) => NET_FAILURE.test(f.error ?? ''))) return 'navigation';
   const own = e.failure ? e.failure.expected === undefined && e.failure.locator === undefined : true;
@@ -167,6 +178,7 @@ export function journeyErrorClass(j: JourneyResult): ErrorClass | undefined {
     ...(step?.network ? { network: step.network } : {}),
     status: j.status,
     inStep: step !== undefined,
+    ...(j.measured?.browserCrashed ? { browserCrashed: true } : {}),
   });
 }
 

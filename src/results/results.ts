@@ -156,4 +156,6 @@ export interface JourneyMeasurements {
   /** Versions of what measured. */
   playwright?: string;
   chromium?: string;
+  /** The browser died under the journey (its connection lost or the page crashed before the journey's end). */
+  browserCrashed?: boolean;
 }

@@ -17,16 +17,19 @@ const BIN = join(PROJECT_ROOT, 'bin', 'perfpulse-journeys.js');
 /**
  * Runs `perfpulse-journeys <args>` with Node 24 and a clean PERFPULSE_* environment, and its own
  * empty XDG_STATE_HOME (so no test reads or fills the user's spool). `onSpawn` sees the process.
+ * `wrapper` runs it under another command (`['unshare', '-m', …]`), given node and its arguments last.
  */
 export function runCli(
   args: string[],
   env: Record<string, string> = {},
   timeoutMs = 120_000,
   onSpawn?: (child: ChildProcess) => void,
+  wrapper: string[] = [],
 ): Promise<CliResult> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PERFPULSE_')));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const [command, ...rest] = [...wrapper, process.execPath, BIN, ...args] as [string, ...string[]];
+    const child = spawn(command, rest, {
       cwd: tmpDir('perfpulse-cli-'),
       env: { ...base, XDG_STATE_HOME: tmpDir('perfpulse-state-'), ...env },
     });

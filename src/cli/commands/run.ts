@@ -106,6 +106,7 @@ export function runCommandDefinition(): Command {
     .option('--shard-count <n>', withRange('--shard-count', 'with JOB_COMPLETION_INDEX (an Indexed Job, 0-based): run shard JOB_COMPLETION_INDEX+1 of n (default: $PERFPULSE_SHARD_COUNT)'))
     .option('--count <n>', withRange('--count', 'run everything n times; -1 = until SIGINT/SIGTERM'), '1')
     .option('--sleep <seconds>', withRange('--sleep', 'pause between iterations of --count'), String(DEFAULT_SLEEP_SECONDS))
+    .option('--max-run-seconds <n>', withRange('--max-run-seconds', `run watchdog: end the run this long after it started (the journeys are stopped as by SIGINT), deliver or spool what was measured, exit ${ExitCode.watchdog}; bounds every iteration of --count together (default: no limit)`))
     .option('--json', 'one JSON document per iteration on stdout (JSON Lines) instead of the summary table; not with --dry-run', false)
     // browser options (src/cli/browser-flags.ts): checked before anything starts
     .option('--retries <n>', withRange('--retries', 'retry a failed journey up to n times; passing on a retry is reported as flaky, journey_success 1, exit 0'), '0')

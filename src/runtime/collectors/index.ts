@@ -3,6 +3,7 @@
  * Their measurements travel to the results reporter as one JSON test attachment.
  */
 import type { JourneyMeasurements } from '../../results/results.ts';
+import { BrowserCrashCollector } from './browser-crash.ts';
 import { BuildInfoCollector } from './build-info.ts';
 import { CalibrationCollector } from './calibration.ts';
 import { ContentionCollector } from './contention.ts';
@@ -15,7 +16,7 @@ export function defaultCollectors(): Collector[] {
   // page timings before calibration, so that the calibration page carries the same injected script as a real page;
   // the network log records only what the journey's steps request (never the calibration); a failed
   // journey's masked screenshot first, while the page still shows where it failed
-  return [new FailureScreenshotCollector(), new ContentionCollector(), new PageTimingCollector(), new CalibrationCollector(), new BuildInfoCollector(), new NetworkCollector()];
+  return [new FailureScreenshotCollector(), new ContentionCollector(), new PageTimingCollector(), new CalibrationCollector(), new BuildInfoCollector(), new NetworkCollector(), new BrowserCrashCollector()];
 }
 
 /** Sets the collectors up, runs the journey (`use`), then finishes them and attaches what they measured. */
