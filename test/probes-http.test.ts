@@ -12,6 +12,7 @@ import { httpProbesBody } from '../src/metrics/probe-bodies.ts';
 import { DEFAULT_DATA_FILE } from '../src/probes/http/data-pub-redirect.ts';
 import { runHttpProbes, type HttpProbeOptions } from '../src/probes/http/run.ts';
 import { capabilityIds, parseAvailability, parseRegistry } from '../src/probes/http/vosi.ts';
+import { probeOptions } from '../src/probes/plan.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
 import { VOSI_SERVICES } from '../src/replica/routes/vosi.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
@@ -269,13 +270,13 @@ describe('env profile: probes section', () => {
   it('is optional, and validated with one line naming the field', () => {
     const base = 'name: x\nurls:\n  www: https://a\n  canfar: https://a\n  ws_cadc: https://a\n  ws: https://a\n  ws_uv: https://a\n';
     assert.equal(parseProfile(base, 't').probes, undefined);
-    const p = parseProfile(`${base}probes:\n  http:\n    services: [reg, ac]\n    data_file: CFHT/x.fits\n  k8s:\n    context: keel-prod\n    kinds: [pods]\n`, 't');
-    assert.deepEqual(p.probes, {
-      http: { services: ['reg', 'ac'], dataFile: 'CFHT/x.fits' },
+    const p = probeOptions(parseProfile(`${base}probes:\n  http:\n    services: [reg, ac]\n    data_file: CFHT/x.fits\n  k8s:\n    context: keel-prod\n    kinds: [pods]\n`, 't'));
+    assert.deepEqual(p, {
+      http: { services: ['reg', 'ac'], options: { dataFile: 'CFHT/x.fits' } },
       k8s: { kubeconfig: undefined, context: 'keel-prod', namespace: undefined, cluster: undefined, kinds: ['pods'] },
     });
-    assert.deepEqual(parseProfile(`${base}probes:\n  http: true\n`, 't').probes, { http: { services: undefined, dataFile: undefined } });
+    assert.deepEqual(probeOptions(parseProfile(`${base}probes:\n  http: true\n`, 't')), { http: { services: undefined, options: { dataFile: undefined } } });
     assert.throws(() => parseProfile(`${base}probes:\n  smtp: true\n`, 't'), /probes\.smtp: unknown key; valid keys here: http, k8s/);
-    assert.throws(() => parseProfile(`${base}probes:\n  http:\n    services: reg\n`, 't'), /probes\.http\.services: must be a list of services/);
+    assert.throws(() => probeOptions(parseProfile(`${base}probes:\n  http:\n    services: reg\n`, 't')), /probes\.http\.services: must be a list of services/);
   });
 });

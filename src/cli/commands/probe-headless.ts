@@ -1,9 +1,11 @@
 /** `perfpulse-journeys probe headless`: the headless batch-job probe (src/probes/ops/headless.ts) on an env profile. */
 import { Command, Option } from 'commander';
 import { credentialsFromEnv } from '../../config/credentials.ts';
-import { HEADLESS_OPTIONS, headlessDefaults, withFlags } from '../../config/ops-probes.ts';
 import { builtinEnvNames, loadProfile } from '../../config/profile.ts';
 import type { ExitCode } from '../../errors.ts';
+import { HEADLESS_OPTIONS, headlessDefaults } from '../../probes/ops/headless.ts';
+import { withFlags } from '../../probes/ops/options.ts';
+import { probeOptions } from '../../probes/plan.ts';
 import { DEMO_USER } from '../../replica/users.ts';
 import { addDeliveryOptions, type DeliveryFlags } from '../flags.ts';
 import { PROBE_EXIT_CODES, collect } from '../help.ts';
@@ -54,7 +56,7 @@ interface HeadlessFlags extends DeliveryFlags {
 
 export async function probeHeadlessCommand(flags: HeadlessFlags): Promise<ExitCode> {
   const base = loadProfile(flags.env);
-  const config = withFlags(HEADLESS_OPTIONS, base.probes?.headless ?? headlessDefaults(), flags as unknown as Record<string, unknown>);
+  const config = withFlags(HEADLESS_OPTIONS, probeOptions(base).headless ?? headlessDefaults(), flags as unknown as Record<string, unknown>);
   // a local run without a gateway prints, like --dry-run
   const sink = sinkFor({ ...flags, dryRun: flags.dryRun || (base.replica && !flags.pushgateway && !process.env.PERFPULSE_PUSHGATEWAY) });
   const credentials = credentialsFromEnv(process.env, base.replica ? DEMO_USER : undefined);

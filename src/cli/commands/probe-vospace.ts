@@ -1,9 +1,11 @@
 /** `perfpulse-journeys probe vospace`: the VOSpace transfer probe (src/probes/ops/vospace.ts) on an env profile. */
 import { Command, Option } from 'commander';
 import { credentialsFromEnv } from '../../config/credentials.ts';
-import { VOSPACE_OPTIONS, vospaceDefaults, withFlags } from '../../config/ops-probes.ts';
 import { builtinEnvNames, loadProfile } from '../../config/profile.ts';
 import type { ExitCode } from '../../errors.ts';
+import { VOSPACE_OPTIONS, vospaceDefaults } from '../../probes/ops/vospace.ts';
+import { withFlags } from '../../probes/ops/options.ts';
+import { probeOptions } from '../../probes/plan.ts';
 import { DEMO_USER } from '../../replica/users.ts';
 import { addDeliveryOptions, type DeliveryFlags } from '../flags.ts';
 import { PROBE_EXIT_CODES, collect } from '../help.ts';
@@ -50,7 +52,7 @@ interface VospaceFlags extends DeliveryFlags {
 
 export async function probeVospaceCommand(flags: VospaceFlags): Promise<ExitCode> {
   const base = loadProfile(flags.env);
-  const config = withFlags(VOSPACE_OPTIONS, base.probes?.vospace ?? vospaceDefaults(), flags as unknown as Record<string, unknown>);
+  const config = withFlags(VOSPACE_OPTIONS, probeOptions(base).vospace ?? vospaceDefaults(), flags as unknown as Record<string, unknown>);
   // a local run without a gateway prints, like --dry-run
   const sink = sinkFor({ ...flags, dryRun: flags.dryRun || (base.replica && !flags.pushgateway && !process.env.PERFPULSE_PUSHGATEWAY) });
   const credentials = credentialsFromEnv(process.env, base.replica ? DEMO_USER : undefined);
