@@ -18,6 +18,7 @@ import { parseServices } from './http/services.ts';
 import type { K8sTarget } from './k8s/config.ts';
 import { parseKinds, type KindName } from './k8s/kinds.ts';
 import { K8S_OPTIONS } from './k8s/options.ts';
+import { K8S_PROBE_NAMES } from './k8s/registry.ts';
 import { HEADLESS_OPTIONS, headlessFromProfile, type HeadlessProbeConfig } from './ops/headless.ts';
 import { VOSPACE_OPTIONS, vospaceFromProfile, type VospaceProbeConfig } from './ops/vospace.ts';
 import { familyOptions } from './options.ts';
@@ -60,8 +61,8 @@ export interface ProbePlan {
   k8s?: {
     target: K8sTarget;
     kinds: KindName[];
-    latency: true;
-    terminating: true;
+    /** Every probe of ./k8s/registry.ts. */
+    probes: readonly string[];
     count: 1;
     sleepMs: 0;
     via: 'client';
@@ -91,7 +92,7 @@ export async function planProbes(profile: EnvProfile, only?: 'journeys' | 'probe
     const kinds = parseKinds(p.k8s.kinds?.join(','));
     // only a profile with k8s probes pays for loading @kubernetes/client-node
     const target = (await import('./k8s/config.ts')).loadK8sTarget({ ...p.k8s });
-    plan.k8s = { target, kinds, latency: true, terminating: true, count: 1, sleepMs: 0, via: 'client', timeoutMs: K8S_TIMEOUT_MS, concurrency: CONCURRENCY };
+    plan.k8s = { target, kinds, probes: K8S_PROBE_NAMES, count: 1, sleepMs: 0, via: 'client', timeoutMs: K8S_TIMEOUT_MS, concurrency: CONCURRENCY };
   }
   if (p.vospace) plan.vospace = p.vospace;
   if (p.headless) plan.headless = p.headless;
