@@ -10,6 +10,7 @@ import { API_PROBES_JOB, PROBE_METRICS } from '../src/metrics/catalog-probes.ts'
 import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
 import { httpProbesBody } from '../src/metrics/probe-bodies.ts';
 import { DEFAULT_DATA_FILE } from '../src/probes/http/data-pub-redirect.ts';
+import type { HttpProbe } from '../src/probes/http/probe.ts';
 import { runHttpProbes, type HttpProbeOptions } from '../src/probes/http/run.ts';
 import { capabilityIds, parseAvailability, parseRegistry } from '../src/probes/http/vosi.ts';
 import { probeOptions } from '../src/probes/plan.ts';
@@ -221,6 +222,33 @@ describe('probe http (in process, against a replica)', () => {
     const { fams, lines } = await probe(['ac', 'skaha']);
     assert.equal(value(fams, M.apiProbeSuccess.name, { service: 'ac', probe: 'token_login' }), 1, lines.join('\n'));
     assert.equal(value(fams, M.apiProbeSuccess.name, { service: 'skaha', probe: 'session_list' }), 1, lines.join('\n'));
+  });
+
+  it("ctx.attempt gives the probe what its requests measured and nothing of the scheduler's; a failure is classed by the last status read", async () => {
+    // a probe that reports which keys attempt() handed it: the scheduler's lastStatus once leaked in
+    const inspect: HttpProbe = {
+      name: 'inspect',
+      service: 'reg',
+      async run(ctx) {
+        const url = `${ctx.base('reg')}/availability`;
+        const m = await ctx.attempt('GET', url, async () => {
+          const { res, ms } = await ctx.fetch(url);
+          return { ok: false, ms, detail: `${res.status}` };
+        });
+        return { ...m, detail: `${m.detail}; ${Object.keys(m).sort().join(',')}` };
+      },
+    };
+    replica.faults.clear();
+    replica.faults.set('GET /reg/availability', { status: 503 });
+    try {
+      const { report } = await probe(['reg'], { probes: [inspect] });
+      const out = report.outcomes[0];
+      assert.equal(out?.detail, '503; detail,httpVersion,ms,ok,phases');
+      assert.equal(out?.errorClass, 'http_5xx', 'classed by the 503 it read');
+      assert.ok(!('lastStatus' in (out as object)));
+    } finally {
+      replica.faults.clear();
+    }
   });
 
   it('a probe of a route the replica lacks is skipped with a line, not failed', async () => {
