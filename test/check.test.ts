@@ -110,6 +110,11 @@ describe('perfpulse-journeys check (replica, real Pushgateways)', () => {
     writeFileSync(f, `name: lab\nurls:\n${['www', 'canfar', 'ws_cadc', 'ws', 'ws_uv'].map((r) => `  ${r}: ${replica.origin}`).join('\n')}\nprobe:\n  http: {}\n`);
     return f;
   };
+  const probeTypoProfile = () => {
+    const f = join(dir, 'probe-typo.yaml');
+    writeFileSync(f, `name: lab\nurls:\n${['www', 'canfar', 'ws_cadc', 'ws', 'ws_uv'].map((r) => `  ${r}: ${replica.origin}`).join('\n')}\nprobes:\n  http:\n    data-file: x\n`);
+    return f;
+  };
   const rolesAt = (name: string, role: string, origin: string) => {
     const f = join(dir, `${name}.yaml`);
     writeFileSync(f, `name: lab\nurls:\n${['www', 'canfar', 'ws_cadc', 'ws', 'ws_uv'].map((r) => `  ${r}: ${r === role ? origin : replica.origin}`).join('\n')}\n`);
@@ -133,6 +138,8 @@ describe('perfpulse-journeys check (replica, real Pushgateways)', () => {
   const ok = (extra: string[] = []) => () => ['--pushgateway', gw.url, ...extra];
   const cases: Case[] = [
     ['an unknown key in the profile', 'profile', () => ['check', '--env', unknownKeyProfile(), ...ok()()], userEnv, /: probe: unknown key; did you mean probes\?$/],
+    // config passes probes: through; the check reads each family's options as a run's plan does
+    ['an unknown key of a probe family', 'profile', () => ['check', '--env', probeTypoProfile(), ...ok()()], userEnv, /: probes\.http\.data-file: unknown key; did you mean data_file\?$/],
     ['no credentials', 'credentials', () => ['check', '--env', profile, ...ok()()], () => ({}), /^none set: journeys that log in need PERFPULSE_USERNAME and PERFPULSE_PASSWORD_FILE/],
     ['an empty password file', 'credentials', () => ['check', '--env', profile, ...ok()()], () => ({ PERFPULSE_USERNAME: 'someone', PERFPULSE_PASSWORD_FILE: emptyFile() }), /PERFPULSE_PASSWORD_FILE \(.*\) is empty: its first line must be the password$/],
     ['a password file that is a directory', 'credentials', () => ['check', '--env', profile, ...ok()()], () => ({ PERFPULSE_USERNAME: 'someone', PERFPULSE_PASSWORD_FILE: aDirectory() }), /cannot read PERFPULSE_PASSWORD_FILE \(.*\): a directory, not a file$/],

@@ -23,6 +23,7 @@ import { describe, it } from 'node:test';
 import ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 import { loadProfile } from '../src/config/profile.ts';
+import { probeOptions } from '../src/probes/plan.ts';
 import { allMetrics } from '../src/metrics/catalog.ts';
 import { expectedChromiumVersion } from '../src/runtime/browser/browser.ts';
 import { PROJECT_ROOT } from '../src/runtime/runner/journeys.ts';
@@ -203,9 +204,10 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     assert.equal(profile.name, 'prod');
     assert.equal(profile.replica, false);
     // each run also probes the services and the cluster's API, which is what the RBAC is for
-    assert.ok(profile.probes?.http, 'service probes enabled');
-    assert.equal(profile.probes?.k8s?.kubeconfig, undefined, 'the in-cluster service account, no kubeconfig file');
-    assert.ok(profile.probes?.k8s?.namespace && profile.probes.k8s.cluster, 'a namespace to probe and a cluster label');
+    const probes = probeOptions(profile);
+    assert.ok(probes.http, 'service probes enabled');
+    assert.equal(probes.k8s?.kubeconfig, undefined, 'the in-cluster service account, no kubeconfig file');
+    assert.ok(probes.k8s?.namespace && probes.k8s.cluster, 'a namespace to probe and a cluster label');
   });
 
   it('RBAC lets the probes read pods, jobs, deployments, services, configmaps and events, and nothing more', () => {

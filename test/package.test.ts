@@ -6,13 +6,13 @@
  * one, pushed to a real Pushgateway; `kubectl kustomize` of the overlay init wrote.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { PROJECT_ROOT } from '../src/runtime/runner/journeys.ts';
-import { gatewayFamilies, tmpDir, type CliResult } from './support/helpers.ts';
+import { gatewayFamilies, runProcess, tmpDir, type CliResult } from './support/helpers.ts';
 import { withGateway } from './support/gateway.ts';
 
 const PKG = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
@@ -22,25 +22,9 @@ const PKG = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8'))
 };
 /** Node 24 of the project first on PATH, for npm and the package's `#!/usr/bin/env node` bin. */
 const PATH = [dirname(process.execPath), join(PROJECT_ROOT, 'node_modules', '.bin'), process.env.PATH].join(delimiter);
-const cleanEnv = () => ({ ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PERFPULSE_'))), PATH });
-
-function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}, timeoutMs = 300_000): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...cleanEnv(), XDG_STATE_HOME: tmpDir('perfpulse-state-'), ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${cmd} ${args.join(' ')} did not finish within ${timeoutMs} ms: ${stderr.slice(-800)}`));
-    }, timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** npm, the installed CLI, tsc: as runCli runs ours (test/support/helpers.ts), with the project's Node 24 first on PATH. */
+const run = (cmd: string, args: string[], cwd: string, env: Record<string, string> = {}, timeoutMs = 300_000): Promise<CliResult> =>
+  runProcess(cmd, args, { cwd, env: { PATH, ...env }, timeoutMs });
 
 /** A journey the user writes in their project: TypeScript, importing from the package by name. */
 const USER_JOURNEY = `import { journey, openLoginForm, step, type Site } from 'perfpulse-journeys';

@@ -6,10 +6,11 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { headlessDefaults } from '../src/config/ops-probes.ts';
 import { loadProfile, parseProfile } from '../src/config/profile.ts';
 import { HEADLESS_JOBS_JOB, PROBE_METRICS } from '../src/metrics/catalog-probes.ts';
 import { parseExposition, samplesOf, type Family } from '../src/metrics/parse.ts';
+import { headlessDefaults } from '../src/probes/ops/headless.ts';
+import { probeOptions } from '../src/probes/plan.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
 import { gatewayFamilies, profilePointingAt, runCli } from './support/helpers.ts';
@@ -160,14 +161,14 @@ describe('probe headless: options', () => {
       assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
     }
     const base = 'name: x\nurls:\n  www: https://a\n  canfar: https://a\n  ws_cadc: https://a\n  ws: https://a\n  ws_uv: https://a\n';
-    assert.throws(() => parseProfile(`${base}probes:\n  headless:\n    deadline: 60\n    cores: 2\n`, 't'), /^UserError: env profile t: probes\.headless has unknown key\(s\) cores \(use image, cmd, args, name, deadline, poll, timeout\)$/);
-    const p = parseProfile(`${base}probes:\n  headless:\n    image: images.canfar.net/skaha/astroml:latest\n    args: -c 'sleep 5'\n    deadline: 600\n`, 't');
-    assert.deepEqual(p.probes?.headless, { ...headlessDefaults(), image: 'images.canfar.net/skaha/astroml:latest', args: "-c 'sleep 5'", deadlineMs: 600_000 });
+    assert.throws(() => probeOptions(parseProfile(`${base}probes:\n  headless:\n    deadline: 60\n    cores: 2\n`, 't')), /^UserError: env profile t: probes\.headless has unknown key\(s\) cores \(use image, cmd, args, name, deadline, poll, timeout\)$/);
+    const p = probeOptions(parseProfile(`${base}probes:\n  headless:\n    image: images.canfar.net/skaha/astroml:latest\n    args: -c 'sleep 5'\n    deadline: 600\n`, 't'));
+    assert.deepEqual(p.headless, { ...headlessDefaults(), image: 'images.canfar.net/skaha/astroml:latest', args: "-c 'sleep 5'", deadlineMs: 600_000 });
   });
 
   it('the local profile enables it; the shipped prod and staging profiles do not (it starts jobs)', () => {
-    assert.deepEqual(loadProfile('local').probes?.headless, headlessDefaults());
-    for (const env of ['prod', 'staging']) assert.equal(loadProfile(env).probes?.headless, undefined, env);
+    assert.deepEqual(probeOptions(loadProfile('local')).headless, headlessDefaults());
+    for (const env of ['prod', 'staging']) assert.equal(probeOptions(loadProfile(env)).headless, undefined, env);
   });
 
   it('--help documents every option and the phases', async () => {

@@ -8,11 +8,11 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { loadProfile, parseProfile, withReplicaOrigin } from '../src/config/profile.ts';
-import { vospaceDefaults } from '../src/config/ops-probes.ts';
 import { PROBE_METRICS, VOS_TRANSFERS_JOB } from '../src/metrics/catalog-probes.ts';
 import { parseExposition, samplesOf, type Family } from '../src/metrics/parse.ts';
 import { vospaceBody } from '../src/metrics/probe-bodies.ts';
-import { TEST_FILE, runVospaceProbe } from '../src/probes/ops/vospace.ts';
+import { TEST_FILE, runVospaceProbe, vospaceDefaults } from '../src/probes/ops/vospace.ts';
+import { probeOptions } from '../src/probes/plan.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
 import type { VosOperation, VospaceProbeResults } from '../src/results/probes.ts';
@@ -273,18 +273,18 @@ describe('probe vospace: options', () => {
       assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
     }
     const base = 'name: x\nurls:\n  www: https://a\n  canfar: https://a\n  ws_cadc: https://a\n  ws: https://a\n  ws_uv: https://a\n';
-    assert.throws(() => parseProfile(`${base}probes:\n  vospace:\n    sise: 1MiB\n`, 't'), /^UserError: env profile t: probes\.vospace has unknown key\(s\) sise \(use services, size, folder, timeout\)$/);
-    assert.throws(() => parseProfile(`${base}probes:\n  vospace:\n    size: lots\n`, 't'), /env profile t: probes\.vospace\.size must be/);
-    assert.throws(() => parseProfile(`${base}probes:\n  vospace: [vault]\n`, 't'), /probes\.vospace must be true or a mapping/);
-    const p = parseProfile(`${base}probes:\n  vospace:\n    services: [arc]\n    size: 4MiB\n    folder: scratch/pp\n    timeout: 30\n`, 't');
-    assert.deepEqual(p.probes?.vospace, { services: ['arc'], sizeBytes: 4 * 1024 * 1024, folder: 'scratch/pp', timeoutMs: 30_000 });
-    assert.deepEqual(parseProfile(`${base}probes:\n  vospace: true\n`, 't').probes?.vospace, vospaceDefaults());
+    assert.throws(() => probeOptions(parseProfile(`${base}probes:\n  vospace:\n    sise: 1MiB\n`, 't')), /^UserError: env profile t: probes\.vospace has unknown key\(s\) sise \(use services, size, folder, timeout\)$/);
+    assert.throws(() => probeOptions(parseProfile(`${base}probes:\n  vospace:\n    size: lots\n`, 't')), /env profile t: probes\.vospace\.size must be/);
+    assert.throws(() => probeOptions(parseProfile(`${base}probes:\n  vospace: [vault]\n`, 't')), /probes\.vospace must be true or a mapping/);
+    const p = probeOptions(parseProfile(`${base}probes:\n  vospace:\n    services: [arc]\n    size: 4MiB\n    folder: scratch/pp\n    timeout: 30\n`, 't'));
+    assert.deepEqual(p.vospace, { services: ['arc'], sizeBytes: 4 * 1024 * 1024, folder: 'scratch/pp', timeoutMs: 30_000 });
+    assert.deepEqual(probeOptions(parseProfile(`${base}probes:\n  vospace: true\n`, 't')).vospace, vospaceDefaults());
     assert.deepEqual(vospaceDefaults(), { services: ['vault', 'arc'], sizeBytes: 1048576, folder: 'perfpulse-probe', timeoutMs: 60_000 });
   });
 
   it('the local profile enables it; the shipped prod and staging profiles do not (it writes to storage)', () => {
-    assert.deepEqual(loadProfile('local').probes?.vospace, vospaceDefaults());
-    for (const env of ['prod', 'staging']) assert.equal(loadProfile(env).probes?.vospace, undefined, env);
+    assert.deepEqual(probeOptions(loadProfile('local')).vospace, vospaceDefaults());
+    for (const env of ['prod', 'staging']) assert.equal(probeOptions(loadProfile(env)).vospace, undefined, env);
   });
 
   it('--help documents every option and the phases', async () => {

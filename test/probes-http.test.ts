@@ -10,8 +10,10 @@ import { API_PROBES_JOB, PROBE_METRICS } from '../src/metrics/catalog-probes.ts'
 import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
 import { httpProbesBody } from '../src/metrics/probe-bodies.ts';
 import { DEFAULT_DATA_FILE } from '../src/probes/http/data-pub-redirect.ts';
+import type { HttpProbe } from '../src/probes/http/probe.ts';
 import { runHttpProbes, type HttpProbeOptions } from '../src/probes/http/run.ts';
 import { capabilityIds, parseAvailability, parseRegistry } from '../src/probes/http/vosi.ts';
+import { probeOptions } from '../src/probes/plan.ts';
 import { startReplica, type Replica } from '../src/replica/server.ts';
 import { VOSI_SERVICES } from '../src/replica/routes/vosi.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
@@ -222,6 +224,33 @@ describe('probe http (in process, against a replica)', () => {
     assert.equal(value(fams, M.apiProbeSuccess.name, { service: 'skaha', probe: 'session_list' }), 1, lines.join('\n'));
   });
 
+  it("ctx.attempt gives the probe what its requests measured and nothing of the scheduler's; a failure is classed by the last status read", async () => {
+    // a probe that reports which keys attempt() handed it: the scheduler's lastStatus once leaked in
+    const inspect: HttpProbe = {
+      name: 'inspect',
+      service: 'reg',
+      async run(ctx) {
+        const url = `${ctx.base('reg')}/availability`;
+        const m = await ctx.attempt('GET', url, async () => {
+          const { res, ms } = await ctx.fetch(url);
+          return { ok: false, ms, detail: `${res.status}` };
+        });
+        return { ...m, detail: `${m.detail}; ${Object.keys(m).sort().join(',')}` };
+      },
+    };
+    replica.faults.clear();
+    replica.faults.set('GET /reg/availability', { status: 503 });
+    try {
+      const { report } = await probe(['reg'], { probes: [inspect] });
+      const out = report.outcomes[0];
+      assert.equal(out?.detail, '503; detail,httpVersion,ms,ok,phases');
+      assert.equal(out?.errorClass, 'http_5xx', 'classed by the 503 it read');
+      assert.ok(!('lastStatus' in (out as object)));
+    } finally {
+      replica.faults.clear();
+    }
+  });
+
   it('a probe of a route the replica lacks is skipped with a line, not failed', async () => {
     const { report, lines } = await probe(['argus'], { replicaServes: () => false });
     assert.ok(report.outcomes.every((o) => o.ok === undefined));
@@ -269,13 +298,13 @@ describe('env profile: probes section', () => {
   it('is optional, and validated with one line naming the field', () => {
     const base = 'name: x\nurls:\n  www: https://a\n  canfar: https://a\n  ws_cadc: https://a\n  ws: https://a\n  ws_uv: https://a\n';
     assert.equal(parseProfile(base, 't').probes, undefined);
-    const p = parseProfile(`${base}probes:\n  http:\n    services: [reg, ac]\n    data_file: CFHT/x.fits\n  k8s:\n    context: keel-prod\n    kinds: [pods]\n`, 't');
-    assert.deepEqual(p.probes, {
-      http: { services: ['reg', 'ac'], dataFile: 'CFHT/x.fits' },
+    const p = probeOptions(parseProfile(`${base}probes:\n  http:\n    services: [reg, ac]\n    data_file: CFHT/x.fits\n  k8s:\n    context: keel-prod\n    kinds: [pods]\n`, 't'));
+    assert.deepEqual(p, {
+      http: { services: ['reg', 'ac'], options: { dataFile: 'CFHT/x.fits' } },
       k8s: { kubeconfig: undefined, context: 'keel-prod', namespace: undefined, cluster: undefined, kinds: ['pods'] },
     });
-    assert.deepEqual(parseProfile(`${base}probes:\n  http: true\n`, 't').probes, { http: { services: undefined, dataFile: undefined } });
+    assert.deepEqual(probeOptions(parseProfile(`${base}probes:\n  http: true\n`, 't')), { http: { services: undefined, options: { dataFile: undefined } } });
     assert.throws(() => parseProfile(`${base}probes:\n  smtp: true\n`, 't'), /probes\.smtp: unknown key; valid keys here: http, k8s/);
-    assert.throws(() => parseProfile(`${base}probes:\n  http:\n    services: reg\n`, 't'), /probes\.http\.services: must be a list of services/);
+    assert.throws(() => probeOptions(parseProfile(`${base}probes:\n  http:\n    services: reg\n`, 't')), /probes\.http\.services: must be a list of services/);
   });
 });

@@ -13,9 +13,13 @@ import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { allMetrics } from '../src/metrics/catalog.ts';
 import { API_PROBES_JOB, JOBS_TERMINATING_JOB, KUBECTL_LATENCY_JOB, PROBE_METRICS } from '../src/metrics/catalog-probes.ts';
 import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
+import { K8S_PROBE_BODIES } from '../src/metrics/probe-bodies.ts';
 import { K8sClient } from '../src/probes/k8s/client.ts';
 import { loadK8sTarget } from '../src/probes/k8s/config.ts';
 import { Deadline } from '../src/probes/k8s/deadline.ts';
+import type { K8sProbe } from '../src/probes/k8s/probe.ts';
+import { K8S_PROBES, K8S_PROBE_NAMES } from '../src/probes/k8s/registry.ts';
+import { runK8sProbes } from '../src/probes/k8s/run.ts';
 import { startFakeK8s, type FakeK8s } from './support/fake-k8s.ts';
 import { PROJECT_ROOT } from '../src/runtime/runner/journeys.ts';
 import { gatewayFamilies, runCli, tmpDir } from './support/helpers.ts';
@@ -314,6 +318,27 @@ describe('probe metric catalog', () => {
     const names = allMetrics().map((m) => m.name);
     assert.equal(new Set(names).size, names.length, 'names are unique across the catalog');
     assert.ok(names.includes('perfpulse_k8s_kubectl_latency_seconds') && names.includes('perfpulse_usersim_step_duration_seconds'));
+  });
+});
+
+describe('the Kubernetes probes come from their registry', () => {
+  it('every probe of src/probes/k8s/registry.ts has its body, under its name, and no body is left without a probe', () => {
+    assert.deepEqual(Object.keys(K8S_PROBE_BODIES).sort(), [...K8S_PROBE_NAMES].sort());
+  });
+
+  it('a probe of the registry runs when selected and hands its result over under its name', async () => {
+    const seen: Array<[string, unknown]> = [];
+    const fake: K8sProbe = { name: 'fake-probe', run: async (ctx) => ctx.found({ ok: true, where: ctx.where }) };
+    const fk = await startFakeK8s();
+    try {
+      const target = loadK8sTarget({ kubeconfig: fk.kubeconfig(), env: {} });
+      const r = await runK8sProbes({ target, registry: [...K8S_PROBES, fake], probes: ['fake-probe'], kinds: ['pods'], via: 'client', timeoutMs: 5000, concurrency: 1, count: 1, sleepMs: 0, log: () => undefined, onFound: async (p, x) => void seen.push([p, x]) });
+      assert.equal(r.rounds, 0, 'kubectl-latency was not selected');
+      assert.equal(r.terminating, undefined, 'nor jobs-terminating');
+      assert.deepEqual(seen, [['fake-probe', { ok: true, where: `${target.cluster}/${target.namespace}` }]]);
+    } finally {
+      await fk.stop();
+    }
   });
 });
 

@@ -7,18 +7,19 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { ENV_DOC, ENV_SCHEMA_FILE, envOptionTables, envSchemaText, withTables } from '../src/config/docs.ts';
+import { ENV_DOC, ENV_SCHEMA_FILE, envOptionTables, envSchemaText, withTables } from '../src/cli/env-docs.ts';
 import { PROFILE_SCHEMA, URL_ROLES, builtinEnvNames, loadProfile, parseProfile, type EnvProfile, type EnvProfileFile } from '../src/config/profile.ts';
 import { nearestKey } from '../src/config/schema.ts';
 import { UserError } from '../src/errors.ts';
+import { probeOptions } from '../src/probes/plan.ts';
 
 const urls = `urls:\n${URL_ROLES.map((r) => `  ${r}: https://${r}.example.org`).join('\n')}\n`;
 const base = `name: mine\n${urls}`;
 
-/** The one line parseProfile refuses `text` with. */
+/** The one line `text` is refused with, as a run reads it: the profile, then each probe family's options (src/probes/plan.ts). */
 function refusal(text: string): string {
   try {
-    parseProfile(text, 'mine.yaml');
+    probeOptions(parseProfile(text, 'mine.yaml'));
   } catch (err) {
     assert.ok(err instanceof UserError, `a UserError, not ${(err as Error).name}`);
     assert.equal(err.exitCode, 2);
@@ -88,12 +89,13 @@ describe('env profile schema: strict at every level', () => {
 
   it('accepts every documented form, and fills the defaults', () => {
     const p = parseProfile(`${base}probes:\n  http:\n  k8s: false\n`, 'mine.yaml');
-    assert.deepEqual(p.probes, { http: { services: undefined, dataFile: undefined } });
+    assert.deepEqual(p.probes, { http: null, k8s: false }, 'config passes each family through as written');
+    assert.deepEqual(probeOptions(p), { http: { services: undefined, options: { dataFile: undefined } } }, 'the plan reads it: null takes every default, false is off');
     assert.equal(p.replica, false);
     assert.equal(p.description, '');
     assert.deepEqual(p.replicaFaults, []);
     assert.equal(parseProfile(`${base}probes: false\njourneys:\nreplica_faults:\n`, 'mine.yaml').probes, undefined);
-    assert.equal(parseProfile(`${base}probes: {}\n`, 'mine.yaml').probes?.http, undefined);
+    assert.deepEqual(probeOptions(parseProfile(`${base}probes: {}\n`, 'mine.yaml')), {});
     assert.equal(parseProfile(base.replace('https://www.example.org', 'https://www.example.org/prefix/'), 'm').urls.www, 'https://www.example.org/prefix');
   });
 
@@ -113,7 +115,7 @@ describe('env profile schema: strict at every level', () => {
     // compile-time: a file's shape and a loaded profile's are the schema's input and output
     const file: EnvProfileFile = { name: 'x', urls: { www: 'https://a', canfar: 'https://a', ws_cadc: 'https://a', ws: 'https://a', ws_uv: 'https://a' } };
     const parsed = PROFILE_SCHEMA.parse(file);
-    const profile: Omit<EnvProfile, 'source' | 'journeys' | 'probes'> = parsed; // probes: vospace and headless go through their option tables (probesConfig)
+    const profile: Omit<EnvProfile, 'source' | 'journeys'> = parsed;
     assert.equal(profile.replica, false);
     // @ts-expect-error: an unknown key is a type error too
     const wrong: EnvProfileFile = { ...file, probe: {} };
@@ -156,6 +158,7 @@ describe('env profile schema: exported for editors and docs', () => {
       const doc = 'urls' in example ? example : { ...minimal, ...example };
       const r = PROFILE_SCHEMA.safeParse(doc);
       assert.ok(r.success, `${block}\n${r.error?.message}`);
+      assert.doesNotThrow(() => probeOptions({ ...r.data, source: 'docs/environments.md' }), block);
     }
   });
 

@@ -7,7 +7,8 @@
 import type { Credentials } from '../config/credentials.ts';
 import type { EnvProfile } from '../config/profile.ts';
 import { ExitCode, UserError } from '../errors.ts';
-import { KubectlLatencyMetrics, headlessBody, httpProbesBody, jobsTerminatingBody, vospaceBody } from '../metrics/probe-bodies.ts';
+import type { PushItem } from '../metrics/bodies.ts';
+import { K8S_PROBE_BODIES, headlessBody, httpProbesBody, vospaceBody } from '../metrics/probe-bodies.ts';
 import { runHttpProbes, type HttpProbeOptions } from '../probes/http/run.ts';
 import type { K8sProbeOptions } from '../probes/k8s/run.ts';
 import { runHeadlessProbe, type HeadlessProbeOptions } from '../probes/ops/headless.ts';
@@ -45,21 +46,27 @@ export async function httpProbesDelivered(o: HttpProbeOptions, sink: Sink): Prom
   return { results, deliveries, failures: results.failures };
 }
 
-/** The Kubernetes probes: the kubectl-latency group after every round, then the terminating-jobs group. */
-export async function k8sProbesDelivered(o: Omit<K8sProbeOptions, 'onRound' | 'onTerminating'>, sink: Sink): Promise<ProbesDelivered<K8sProbeResults>> {
+/**
+ * The Kubernetes probes of src/probes/k8s/registry.ts: each result a probe hands over becomes its
+ * body (src/metrics/probe-bodies.ts K8S_PROBE_BODIES, under the probe's name) and is delivered at
+ * once, so a loop pushes the kubectl-latency group after every round.
+ */
+export async function k8sProbesDelivered(o: Omit<K8sProbeOptions, 'onFound'>, sink: Sink): Promise<ProbesDelivered<K8sProbeResults>> {
   // loaded here, not at start: importing @kubernetes/client-node takes seconds
   const { runK8sProbes } = await import('../probes/k8s/run.ts');
-  const grouping = { cluster: o.target.cluster, namespace: o.target.namespace };
-  const latency = new KubectlLatencyMetrics({ grouping, loop: o.count !== 1, connect: o.via === 'client' });
+  const body = { grouping: { cluster: o.target.cluster, namespace: o.target.namespace }, loop: o.count !== 1, connect: o.via === 'client' };
+  const bodies = new Map<string, (result: unknown) => Promise<PushItem>>();
+  const bodyOf = (probe: string) => {
+    const make = K8S_PROBE_BODIES[probe];
+    if (!make) throw new Error(`k8s probe ${probe} has no body in src/metrics/probe-bodies.ts K8S_PROBE_BODIES`);
+    if (!bodies.has(probe)) bodies.set(probe, make(body));
+    return bodies.get(probe) as (result: unknown) => Promise<PushItem>;
+  };
   const deliveries: GroupDelivery[] = [];
   const results = await runK8sProbes({
     ...o,
-    onRound: async (round) => {
-      latency.add(round);
-      deliveries.push(await sink(await latency.item()));
-    },
-    onTerminating: async (t) => {
-      deliveries.push(await sink(await jobsTerminatingBody(grouping, t)));
+    onFound: async (probe, result) => {
+      deliveries.push(await sink(await bodyOf(probe)(result)));
     },
   });
   return { results, deliveries, failures: results.failures };
@@ -87,38 +94,45 @@ export interface ProfileProbesResult {
   summary: string;
 }
 
-/** Runs a run's probe plan (src/probes/plan.ts) on the run's profile, delivering to `sink`. */
-export async function planDelivered(
-  plan: ProbePlan,
-  run: { profile: EnvProfile; credentials?: Credentials; replicaServes?: (method: string, path: string) => boolean; signal?: AbortSignal; log: (line: string) => void },
-  sink: Sink,
-): Promise<ProfileProbesResult> {
+/** What a run hands its probes: the profile (URLs resolved), the user, the replica's routes, the signal and the log. */
+interface PlanRun {
+  profile: EnvProfile;
+  credentials?: Credentials;
+  replicaServes?: (method: string, path: string) => boolean;
+  signal?: AbortSignal;
+  log: (line: string) => void;
+}
+
+/** One probe family of a plan: how its config is run and delivered, and its table. */
+const family = <F extends keyof ProbePlan, R>(name: F, deliver: (config: NonNullable<ProbePlan[F]>, run: PlanRun, sink: Sink) => Promise<ProbesDelivered<R>>, table: (r: R) => string) => ({
+  name,
+  async run(plan: ProbePlan, run: PlanRun, sink: Sink) {
+    const config = plan[name];
+    if (!config) return undefined;
+    const r = await deliver(config as NonNullable<ProbePlan[F]>, run, sink);
+    return { failures: r.failures, deliveries: r.deliveries, table: table(r.results) };
+  },
+});
+
+/** The families of a plan, in the order a run does them (http first). */
+const PLAN_FAMILIES = [
+  family('http', (c, run, sink) => httpProbesDelivered({ ...c, profile: run.profile, credentials: run.credentials, log: run.log, replicaServes: run.replicaServes }, sink), httpTable),
+  family('k8s', (c, run, sink) => k8sProbesDelivered({ ...c, log: run.log, signal: run.signal }, sink), k8sTable),
+  family('vospace', (config, run, sink) => vospaceDelivered({ profile: run.profile, credentials: run.credentials, log: run.log, signal: run.signal, config }, sink), vospaceTable),
+  family('headless', (config, run, sink) => headlessDelivered({ profile: run.profile, credentials: run.credentials, log: run.log, signal: run.signal, config }, sink), headlessTable),
+];
+
+/** Runs a run's probe plan (src/probes/plan.ts) on the run's profile, delivering to `sink`; a family does not start once the signal aborted. */
+export async function planDelivered(plan: ProbePlan, run: PlanRun, sink: Sink): Promise<ProfileProbesResult> {
   const out: ProfileProbesResult = { failures: 0, deliveries: [], summary: '' };
   const tables: string[] = [];
-  if (plan.http && !run.signal?.aborted) {
-    const r = await httpProbesDelivered({ ...plan.http, profile: run.profile, credentials: run.credentials, log: run.log, replicaServes: run.replicaServes }, sink);
+  for (const f of PLAN_FAMILIES) {
+    if (run.signal?.aborted) break;
+    const r = await f.run(plan, run, sink);
+    if (!r) continue;
     out.failures += r.failures;
     out.deliveries.push(...r.deliveries);
-    tables.push(httpTable(r.results));
-  }
-  if (plan.k8s && !run.signal?.aborted) {
-    const r = await k8sProbesDelivered({ ...plan.k8s, log: run.log, signal: run.signal }, sink);
-    out.failures += r.failures;
-    out.deliveries.push(...r.deliveries);
-    tables.push(k8sTable(r.results));
-  }
-  const ops = { profile: run.profile, credentials: run.credentials, log: run.log, signal: run.signal };
-  if (plan.vospace && !run.signal?.aborted) {
-    const r = await vospaceDelivered({ ...ops, config: plan.vospace }, sink);
-    out.failures += r.failures;
-    out.deliveries.push(...r.deliveries);
-    tables.push(vospaceTable(r.results));
-  }
-  if (plan.headless && !run.signal?.aborted) {
-    const r = await headlessDelivered({ ...ops, config: plan.headless }, sink);
-    out.failures += r.failures;
-    out.deliveries.push(...r.deliveries);
-    tables.push(headlessTable(r.results));
+    tables.push(r.table);
   }
   out.summary = tables.join('\n\n');
   return out;

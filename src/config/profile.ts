@@ -13,7 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { SLUG } from '../metrics/labels.ts';
-import { PROBES_SCHEMA, probesConfig, type ProbesConfig } from './probes-section.ts';
+import { PROBES_SCHEMA } from './probes-section.ts';
 import { describeValue, schemaProblem, strict } from './schema.ts';
 
 /** Host roles a profile must give, one per real host of the CADC/CANFAR portals. */
@@ -136,11 +136,11 @@ export type EnvProfileFile = z.input<typeof PROFILE_SCHEMA>;
 /**
  * A loaded profile: the schema's output, plus where it came from. `journeys` holds each journey's
  * options as written until the CLI checks them against the journeys' declarations and fills in
- * their defaults (src/cli/run-plan.ts withJourneyOptions); `journeysDir` is absolute.
+ * their defaults (src/cli/run-plan.ts withJourneyOptions); `probes` each probe family's options as
+ * written until the probe plan checks them against the family's own schema (src/probes/plan.ts
+ * probeOptions); `journeysDir` is absolute.
  */
-export type EnvProfile = Omit<z.output<typeof PROFILE_SCHEMA>, 'journeysDir' | 'probes'> & {
-  /** API probes a run adds to the journeys (`probes:`, ./probes-section.ts). */
-  probes?: ProbesConfig;
+export type EnvProfile = Omit<z.output<typeof PROFILE_SCHEMA>, 'journeysDir'> & {
   /** Where the profile came from: `builtin:<name>` or the file's path. */
   source: string;
   /** `journeys_dir:`, absolute (relative to the profile file's folder): the user's own journeys, run beside the built-in ones. */
@@ -198,7 +198,7 @@ export function parseProfile(text: string, source: string): EnvProfile {
   if (!parsed.success) throw new UserError(`env profile ${source}: ${schemaProblem(parsed.error)}`);
   const { journeysDir, probes, ...rest } = parsed.data;
   const dir = journeysDir === undefined ? undefined : resolve(source.startsWith('builtin:') ? '.' : dirname(source), journeysDir);
-  return { ...rest, source, ...(probes ? { probes: probesConfig(probes, source) } : {}), ...(dir ? { journeysDir: dir } : {}) };
+  return { ...rest, source, ...(probes ? { probes } : {}), ...(dir ? { journeysDir: dir } : {}) };
 }
 
 /** Fills `{replica}` in every URL with the replica's origin. */

@@ -124,6 +124,28 @@ export async function jobsTerminatingBody(grouping: Grouping, t: TerminatingJobs
   return put(JOBS_TERMINATING_JOB, grouping, registry, now);
 }
 
+/** What a Kubernetes probe's body is made with: its group, whether it loops, whether its calls time a new connection. */
+export interface K8sBodyOptions {
+  grouping: Grouping;
+  loop: boolean;
+  connect: boolean;
+}
+
+/**
+ * Each Kubernetes probe's body, under the probe's name (src/probes/k8s/registry.ts): made once
+ * per run, it takes each result the probe hands over and gives the group's body to push then.
+ */
+export const K8S_PROBE_BODIES: Record<string, (o: K8sBodyOptions) => (result: unknown) => Promise<PushItem>> = {
+  'kubectl-latency': (o) => {
+    const latency = new KubectlLatencyMetrics(o);
+    return (round) => {
+      latency.add(round as KubectlRound);
+      return latency.item();
+    };
+  },
+  'jobs-terminating': (o) => (t) => jobsTerminatingBody(o.grouping, t as TerminatingJobs),
+};
+
 /**
  * PUT {job="perfpulse_vos_transfers", env}: per service and operation that ran, its phases, bytes
  * and throughput; per service that was not skipped, the success and result of each of vos_push,

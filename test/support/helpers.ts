@@ -26,21 +26,35 @@ export function runCli(
   onSpawn?: (child: ChildProcess) => void,
   wrapper: string[] = [],
 ): Promise<CliResult> {
+  const [command, ...rest] = [...wrapper, process.execPath, BIN, ...args] as [string, ...string[]];
+  return runProcess(command, rest, { cwd: tmpDir('perfpulse-cli-'), env, timeoutMs, onSpawn, what: 'CLI' });
+}
+
+/**
+ * Runs any command as runCli runs the CLI: the PERFPULSE_* variables of this process left out, an
+ * empty XDG_STATE_HOME of its own, `env` on top; its output collected; killed (and the promise
+ * rejected with its last stderr) after `timeoutMs`.
+ */
+export function runProcess(
+  cmd: string,
+  args: string[],
+  o: { cwd?: string; env?: Record<string, string>; timeoutMs?: number; onSpawn?: (child: ChildProcess) => void; what?: string } = {},
+): Promise<CliResult> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PERFPULSE_')));
+  const timeoutMs = o.timeoutMs ?? 120_000;
   return new Promise((resolve, reject) => {
-    const [command, ...rest] = [...wrapper, process.execPath, BIN, ...args] as [string, ...string[]];
-    const child = spawn(command, rest, {
-      cwd: tmpDir('perfpulse-cli-'),
-      env: { ...base, XDG_STATE_HOME: tmpDir('perfpulse-state-'), ...env },
+    const child = spawn(cmd, args, {
+      cwd: o.cwd ?? tmpDir('perfpulse-cli-'),
+      env: { ...base, XDG_STATE_HOME: tmpDir('perfpulse-state-'), ...o.env },
     });
-    onSpawn?.(child);
+    o.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`CLI did not finish within ${timeoutMs} ms: ${stderr.slice(-500)}`));
+      reject(new Error(`${o.what ?? `${cmd} ${args.join(' ')}`} did not finish within ${timeoutMs} ms: ${stderr.slice(-800)}`));
     }, timeoutMs);
     child.once('exit', (code) => {
       clearTimeout(timer);

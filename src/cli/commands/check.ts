@@ -13,6 +13,7 @@ import { Command, Option } from 'commander';
 import { credentialsFromEnv } from '../../config/credentials.ts';
 import { URL_ROLES, builtinEnvNames, loadProfile, withReplicaOrigin, type EnvProfile } from '../../config/profile.ts';
 import { ExitCode, UserError, oneLine } from '../../errors.ts';
+import { probeOptions } from '../../probes/plan.ts';
 import { gatewayAccess } from '../../push/access.ts';
 import { exchange, type GatewayAccess } from '../../push/http.ts';
 import { pushgatewayBinary } from '../../push/local-gateway.ts';
@@ -149,7 +150,7 @@ function checkSpool(flags: CheckFlags): string {
 
 async function checkK8s(profile: EnvProfile): Promise<string> {
   const { loadK8sTarget } = await import('../../probes/k8s/config.ts');
-  const t = loadK8sTarget({ ...profile.probes?.k8s });
+  const t = loadK8sTarget({ ...probeOptions(profile).k8s });
   return `${t.source}: cluster ${t.cluster}, namespace ${t.namespace}, server ${redactUrl(t.server)}`;
 }
 
@@ -164,8 +165,9 @@ export async function checkCommand(flags: CheckFlags, print: (line: string) => v
   let profile: EnvProfile | undefined;
   report(
     await attempt('profile', () => {
-      profile = loadProfile(flags.env);
-      const probes = Object.keys(profile.probes ?? {});
+      const loaded = loadProfile(flags.env);
+      const probes = Object.keys(probeOptions(loaded)); // each probe family's options, checked as a run checks them
+      profile = loaded;
       return `env ${profile.name} (${profile.source}): ${URL_ROLES.length} URL roles${profile.replica ? ' on the bundled replica' : ''}, probes ${probes.length ? probes.join(' and ') : 'none'}`;
     }),
   );
@@ -201,7 +203,7 @@ export async function checkCommand(flags: CheckFlags, print: (line: string) => v
     }),
   );
   report(await attempt('spool', () => checkSpool(flags)));
-  if (profile?.probes?.k8s) report(await attempt('k8s', () => checkK8s(profile as EnvProfile)));
+  if (profile && probeOptions(profile).k8s) report(await attempt('k8s', () => checkK8s(profile as EnvProfile)));
 
   const failed = outcomes.filter((o) => !o.ok).length;
   print(`check: ${outcomes.length - failed} ok, ${failed} failed${failed ? ' (exit 2)' : ''}`);

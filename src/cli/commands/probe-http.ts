@@ -5,7 +5,7 @@ import { builtinEnvNames, loadProfile, withReplicaOrigin } from '../../config/pr
 import { ExitCode, UserError } from '../../errors.ts';
 import { HTTP_PROBES } from '../../probes/http/registry.ts';
 import { DEFAULT_HTTP_SERVICES, HTTP_SERVICES, parseServices } from '../../probes/http/services.ts';
-import { probesCa } from '../../probes/plan.ts';
+import { probeOptions, probesCa } from '../../probes/plan.ts';
 import { faultTable } from '../../replica/faults.ts';
 import { startReplica } from '../../replica/server.ts';
 import { DEMO_USER } from '../../replica/users.ts';
@@ -57,7 +57,8 @@ interface HttpFlags extends DeliveryFlags {
 
 export async function probeHttpCommand(flags: HttpFlags): Promise<ExitCode> {
   const base = loadProfile(flags.env);
-  const services = parseServices(flags.services?.split(',') ?? base.probes?.http?.services);
+  const fromProfile = probeOptions(base).http;
+  const services = parseServices(flags.services?.split(',') ?? fromProfile?.services);
   const timeoutMs = secondsFlag('--timeout', flags.timeout);
   const concurrency = numberFlag('--concurrency', flags.concurrency);
   const ca = probesCa(base);
@@ -85,7 +86,7 @@ export async function probeHttpCommand(flags: HttpFlags): Promise<ExitCode> {
   try {
     const [run, aborted] = await withStop(
       (sig) => info(`received ${sig}: stopping after this round, then delivering what was measured`),
-      () => httpProbesDelivered({ profile, services, credentials, options: probeOptions(flags, profile.probes?.http), timeoutMs, concurrency, log: info, replicaServes, ca }, sink),
+      () => httpProbesDelivered({ profile, services, credentials, options: optionValues(flags, fromProfile?.options), timeoutMs, concurrency, log: info, replicaServes, ca }, sink),
     );
     info(httpTable(run.results));
     return finishProbes(run, aborted);
@@ -95,10 +96,10 @@ export async function probeHttpCommand(flags: HttpFlags): Promise<ExitCode> {
 }
 
 /** Each probe option's value: its flag, else the env profile's (a flag's name is the option's). */
-function probeOptions(flags: HttpFlags, fromProfile: object | undefined): Record<string, string | undefined> {
+function optionValues(flags: HttpFlags, fromProfile: Record<string, string | undefined> | undefined): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const name of HTTP_PROBES.flatMap((p) => Object.keys(p.options ?? {}))) {
-    const value = flags[name] ?? (fromProfile as Record<string, unknown> | undefined)?.[name];
+    const value = flags[name] ?? fromProfile?.[name];
     out[name] = typeof value === 'string' ? value : undefined;
   }
   return out;
@@ -110,7 +111,7 @@ export function httpProbeCommand(): Command {
     .addOption(new Option('-e, --env <name|file>', `env profile: ${builtinEnvNames().join(', ')}, or a .yaml file`).default('local'))
     .option('--services <list>', `services, comma-separated: ${Object.keys(HTTP_SERVICES).join(', ')} (default: the profile's probes.http.services, else ${DEFAULT_HTTP_SERVICES.join(',')})`);
   for (const option of HTTP_PROBES.flatMap((p) => Object.values(p.options ?? {}))) {
-    cmd.option(option.flag, `${option.help} (default: ${option.profile ? `the profile's ${option.profile}, else ` : ''}${option.default})`);
+    cmd.option(option.flag, `${option.help} (default: ${option.profile ? `the profile's probes.http.${option.profile.key}, else ` : ''}${option.default})`);
   }
   return cmd
     .option('--timeout <seconds>', withRange('--timeout', 'hard deadline of every request'), '15')

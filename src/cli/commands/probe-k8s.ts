@@ -52,8 +52,8 @@ interface K8sFlags extends DeliveryFlags {
 export async function probeK8sCommand(what: string[], flags: K8sFlags): Promise<ExitCode> {
   const unknown = what.filter((w) => !K8S_PROBE_NAMES.includes(w));
   if (unknown.length) throw new UserError(`unknown k8s probe ${unknown.join(', ')}: use ${K8S_PROBE_NAMES.join(' and/or ')}`);
-  const latency = what.length === 0 || what.includes('kubectl-latency');
-  const terminating = what.length === 0 || what.includes('jobs-terminating');
+  const probes = what.length ? K8S_PROBE_NAMES.filter((name) => what.includes(name)) : K8S_PROBE_NAMES;
+  const latency = probes.includes('kubectl-latency');
   const kinds = parseKinds(flags.kinds);
   const count = numberFlag('--count', flags.count);
   const sleepMs = secondsFlag('--sleep', flags.sleep);
@@ -68,7 +68,7 @@ export async function probeK8sCommand(what: string[], flags: K8sFlags): Promise<
 
   const [run, aborted] = await withStop(
     (sig) => info(`received ${sig}: stopping after this round, then delivering what was measured`),
-    (signal) => k8sProbesDelivered({ target, latency, terminating, kinds, count, sleepMs, timeoutMs, concurrency, via: flags.via, kubectl, log: info, signal }, sink),
+    (signal) => k8sProbesDelivered({ target, probes, kinds, count, sleepMs, timeoutMs, concurrency, via: flags.via, kubectl, log: info, signal }, sink),
   );
   info(k8sTable(run.results));
   return finishProbes(run, aborted);

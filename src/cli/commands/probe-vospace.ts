@@ -1,18 +1,10 @@
 /** `perfpulse-journeys probe vospace`: the VOSpace transfer probe (src/probes/ops/vospace.ts) on an env profile. */
-import { Command, Option } from 'commander';
-import { credentialsFromEnv } from '../../config/credentials.ts';
-import { VOSPACE_OPTIONS, vospaceDefaults, withFlags } from '../../config/ops-probes.ts';
-import { builtinEnvNames, loadProfile } from '../../config/profile.ts';
-import type { ExitCode } from '../../errors.ts';
-import { DEMO_USER } from '../../replica/users.ts';
-import { addDeliveryOptions, type DeliveryFlags } from '../flags.ts';
-import { PROBE_EXIT_CODES, collect } from '../help.ts';
-import { probeTarget } from '../probe-replica.ts';
-import { finishProbes, sinkFor, vospaceDelivered } from '../probe-runs.ts';
+import type { Command } from 'commander';
+import { VOSPACE_OPTIONS, vospaceDefaults } from '../../probes/ops/vospace.ts';
+import { PROBE_EXIT_CODES } from '../help.ts';
+import { vospaceDelivered } from '../probe-runs.ts';
 import { vospaceTable } from '../probe-tables.ts';
-import { withStop } from '../signals.ts';
-
-const info = (line: string) => process.stderr.write(`${line}\n`);
+import { opsProbeCommand } from './probe-ops.ts';
 
 const VOSPACE_HELP = `
 What it does, for the run's user (PERFPULSE_USERNAME, PERFPULSE_PASSWORD[_FILE]; the demo user on --env local),
@@ -37,47 +29,16 @@ Examples:
   $ perfpulse-journeys probe vospace --env local --replica-fault "GET /arc/files/{path+}=corrupt" --dry-run
 ${PROBE_EXIT_CODES}`;
 
-interface VospaceFlags extends DeliveryFlags {
-  env: string;
-  services?: string;
-  size?: string;
-  folder?: string;
-  timeout?: string;
-  pushgateway?: string;
-  dryRun?: boolean;
-  replicaFault?: string[];
-}
-
-export async function probeVospaceCommand(flags: VospaceFlags): Promise<ExitCode> {
-  const base = loadProfile(flags.env);
-  const config = withFlags(VOSPACE_OPTIONS, base.probes?.vospace ?? vospaceDefaults(), flags as unknown as Record<string, unknown>);
-  // a local run without a gateway prints, like --dry-run
-  const sink = sinkFor({ ...flags, dryRun: flags.dryRun || (base.replica && !flags.pushgateway && !process.env.PERFPULSE_PUSHGATEWAY) });
-  const credentials = credentialsFromEnv(process.env, base.replica ? DEMO_USER : undefined);
-  const target = await probeTarget(base, flags.replicaFault ?? [], info);
-  try {
-    const [run, aborted] = await withStop(
-      (sig) => info(`received ${sig}: cleaning up, then delivering what was measured`),
-      (signal) => vospaceDelivered({ profile: target.profile, credentials, config, log: info, signal }, sink),
-    );
-    info(vospaceTable(run.results));
-    return finishProbes(run, aborted);
-  } finally {
-    await target.stop();
-  }
-}
-
 export function vospaceProbeCommand(): Command {
-  const cmd = addDeliveryOptions(new Command('vospace'))
-    .description("time a VOSpace transfer as vcp does it: push, pull (digest compared) and delete a test file under the user's home on vault and/or arc")
-    .addOption(new Option('-e, --env <name|file>', `env profile: ${builtinEnvNames().join(', ')}, or a .yaml file`).default('local'));
-  for (const o of Object.values(VOSPACE_OPTIONS)) cmd.option(o.flag, `${o.help} (default: the profile's probes.vospace.${o.key}, else ${o.default})`);
-  return cmd
-    .addOption(new Option('--pushgateway <url>', 'Pushgateway base URL; user-info becomes Basic auth').env('PERFPULSE_PUSHGATEWAY'))
-    .option('--dry-run', 'print the Prometheus exposition text to stdout and push nothing', false)
-    .option('--replica-fault <spec>', 'inject a fault into the bundled replica (repeatable), e.g. "PUT /arc/files/{path+}=delay:500"', collect, [])
-    .addHelpText('after', VOSPACE_HELP)
-    .action(async (flags: VospaceFlags) => {
-      process.exitCode = await probeVospaceCommand(flags);
-    });
+  return opsProbeCommand({
+    name: 'vospace',
+    description: "time a VOSpace transfer as vcp does it: push, pull (digest compared) and delete a test file under the user's home on vault and/or arc",
+    help: VOSPACE_HELP,
+    options: VOSPACE_OPTIONS,
+    defaults: vospaceDefaults,
+    onStop: 'cleaning up',
+    faultExample: 'PUT /arc/files/{path+}=delay:500',
+    deliver: vospaceDelivered,
+    table: vospaceTable,
+  });
 }

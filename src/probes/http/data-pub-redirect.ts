@@ -11,7 +11,14 @@ export const DEFAULT_DATA_FILE = 'CFHT/1722795p.fits.fz';
 export const dataPubRedirect: HttpProbe = {
   name: 'data_pub_redirect',
   service: 'data',
-  options: { dataFile: { default: DEFAULT_DATA_FILE, flag: '--data-file <ARCHIVE/file>', help: 'file for the /data/pub redirect probe', profile: 'probes.http.data_file' } },
+  options: {
+    dataFile: {
+      default: DEFAULT_DATA_FILE,
+      flag: '--data-file <ARCHIVE/file>',
+      help: 'file for the /data/pub redirect probe',
+      profile: { key: 'data_file', what: 'a path such as CFHT/1722795p.fits.fz', describe: `<ARCHIVE>/<file> under /data/pub for the redirect probe (default: ${DEFAULT_DATA_FILE})` },
+    },
+  },
   run(ctx) {
     const url = `${ctx.base('data')}/pub/${ctx.option('dataFile').replace(/^\/+/, '')}`;
     return ctx.attempt('GET', url, async () => {

@@ -17,16 +17,23 @@ import type { HttpService } from './services.ts';
 export type Measured = Omit<HttpProbeOutcome, 'service' | 'role' | 'probe'>;
 
 /**
- * An option a probe takes: its default, and its flag on `probe http`. `profile` names the env
- * profile's key that sets it too, which src/config/probes-section.ts parses (config comes before
- * the probes, so it cannot read this declaration).
+ * An option a probe takes: its default, and its flag on `probe http`. `profile` gives the key of
+ * the env profile's `probes.http` that sets it too (./options.ts builds that section's schema from
+ * these declarations).
  */
 export interface ProbeOption {
   default: string;
   /** `--data-file <ARCHIVE/file>`: commander's spelling; the value arrives under the option's name. */
   flag: string;
   help: string;
-  profile?: string;
+  profile?: {
+    /** `data_file`: the key under `probes.http`. */
+    key: string;
+    /** What the value must be, for the one-line refusal: `a path such as CFHT/1722795p.fits.fz`. */
+    what: string;
+    /** The key's line in docs/environments.md and the JSON Schema. */
+    describe: string;
+  };
 }
 
 export interface HttpProbe {

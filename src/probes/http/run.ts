@@ -72,6 +72,8 @@ export async function runHttpProbes(o: HttpProbeOptions): Promise<HttpProbeResul
       throw err;
     }
   };
+  /** The part of `seen` that belongs to the outcome: phases, TLS and version (lastStatus stays the scheduler's). */
+  const measuredBy = ({ phases, tls, httpVersion }: Seen): Pick<Measured, 'phases' | 'tls' | 'httpVersion'> => ({ ...(phases ? { phases } : {}), ...(tls ? { tls } : {}), ...(httpVersion ? { httpVersion } : {}) });
   const attempt = async (seen: Seen, method: string, url: string, fn: () => Promise<Measured>): Promise<Measured> => {
     if (o.replicaServes) {
       const path = new URL(url).pathname;
@@ -80,10 +82,10 @@ export async function runHttpProbes(o: HttpProbeOptions): Promise<HttpProbeResul
     const t0 = performance.now();
     try {
       const measured = await fn(); // fn's requests fill `seen` as they go
-      return { ...seen, ...measured };
+      return { ...measuredBy(seen), ...measured };
     } catch (err) {
-      if (err instanceof ExchangeFailed) return { ...seen, ok: false, ms: performance.now() - t0, errorClass: err.errorClass, detail: err.detail };
-      return { ...seen, ok: false, ms: performance.now() - t0, detail: describeError(err), errorClass: thrownErrorClass(err) };
+      if (err instanceof ExchangeFailed) return { ...measuredBy(seen), ok: false, ms: performance.now() - t0, errorClass: err.errorClass, detail: err.detail };
+      return { ...measuredBy(seen), ok: false, ms: performance.now() - t0, detail: describeError(err), errorClass: thrownErrorClass(err) };
     }
   };
   const contextFor = (probe: HttpProbe, seen: Seen): HttpProbeContext => ({
@@ -114,10 +116,8 @@ export async function runHttpProbes(o: HttpProbeOptions): Promise<HttpProbeResul
   });
   // a failed probe's class: what its request threw, else the status of the last answer it read
   const classed = (out: Measured, seen: Seen): Measured => {
-    const { lastStatus, ...rest } = out as Measured & { lastStatus?: number };
-    void lastStatus;
-    const errorClass = rest.ok === false ? (rest.errorClass ?? statusErrorClass(seen.lastStatus)) : undefined;
-    return { ...rest, ...(errorClass ? { errorClass } : {}) };
+    const errorClass = out.ok === false ? (out.errorClass ?? statusErrorClass(seen.lastStatus)) : undefined;
+    return { ...out, ...(errorClass ? { errorClass } : {}) };
   };
   const measure = async (probe: HttpProbe, service: string): Promise<HttpProbeOutcome> => {
     const seen: Seen = {};

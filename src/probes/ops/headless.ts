@@ -19,10 +19,52 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Credentials } from '../../config/credentials.ts';
-import type { HeadlessProbeConfig } from '../../config/ops-probes.ts';
 import type { EnvProfile } from '../../config/profile.ts';
 import type { HeadlessJobResult } from '../../results/probes.ts';
 import { OpFailure, OpsClient, errorFailure, said, statusClass } from './client.ts';
+import { defaultsOf, fromProfile, seconds, text, type OpsOption } from './options.ts';
+
+/*
+ * Its options (./options.ts: one table gives each option's profile key, flag, default and help):
+ *
+ *   probes:
+ *     headless:                    # or `headless: true` for every default
+ *       image: images.canfar.net/skaha/stress-ng:latest
+ *       cmd: stress-ng
+ *       args: --cpu 1 --timeout 5s
+ *       name: perfpulse-hl
+ *       deadline: 300              # seconds from the submission to Completed
+ *       poll: 2                    # seconds between two looks at the session list
+ *       timeout: 15                # seconds, every request
+ */
+
+export interface HeadlessProbeConfig {
+  image: string;
+  cmd: string;
+  args: string;
+  /** The session's name (skaha: 1-15 letters, digits or -); also how a leftover of an earlier run is found. */
+  name: string;
+  deadlineMs: number;
+  pollMs: number;
+  timeoutMs: number;
+}
+
+export const HEADLESS_OPTIONS = {
+  image: { key: 'image', flag: '--image <id>', default: 'images.canfar.net/skaha/stress-ng:latest', help: 'container image of the job', parse: text('an image id such as images.canfar.net/skaha/stress-ng:latest', /^\S+$/) },
+  cmd: { key: 'cmd', flag: '--cmd <command>', default: 'stress-ng', help: 'command the job runs (skaha cmd)', parse: text('a command') },
+  args: { key: 'args', flag: '--args <arguments>', default: '--cpu 1 --timeout 5s', help: 'its arguments, space-separated (skaha args)', parse: text('arguments') },
+  name: { key: 'name', flag: '--name <name>', default: 'perfpulse-hl', help: 'session name; a session of that name left by an earlier run is deleted first', parse: text('1-15 letters, digits or -', /^[A-Za-z0-9-]{1,15}$/) },
+  deadlineMs: { key: 'deadline', flag: '--deadline <seconds>', default: '300', help: 'time from the submission by which the job must have completed', parse: seconds(1, 86_400) },
+  pollMs: { key: 'poll', flag: '--poll <seconds>', default: '2', help: 'pause between two looks at the session list (the resolution of the phases)', parse: seconds(0.05, 600) },
+  timeoutMs: { key: 'timeout', flag: '--timeout <seconds>', default: '15', help: 'hard deadline of every request', parse: seconds(0.1, 600) },
+} satisfies { [K in keyof HeadlessProbeConfig]: OpsOption<HeadlessProbeConfig[K]> };
+
+/** A profile's `probes.headless` (true, null or a mapping), every option parsed, the rest defaults. */
+export function headlessFromProfile(raw: unknown, source: string): HeadlessProbeConfig {
+  return fromProfile(HEADLESS_OPTIONS, raw, 'headless', source);
+}
+
+export const headlessDefaults = (): HeadlessProbeConfig => defaultsOf(HEADLESS_OPTIONS);
 
 export interface HeadlessProbeOptions {
   profile: EnvProfile;

@@ -22,11 +22,61 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Credentials } from '../../config/credentials.ts';
-import type { VospaceProbeConfig } from '../../config/ops-probes.ts';
 import type { EnvProfile } from '../../config/profile.ts';
 import type { VosKind, VosOperation, VosServiceOutcome, VospaceProbeResults } from '../../results/probes.ts';
 import { OpFailure, OpsClient, errorFailure, said, statusClass } from './client.ts';
 import { STD_NODES, STD_SYNC, containerNodeXml, digestHeader, digestMd5, hasChildren, isTransfer, nodeType, nodeUri, transferEndpoints, transferXml, type Direction } from './vos-xml.ts';
+import { defaultsOf, fromProfile, parseSize, seconds, text, type OpsOption } from './options.ts';
+
+/*
+ * Its options (./options.ts: one table gives each option's profile key, flag, default and help):
+ *
+ *   probes:
+ *     vospace:                     # or `vospace: true` for every default
+ *       services: [vault, arc]
+ *       size: 1MiB                 # bytes, or with a KiB / MiB / GiB suffix
+ *       folder: perfpulse-probe    # scratch folder under the user's home (created and removed by the probe)
+ *       timeout: 60                # seconds, every request
+ */
+
+/** The VOSpace services the transfer probe knows (the `service` label). */
+export const VOSPACE_SERVICE_NAMES = ['vault', 'arc'] as const;
+
+export interface VospaceProbeConfig {
+  services: string[];
+  sizeBytes: number;
+  /** Path under `home/<user>/`, one or more segments. */
+  folder: string;
+  timeoutMs: number;
+}
+
+function services(v: unknown): string[] {
+  const list = typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v;
+  if (!Array.isArray(list) || !list.length || !list.every((s) => typeof s === 'string')) throw new Error(`must be a list of ${VOSPACE_SERVICE_NAMES.join(' and/or ')}`);
+  const unknown = list.filter((s) => !(VOSPACE_SERVICE_NAMES as readonly string[]).includes(s));
+  if (unknown.length) throw new Error(`names unknown service(s) ${unknown.join(', ')} (use ${VOSPACE_SERVICE_NAMES.join(', ')})`);
+  return [...new Set(list as string[])];
+}
+
+export const VOSPACE_OPTIONS = {
+  services: { key: 'services', flag: '--services <list>', default: 'vault,arc', help: 'VOSpace services, comma-separated: vault, arc', parse: services },
+  sizeBytes: { key: 'size', flag: '--size <bytes>', default: '1MiB', help: 'size of the random test file: bytes, or with a KiB/MiB/GiB suffix (at most 1GiB)', parse: parseSize },
+  folder: {
+    key: 'folder',
+    flag: '--folder <path>',
+    default: 'perfpulse-probe',
+    help: "scratch folder under the user's home (created when missing and then removed again)",
+    parse: text('a relative path of letters, digits, . _ - segments, e.g. perfpulse-probe', /^(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/),
+  },
+  timeoutMs: { key: 'timeout', flag: '--timeout <seconds>', default: '60', help: 'hard deadline of every request', parse: seconds(0.1, 600) },
+} satisfies { [K in keyof VospaceProbeConfig]: OpsOption<VospaceProbeConfig[K]> };
+
+/** A profile's `probes.vospace` (true, null or a mapping), every option parsed, the rest defaults. */
+export function vospaceFromProfile(raw: unknown, source: string): VospaceProbeConfig {
+  return fromProfile(VOSPACE_OPTIONS, raw, 'vospace', source);
+}
+
+export const vospaceDefaults = (): VospaceProbeConfig => defaultsOf(VOSPACE_OPTIONS);
 
 /** The test file's name in the scratch folder: fixed, so a leftover of an earlier run is found. */
 export const TEST_FILE = 'perfpulse-vospace-probe.bin';

@@ -1,16 +1,21 @@
 /**
- * The env profile schema for people and editors, generated from PROFILE_SCHEMA (./profile.ts):
- * docs/env-profile.schema.json (JSON Schema 2020-12, for editors: `# yaml-language-server:
- * $schema=...`) and the key tables in docs/environments.md between the GENERATED markers.
- * `npm run docs:env` writes both; test/profile-schema.test.ts fails when either is stale.
+ * The env profile schema for people and editors, generated from PROFILE_SCHEMA
+ * (src/config/profile.ts) with each probe family's options schema (src/probes/plan.ts
+ * PROBE_OPTIONS) in its place under `probes:`: docs/env-profile.schema.json (JSON Schema 2020-12,
+ * for editors: `# yaml-language-server: $schema=...`) and the key tables in docs/environments.md
+ * between the GENERATED markers. `npm run docs:env` writes both; test/profile-schema.test.ts fails
+ * when either is stale. It lives in the cli because it composes two rooms: config passes
+ * `probes:` through as written and may not import the probes, which declare their options
+ * themselves (docs/architecture.md).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
-import { PROFILE_SCHEMA } from './profile.ts';
+import { PROFILE_SCHEMA } from '../config/profile.ts';
+import { PROBE_OPTIONS } from '../probes/plan.ts';
 
 export const ENV_SCHEMA_FILE = new URL('../../docs/env-profile.schema.json', import.meta.url);
 export const ENV_DOC = new URL('../../docs/environments.md', import.meta.url);
-export const BEGIN = '<!-- BEGIN GENERATED from src/config/profile.ts by `npm run docs:env`; do not edit by hand -->';
+export const BEGIN = '<!-- BEGIN GENERATED from src/config/profile.ts and the probes\' options by `npm run docs:env`; do not edit by hand -->';
 export const END = '<!-- END GENERATED -->';
 
 interface Json {
@@ -28,14 +33,22 @@ interface Json {
   [k: string]: unknown;
 }
 
+const jsonOf = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }) as Json;
+
 /** The JSON Schema of an env profile file (what is written, before defaults are filled in). */
 export function envProfileJsonSchema(): Json {
-  const schema = z.toJSONSchema(PROFILE_SCHEMA, { io: 'input', target: 'draft-2020-12' }) as Json;
-  const { $schema, ...rest } = schema;
+  const { $schema, ...rest } = jsonOf(PROFILE_SCHEMA);
+  // config describes each family as "anything": in its place, the family's own options
+  const families = objectOf(rest.properties?.probes)?.properties ?? {};
+  for (const [family, options] of Object.entries(PROBE_OPTIONS)) {
+    const { $schema: _, ...own } = jsonOf(options.schema);
+    const description = families[family]?.description;
+    families[family] = { ...(description ? { description } : {}), ...own };
+  }
   return {
     $schema,
     title: 'perfpulse-journeys env profile',
-    description: 'Which portal a run measures (docs/environments.md). Generated from src/config/profile.ts by `npm run docs:env`.',
+    description: 'Which portal a run measures (docs/environments.md). Generated from src/config/profile.ts and the probes\' options by `npm run docs:env`.',
     ...rest,
   };
 }
