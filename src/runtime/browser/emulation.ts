@@ -7,13 +7,29 @@
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { devices } from 'playwright-core';
 
-export const TRACE_MODES = ['on-failure', 'on', 'off'] as const;
+export const TRACE_MODES = ['on-failure', 'on', 'off', 'retain-on-failure'] as const;
 export type TraceMode = (typeof TRACE_MODES)[number];
+
+/**
+ * --trace on-failure (the default) measures untraced and, when the journey's last measured attempt
+ * failed, runs it once more traced for the evidence only: Playwright retries it once beyond
+ * --retries, and that extra attempt is never a measurement (results-reporter keeps the measured
+ * attempt's entry and adds only the trace). So tracing costs nothing in the step times of a run.
+ */
+export const evidenceRerun = (o: Pick<BrowserOptions, 'trace'>): boolean => o.trace === 'on-failure';
+/** Playwright's retries for a run: --retries, plus the traced evidence re-run of --trace on-failure. */
+export const playwrightRetries = (o: Pick<BrowserOptions, 'trace' | 'retries'>): number => o.retries + (evidenceRerun(o) ? 1 : 0);
+/** Whether the attempt numbered `retry` (0 = first) is the traced evidence re-run, not a measurement. */
+export const isEvidenceAttempt = (o: Pick<BrowserOptions, 'trace' | 'retries'>, retry: number): boolean => evidenceRerun(o) && retry > o.retries;
 
 export interface BrowserOptions {
   /** Playwright retries of a failed journey (0-5); a journey that then passes is flaky, not an outage. */
   retries: number;
-  /** on-failure: trace every journey, keep the redacted trace of a failed one; on: keep every one; off: never trace. */
+  /**
+   * on-failure: measure untraced, re-run a failed journey once traced for its evidence (not measured);
+   * retain-on-failure: trace every attempt, keep a failed one's (tracing costs step time);
+   * on: trace and keep every one; off: never trace. Kept traces are redacted.
+   */
   trace: TraceMode;
   /** A visible browser window (needs a display). */
   headed: boolean;
