@@ -4,8 +4,11 @@
  * The CLI checks the flags (src/cli/browser-flags.ts) and hands them over in the run handoff as one
  * `BrowserOptions` block; playwright.config.ts and the journey fixtures (./journey.ts) apply them.
  */
+import { createRequire } from 'node:module';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
-import { devices } from 'playwright-core';
+
+/** playwright-core's device descriptors, loaded when first asked for (the CLI needs them only for --device). */
+const devicesOf = (): typeof import('playwright-core').devices => (createRequire(import.meta.url)('playwright-core') as typeof import('playwright-core')).devices;
 
 export const TRACE_MODES = ['on-failure', 'on', 'off', 'retain-on-failure'] as const;
 export type TraceMode = (typeof TRACE_MODES)[number];
@@ -91,7 +94,7 @@ export const THROTTLE_PROFILES: Readonly<Record<string, ThrottleProfile | undefi
 export const throttleNames = (): string[] => Object.keys(THROTTLE_PROFILES);
 
 export function deviceNames(): string[] {
-  return Object.keys(devices);
+  return Object.keys(devicesOf());
 }
 
 /** Device names that contain `name` (case-insensitive), else those that contain one of its words. */
@@ -119,7 +122,7 @@ export function closeDeviceNames(name: string, limit = 8): string[] {
  * and touch. Its `defaultBrowserType` is dropped: journeys always run our Chromium.
  */
 export function deviceUse(name: string): Record<string, unknown> {
-  const d = devices[name];
+  const d = devicesOf()[name];
   if (!d) throw new Error(`unknown device ${name}`);
   const { defaultBrowserType: _engine, ...use } = d;
   return use;
