@@ -124,12 +124,16 @@ export interface BenchContext {
 export const timeLeft = (ctx: BenchContext): boolean => Date.now() < ctx.deadlineAt;
 
 /** One run of our CLI (`--dry-run`) from checkout `root` against `profile`; steps parsed from its exposition. */
-export async function runOurs(profile: string, args: string[], opts: { root?: string; journey?: string; credentials: { username: string; password: string } }): Promise<Measured & { parsed: ReturnType<typeof parseOurs>; exposition: string }> {
+export async function runOurs(
+  profile: string,
+  args: string[],
+  opts: { root?: string | undefined; journey?: string; credentials: { username: string; password: string }; noCompileCache?: boolean },
+): Promise<Measured & { parsed: ReturnType<typeof parseOurs>; exposition: string }> {
   const root = opts.root ?? ROOT;
   const out = mkdtempSync(join(tmpdir(), 'perfpulse-bench-out-'));
   const m = await measure(process.execPath, [join(root, 'bin', 'perfpulse-journeys.js'), '--env', profile, '--dry-run', '--output', out, ...args], {
     cwd: out,
-    env: childEnv({ PERFPULSE_USERNAME: opts.credentials.username, PERFPULSE_PASSWORD: opts.credentials.password }),
+    env: childEnv({ PERFPULSE_USERNAME: opts.credentials.username, PERFPULSE_PASSWORD: opts.credentials.password, ...(opts.noCompileCache ? { NODE_DISABLE_COMPILE_CACHE: '1' } : {}) }),
   });
   return { ...m, exposition: m.stdout, parsed: parseOurs(m.stdout, opts.journey ?? 'login') };
 }
