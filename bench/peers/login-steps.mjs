@@ -48,9 +48,8 @@ export async function submitCredentials(page, login, username, password) {
 /** see_user_menu: no login form, and the header's authenticated container names the user. */
 export async function seeUserMenu(page, login) {
   if (await login.form.count()) throw new Error('landed on a login form after logging in');
-  const user = page.locator('li.user-authenticated span.auth-username');
-  await user.waitFor({ state: 'visible' });
-  await page.waitForFunction((el) => (el?.textContent ?? '').trim() !== '', await user.elementHandle());
+  // visible and not empty, in one wait
+  await page.locator('li.user-authenticated span.auth-username').filter({ hasText: /\S/ }).waitFor({ state: 'visible' });
 }
 
 export const STEPS = ['open_login_page', 'submit_credentials', 'see_user_menu'];
