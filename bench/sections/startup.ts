@@ -7,6 +7,8 @@
  * Our run also without Node's compile cache (NODE_DISABLE_COMPILE_CACHE=1), and with --baseline
  * the other checkout (e.g. main before a change) the same way.
  */
+import { METRICS } from '../../src/metrics/catalog.ts';
+import { parseExposition, samplesOf } from '../../src/metrics/parse.ts';
 import { startReplica } from '../../src/replica/server.ts';
 import { DEMO_USER } from '../../src/replica/users.ts';
 import { BIN, childEnv, fmt, measure, median, replicaProfile, runBare, runOurs, timeLeft, type BenchContext, type SectionResult } from '../common.ts';
@@ -49,6 +51,8 @@ export async function startup(ctx: BenchContext): Promise<SectionResult> {
         add(`${c.label}: imports + every journey's declaration (journeys)`, j.wallS, j.cpuS);
         const r = await runOurs(profile, ['--journeys', 'login'], { root: c.root, credentials: DEMO_USER });
         add(`${c.label}: whole login run`, r.wallS, r.cpuS, r.wallS - sumS(r.parsed.steps));
+        const setup = samplesOf(parseExposition(r.exposition), METRICS.browserSetup.name)[0]?.value;
+        add(`${c.label}: of which browser set-up before the first step (launch, context, collectors, warm-up, 3 calibration steps), as exported`, setup ?? NaN, NaN);
         if (c.label === 'ours') {
           const nc = await runOurs(profile, ['--journeys', 'login'], { credentials: DEMO_USER, noCompileCache: true });
           add('ours: whole login run, no compile cache', nc.wallS, nc.cpuS, nc.wallS - sumS(nc.parsed.steps));
