@@ -73,17 +73,22 @@ export async function startup(ctx: BenchContext): Promise<SectionResult> {
   const fixed = (part: string) => median(parts.find((p) => p.part === part)?.fixedS ?? []);
   const oursFixed = fixed('ours: whole login run');
   const bareFixed = fixed('bare: whole login run (3 steps)');
+  const baseFixed = fixed('baseline: whole login run');
   return {
     title: 'Start-up: the fixed cost of a run',
     markdown: `Each row a whole process (${reps} rep${reps === 1 ? '' : 's'}${cut ? ', cut short by the time limit' : ''}), median seconds. "fixed" is the
 wall minus the step times the run reported (ours: all four login steps incl. token_login; bare: three).
-Fixed cost of a login run: ours ${fmt(oursFixed, 2)} s, bare Playwright ${fmt(bareFixed, 2)} s, so ours adds ${fmt(oursFixed - bareFixed, 2)} s.
+Fixed cost of a login run: ours ${fmt(oursFixed, 2)} s, bare Playwright ${fmt(bareFixed, 2)} s, so ours adds ${fmt(oursFixed - bareFixed, 2)} s.${
+      Number.isFinite(baseFixed)
+        ? ` The baseline (${ctx.baseline}) added ${fmt(baseFixed - bareFixed, 2)} s: the extra fixed cost is now ${fmt(((oursFixed - bareFixed) / (baseFixed - bareFixed)) * 100)} % of what it was (target: 50 %).`
+        : ''
+    }
 
 | part | reps | wall (s) | CPU (s) | fixed (s) |
 |---|---|---|---|---|
 ${rows.join('\n')}
 `,
-    data: { reps, cut, parts: parts.map((p) => ({ part: p.part, wallMedianS: median(p.wallS), cpuMedianS: median(p.cpuS), fixedMedianS: median(p.fixedS), wallS: p.wallS, cpuS: p.cpuS })), oursFixedS: oursFixed, bareFixedS: bareFixed },
+    data: { reps, cut, parts: parts.map((p) => ({ part: p.part, wallMedianS: median(p.wallS), cpuMedianS: median(p.cpuS), fixedMedianS: median(p.fixedS), wallS: p.wallS, cpuS: p.cpuS })), oursFixedS: oursFixed, bareFixedS: bareFixed, baselineFixedS: baseFixed },
   };
 }
 

@@ -47,6 +47,11 @@ export async function steptime(ctx: BenchContext): Promise<SectionResult> {
   const bare = variants.at(-1)?.name as string;
   const rows = variants.map((v) => `| ${v.name} | ${got.get(v.name)?.length ?? 0} | ${STEPS.map((s) => `${fmt(med(v.name, s))} (${ratio(med(v.name, s), med(bare, s))})`).join(' | ')} |`);
   const data = Object.fromEntries(variants.map((v) => [v.name, { runs: got.get(v.name)?.length ?? 0, medians: Object.fromEntries(STEPS.map((s) => [s, med(v.name, s)])), ratioToBare: Object.fromEntries(STEPS.map((s) => [s, med(v.name, s) / med(bare, s)])) }]));
+  const def = variants[0]?.name as string;
+  const verdict = STEPS.map((st) => {
+    const r = med(def, st) / med(bare, st);
+    return Number.isFinite(r) ? `${st} ${r.toFixed(2)}× (${r <= 1.05 ? 'met' : `missed by ${((r - 1.05) * 100).toFixed(0)} points`})` : `${st} –`;
+  }).join(', ');
   return {
     title: 'Step time: the default mode against bare Playwright',
     markdown: `The login journey's three browser steps, same replica, same Chromium and flags; median ms over the runs
@@ -57,6 +62,8 @@ no bare counterpart yet: its step times are not compared.
 | variant | runs | ${STEPS.join(' | ')} |
 |---|---|${STEPS.map(() => '---').join('|')}|
 ${rows.join('\n')}
+
+Target (default mode within 1.05× of bare for every step): ${verdict}.
 `,
     data: { runsRequested: runs, cut, variants: data },
   };
