@@ -114,7 +114,7 @@ export interface SectionResult {
 
 export interface BenchContext {
   quick: boolean;
-  /** Epoch ms after which sections stop starting runs. */
+  /** Epoch ms after which sections stop starting runs (every section still makes its first round). */
   deadlineAt: number;
   /** Another checkout to measure the same way (start-up and step time before a change). */
   baseline?: string;

@@ -54,8 +54,9 @@ const version = (pkg: string) => {
   }
 };
 
+/** `install`: the peers were installed for this run (bench/run.ts does it before the clock starts). */
 export async function peers(ctx: BenchContext, opts: { install: boolean }): Promise<SectionResult> {
-  const installed = opts.install ? installPeers(ctx.log) : existsSync(join(PEERS_DIR, 'node_modules', 'artillery'));
+  const installed = opts.install || (existsSync(join(PEERS_DIR, 'node_modules', 'artillery')) && existsSync(join(PEERS_DIR, 'node_modules', '@elastic', 'synthetics')));
   const replica = await startReplica({ faults: faultTable([`GET /access/login=delay:${D}`]) });
   const rows: PeerRow[] = [];
   const row = (peer: string, v: string, m: Measured, ok: boolean, steps: Record<string, number>, note?: string) => {

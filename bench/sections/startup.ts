@@ -38,7 +38,7 @@ export async function startup(ctx: BenchContext): Promise<SectionResult> {
     const checkouts = [{ label: 'ours', root: undefined as string | undefined, bin: BIN }, ...(ctx.baseline ? [{ label: 'baseline', root: ctx.baseline, bin: join(ctx.baseline, 'bin', 'perfpulse-journeys.js') }] : [])];
     const bareEnv = { BENCH_BASE: replica.origin, BENCH_USER: DEMO_USER.username, BENCH_PASS: DEMO_USER.password };
     for (let i = 0; i < reps && !cut; i++) {
-      if (!timeLeft(ctx)) {
+      if (i > 0 && !timeLeft(ctx)) {
         cut = true;
         break;
       }

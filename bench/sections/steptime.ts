@@ -31,7 +31,7 @@ export async function steptime(ctx: BenchContext): Promise<SectionResult> {
     for (let i = 0; i < runs && !cut; i++) {
       // interleaved, so that a change in the machine's load falls on every variant alike
       for (const v of variants) {
-        if (!timeLeft(ctx)) {
+        if (i > 0 && !timeLeft(ctx)) {
           cut = true;
           break;
         }
