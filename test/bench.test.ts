@@ -22,7 +22,7 @@ const ctx = (): BenchContext => ({ quick: true, deadlineAt: Date.now() + 600_000
 const peersInstalled = existsSync(join(PEERS_DIR, 'node_modules', 'artillery')) && existsSync(join(PEERS_DIR, 'node_modules', '@elastic', 'synthetics'));
 
 describe('the bench', () => {
-  it("parses our exposition and bare Playwright's JSON report of one real login each into the same three steps", async () => {
+  it("parses our exposition and bare Playwright's JSON report of one real login each into the same three steps, and bare search's", async () => {
     const replica = await startReplica({});
     try {
       const ours = await runOurs(replicaProfile(replica.origin), ['--journeys', 'login'], { credentials: DEMO_USER });
@@ -38,6 +38,10 @@ describe('the bench', () => {
       assert.equal(bare.runs[0]?.ok, true);
       assert.deepEqual(Object.keys(bare.runs[0]?.steps ?? {}), [...STEPS]);
       for (const s of STEPS) assert.ok((bare.runs[0]?.steps[s] as number) > 0, `bare: ${s} has a time`);
+
+      const search = await runBare('search.spec.ts', { BENCH_BASE: replica.origin });
+      assert.equal(search.runs[0]?.ok, true, search.stderr);
+      assert.deepEqual(Object.keys(search.runs[0]?.steps ?? {}), ['open_search_page', 'fill_form', 'submit_search']);
 
       const refused = await runBare('login.spec.ts', { BENCH_BASE: replica.origin, BENCH_USER: DEMO_USER.username, BENCH_PASS: 'not-the-password' });
       assert.equal(refused.runs[0]?.ok, false, 'a refused login is a failed run, not a timing');
