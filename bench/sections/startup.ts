@@ -74,6 +74,7 @@ export async function startup(ctx: BenchContext): Promise<SectionResult> {
   const oursFixed = fixed('ours: whole login run');
   const bareFixed = fixed('bare: whole login run (3 steps)');
   const baseFixed = fixed('baseline: whole login run');
+  const cpu = (part: string) => median(parts.find((p) => p.part === part)?.cpuS ?? []);
   return {
     title: 'Start-up: the fixed cost of a run',
     markdown: `Each row a whole process (${reps} rep${reps === 1 ? '' : 's'}${cut ? ', cut short by the time limit' : ''}), median seconds. "fixed" is the
@@ -83,6 +84,9 @@ Fixed cost of a login run: ours ${fmt(oursFixed, 2)} s, bare Playwright ${fmt(ba
         ? ` The baseline (${ctx.baseline}) added ${fmt(baseFixed - bareFixed, 2)} s: the extra fixed cost is now ${fmt(((oursFixed - bareFixed) / (baseFixed - bareFixed)) * 100)} % of what it was (target: 50 %).`
         : ''
     }
+CPU of a whole login run over bare Playwright's: ours +${fmt(cpu('ours: whole login run') - cpu('bare: whole login run (3 steps)'), 2)} s${
+      Number.isFinite(cpu('baseline: whole login run')) ? `, the baseline +${fmt(cpu('baseline: whole login run') - cpu('bare: whole login run (3 steps)'), 2)} s` : ''
+    } (CPU is the figure a busy machine distorts least).
 
 | part | reps | wall (s) | CPU (s) | fixed (s) |
 |---|---|---|---|---|
