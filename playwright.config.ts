@@ -17,7 +17,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 import { browserEnv, chromiumArgs } from './src/runtime/browser/browser.ts';
-import { DEFAULT_BROWSER_OPTIONS, deviceUse } from './src/runtime/browser/emulation.ts';
+import { DEFAULT_BROWSER_OPTIONS, deviceUse, playwrightRetries } from './src/runtime/browser/emulation.ts';
 import { handoffOrExit, type RunHandoff } from './src/runtime/runner/handoff.ts';
 import { JOURNEYS_DIR } from './src/runtime/runner/journeys.ts';
 import { CODE_EXT } from './src/package.ts';
@@ -44,7 +44,8 @@ export default defineConfig<object, { handoff: RunHandoff }>({
   workers: handoff.users ?? 1,
   repeatEach: handoff.users ?? 1,
   fullyParallel: false,
-  retries: browserOptions.retries,
+  // --retries, and with --trace on-failure one traced re-run of a failed journey for its evidence
+  retries: playwrightRetries(browserOptions),
   forbidOnly: true,
   timeout: 90_000,
   expect: { timeout: 15_000 },

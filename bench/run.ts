@@ -1,158 +1,128 @@
 /**
- * `npm run bench`: how much the harness adds to a step, measured the way the tool measures.
+ * `npm run bench`: how truly the harness measures and what it costs, beside its peers, on this
+ * machine. Sections (bench/sections/): startup (the fixed cost of a run, part by part), steptime
+ * (default mode against bare Playwright), fidelity (a first-byte delay D), scale (1–8 users), push
+ * (10,000 series; 100 spooled runs replayed), peers (Artillery + its Playwright engine,
+ * @elastic/synthetics, bare Playwright). Writes bench/results.md and bench/results.json.
  *
- * For each first-byte delay D, runs the real CLI (`--dry-run`, login journey, Debian's Chromium)
- * against the bundled replica with `GET /access/login=delay:D`, and records for the step
- * open_login_page: wall − D, the browser's TTFB − D and load − TTFB, and the harness overhead the
- * tool reported; plus the peak resident memory of the whole process tree (CLI, Playwright runner,
- * worker, Chromium; RSS summed, so shared pages count more than once: an upper estimate).
+ *   npm run bench [-- --quick] [--force] [--only a,b] [--baseline <checkout>] [--no-install-peers] [--out <dir>]
  *
- * Bounded: BENCH_RUNS runs per D (default 5, at most 20) and BENCH_MAX_SECONDS overall (default
- * 600); loopback only. Writes bench/results.md. Not part of `npm test`.
+ * Bounded: under 15 minutes on 2 cores (--quick: under 2; BENCH_MAX_SECONDS lowers it), each section
+ * stops starting runs at its share of the budget. Refuses to start (exit 2) when the 1-minute load
+ * per CPU is above 1 (BENCH_MAX_LOAD_PER_CPU) unless --force: numbers taken on a busy machine are not
+ * worth writing down. Loopback only. Not part of `npm test`.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { METRICS } from '../src/metrics/catalog.ts';
-import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
-import { faultTable } from '../src/replica/faults.ts';
-import { startReplica } from '../src/replica/server.ts';
-import { DEMO_USER } from '../src/replica/users.ts';
-import { PROJECT_ROOT } from '../src/runtime/runner/journeys.ts';
+import { parseArgs } from 'node:util';
+import { browserVersion } from '../src/runtime/browser/browser.ts';
+import { CHROMIUM, ROOT, fmt, type BenchContext, type SectionResult } from './common.ts';
+import { fidelity } from './sections/fidelity.ts';
+import { installPeers, peers } from './sections/peers.ts';
+import { push } from './sections/push.ts';
+import { scale } from './sections/scale.ts';
+import { startup } from './sections/startup.ts';
+import { steptime } from './sections/steptime.ts';
 
-const DELAYS = [0, 200, 1000];
-const RUNS = Math.min(20, Math.max(1, Number(process.env.BENCH_RUNS ?? 5)));
-const MAX_SECONDS = Math.min(1800, Math.max(30, Number(process.env.BENCH_MAX_SECONDS ?? 600)));
-const BIN = join(PROJECT_ROOT, 'bin', 'perfpulse-journeys.js');
+/** Each section's share of the time budget (they run in this order). */
+const SECTIONS = {
+  startup: 0.08,
+  steptime: 0.17,
+  fidelity: 0.42,
+  scale: 0.13,
+  push: 0.03,
+  peers: 0.17,
+} as const;
+type Section = keyof typeof SECTIONS;
 
-interface Sample {
-  D: number;
-  wallMinusD: number;
-  ttfbMinusD: number;
-  pageWork: number;
-  overhead: number;
-  peakRssMiB: number;
-  loadPerCpu: number;
+function fail(line: string): never {
+  process.stderr.write(`bench: ${line}\n`);
+  process.exit(2);
 }
-
-/** Sum of VmRSS (KiB) of pid and all its descendants. */
-function treeRssKiB(root: number): number {
-  const children = new Map<number, number[]>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  let total = 0;
-  const stack = [root];
-  while (stack.length) {
-    const pid = stack.pop() as number;
-    try {
-      total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      // gone meanwhile
-    }
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return total;
-}
-
-async function oneRun(D: number): Promise<Sample> {
-  const replica = await startReplica({ faults: faultTable([`GET /access/login=delay:${D}`]) });
-  const dir = mkdtempSync(join(tmpdir(), 'perfpulse-bench-'));
-  const profile = join(dir, 'bench.yaml');
-  writeFileSync(profile, `name: bench\ndescription: bench replica\nurls:\n${['www', 'canfar', 'ws_cadc', 'ws', 'ws_uv'].map((r) => `  ${r}: ${replica.origin}`).join('\n')}\n`);
-  try {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PERFPULSE_')));
-    const child = spawn(process.execPath, [BIN, '--env', profile, '--dry-run', '--journeys', 'login', '--output', join(dir, 'out')], {
-      cwd: dir,
-      env: { ...env, PERFPULSE_USERNAME: DEMO_USER.username, PERFPULSE_PASSWORD: DEMO_USER.password },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    let peak = 0;
-    const sampler = setInterval(() => (peak = Math.max(peak, treeRssKiB(child.pid as number))), 100);
-    const killer = setTimeout(() => child.kill('SIGKILL'), 180_000);
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    clearInterval(sampler);
-    clearTimeout(killer);
-    if (code !== 0) throw new Error(`run with D=${D} exited ${code}: ${stderr.slice(-400)}`);
-    const fams = parseExposition(stdout);
-    const at = (name: string) =>
-      samplesOf(fams, name).find((s) => (s.labels.step ?? 'open_login_page') === 'open_login_page' && (s.labels.page ?? 'access_login') === 'access_login')?.value ?? NaN;
-    const wall = at(METRICS.stepDuration.name) * 1000;
-    const ttfb = at(METRICS.pageTtfb.name) * 1000;
-    const load = at(METRICS.pageLoad.name) * 1000;
-    return {
-      D,
-      wallMinusD: wall - D,
-      ttfbMinusD: ttfb - D,
-      pageWork: load - ttfb,
-      overhead: at(METRICS.harnessOverhead.name) * 1000,
-      peakRssMiB: peak / 1024,
-      loadPerCpu: at(METRICS.hostLoadPerCpu.name),
-    };
-  } finally {
-    await replica.stop();
-  }
-}
-
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? NaN;
-};
-const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(0) : '–');
 
 async function main(): Promise<void> {
-  const started = Date.now();
-  const loadAtStart = loadavg()[0] ?? 0;
-  const samples: Sample[] = [];
-  let stoppedEarly = false;
-  outer: for (let i = 0; i < RUNS; i++) {
-    for (const D of DELAYS) {
-      if (Date.now() - started > MAX_SECONDS * 1000) {
-        stoppedEarly = true;
-        break outer;
-      }
-      const s = await oneRun(D);
-      samples.push(s);
-      process.stderr.write(`D=${D} wall-D=${fmt(s.wallMinusD)} ttfb-D=${fmt(s.ttfbMinusD)} load-ttfb=${fmt(s.pageWork)} overhead=${fmt(s.overhead)} rss=${fmt(s.peakRssMiB)} MiB\n`);
-    }
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        quick: { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
+        only: { type: 'string' },
+        baseline: { type: 'string' },
+        'no-install-peers': { type: 'boolean', default: false },
+        out: { type: 'string' },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    fail(`${(err as Error).message} (use --quick, --force, --only <sections>, --baseline <checkout>, --no-install-peers, --out <dir>)`);
   }
-  const rows = DELAYS.map((D) => {
-    const xs = samples.filter((s) => s.D === D);
-    const col = (f: (s: Sample) => number) => `${fmt(quantile(xs.map(f), 0.5))} / ${fmt(quantile(xs.map(f), 0.95))}`;
-    const within = xs.filter((s) => s.wallMinusD <= s.overhead + s.pageWork).length;
-    return `| ${D} | ${xs.length} | ${col((s) => s.wallMinusD)} | ${col((s) => s.ttfbMinusD)} | ${col((s) => s.pageWork)} | ${col((s) => s.overhead)} | ${within}/${xs.length} | ${col((s) => s.peakRssMiB)} |`;
-  });
-  const allLoad = samples.map((s) => s.loadPerCpu);
-  const md = `# Benchmark: harness overhead and memory
+  const only = args.only ? args.only.split(',').map((s) => s.trim()) : (Object.keys(SECTIONS) as Section[]);
+  const unknown = only.filter((s) => !(s in SECTIONS));
+  if (unknown.length) fail(`unknown section ${unknown.join(', ')}: use ${Object.keys(SECTIONS).join(', ')}`);
+  const maxLoad = Number(process.env.BENCH_MAX_LOAD_PER_CPU ?? 1);
+  const loadAtStart = (loadavg()[0] ?? 0) / availableParallelism();
+  if (loadAtStart > maxLoad && !args.force) {
+    fail(`the 1-minute load per CPU is ${loadAtStart.toFixed(2)}, above ${maxLoad}: numbers taken now would measure the other work; wait, or pass --force`);
+  }
+  const budgetS = Math.min(Number(process.env.BENCH_MAX_SECONDS ?? Infinity), args.quick ? 110 : 840);
+  // the peers' one-off install (npm ci, minutes) is not part of the measuring time
+  const install = only.includes('peers') && !args.quick && !args['no-install-peers'];
+  const installed = install ? installPeers((l) => process.stderr.write(`${l}\n`)) : undefined;
+  const started = Date.now();
+  const loads: number[] = [];
+  const sampler = setInterval(() => loads.push((loadavg()[0] ?? 0) / availableParallelism()), 5000);
+  sampler.unref();
+  const log = (line: string) => process.stderr.write(`${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s  ${line}\n`);
+  const results: Array<SectionResult & { section: Section; seconds: number }> = [];
+  let spentShare = 0;
+  for (const section of Object.keys(SECTIONS) as Section[]) {
+    if (!only.includes(section)) continue;
+    const share = SECTIONS[section] / only.reduce((a, s) => a + SECTIONS[s as Section], 0);
+    spentShare += share;
+    const ctx: BenchContext = { quick: args.quick, deadlineAt: started + budgetS * 1000 * spentShare, log, ...(args.baseline ? { baseline: args.baseline } : {}) };
+    const t = Date.now();
+    log(`section ${section}`);
+    const r =
+      section === 'startup' ? await startup(ctx)
+      : section === 'steptime' ? await steptime(ctx)
+      : section === 'fidelity' ? await fidelity(ctx)
+      : section === 'scale' ? await scale(ctx)
+      : section === 'push' ? await push(ctx)
+      : await peers(ctx, { install: installed === true });
+    results.push({ ...r, section, seconds: (Date.now() - t) / 1000 });
+  }
+  clearInterval(sampler);
+  const loadNow = (loadavg()[0] ?? 0) / availableParallelism();
+  loads.push(loadNow);
+  const pkgVersion = (p: string) => (JSON.parse(readFileSync(join(ROOT, 'node_modules', p, 'package.json'), 'utf8')) as { version: string }).version;
+  const machine = {
+    date: new Date().toISOString(),
+    cpus: availableParallelism(),
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+    node: process.versions.node,
+    playwright: pkgVersion('@playwright/test'),
+    chromium: browserVersion(CHROMIUM) ?? 'unknown',
+    loadPerCpu: { atStart: loadAtStart, median: [...loads].sort((a, b) => a - b)[Math.floor(loads.length / 2)] ?? loadNow, max: Math.max(...loads) },
+    quick: args.quick,
+    forced: args.force && loadAtStart > maxLoad,
+    seconds: (Date.now() - started) / 1000,
+  };
+  const md = `# Benchmark: perfpulse-journeys beside its peers
 
-Generated by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString()}; do not edit by hand.
+Generated by \`npm run bench${args.quick ? ' -- --quick' : ''}\` (bench/run.ts) on ${machine.date}; do not edit by hand.${args.quick ? '\n**A --quick run: one sample each, for checking the bench, not for quoting.**' : ''}
 
-Machine: ${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown model'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory.
-Load average (1 min) at start ${loadAtStart.toFixed(2)}; load per CPU during the runs median ${quantile(allLoad, 0.5).toFixed(2)}, max ${Math.max(...allLoad).toFixed(2)}.
-${RUNS} runs per D requested${stoppedEarly ? ` (stopped early at the ${MAX_SECONDS} s limit)` : ''}; took ${((Date.now() - started) / 1000).toFixed(0)} s.
+Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB; Node ${machine.node}, Playwright ${machine.playwright}, Chromium ${machine.chromium}.
+Load (1 min) per CPU: ${fmt(machine.loadPerCpu.atStart, 2)} at start, median ${fmt(machine.loadPerCpu.median, 2)}, max ${fmt(machine.loadPerCpu.max, 2)} during the run${machine.forced ? ' (**started with --force above the limit: the numbers measure a busy machine**)' : ''}. Took ${fmt(machine.seconds)} s.
+Raw numbers: bench/results.json.
 
-Each run is the real CLI (\`--dry-run\`, login journey, Chromium) against the bundled replica with a first-byte
-delay D on \`GET /access/login\`; numbers are for the step \`open_login_page\` and its page, milliseconds,
-**median / p95**. "overhead" is \`perfpulse_usersim_harness_overhead_seconds\` as the tool reported it in the
-same run; "accounted" counts runs where wall − D ≤ overhead + (load − TTFB). Peak RSS is the whole process
-tree (CLI, Playwright runner and worker, Chromium), summed, so shared pages count more than once.
-
-| D (ms) | runs | wall − D | TTFB − D | load − TTFB (page's own work) | reported overhead | accounted | peak RSS (MiB) |
-|---|---|---|---|---|---|---|---|
-${rows.join('\n')}
-`;
-  writeFileSync(join(PROJECT_ROOT, 'bench', 'results.md'), md);
+${results.map((r) => `## ${r.title}\n\n${r.markdown}`).join('\n')}`;
+  const outDir = args.out ?? join(ROOT, 'bench');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'results.md'), md);
+  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify({ machine, sections: Object.fromEntries(results.map((r) => [r.section, { title: r.title, seconds: r.seconds, ...(r.data as object) }])) }, null, 2)}\n`);
   process.stdout.write(md);
 }
 

@@ -43,13 +43,16 @@ describe('the evidence folder of a failed journey', () => {
       const readme = readFileSync(join(dir, 'README.txt'), 'utf8');
       assert.match(readme, /^error class: auth \(/m);
       assert.match(readme, /^failure: login › submit_credentials: login refused \(401\)/m);
+      // --trace on-failure (the default): the measured attempt ran untraced; the trace is the traced re-run's
+      assert.match(readme, /^trace\.zip .*once more, traced, after the measured attempt failed \(that re-run failed; the measured attempt ran untraced\)$/m);
       const log = readFileSync(join(dir, 'steps.log'), 'utf8');
       assert.match(log, /^✓  open_login_page  \d+\.\d{3} s$/m);
       assert.match(log, /^✗  submit_credentials  \d+\.\d{3} s  FAILED \(auth\): login › submit_credentials: login refused \(401\)/m);
       assert.match(log, /^-  see_user_menu  not reached$/m);
       assert.match(log, /^ {3}POST access_login \(\w+\) answered 401$/m);
-      const ev = JSON.parse(readFileSync(join(dir, 'evidence.json'), 'utf8')) as { errorClass: string; outcomes: Array<{ outcome: string }> };
+      const ev = JSON.parse(readFileSync(join(dir, 'evidence.json'), 'utf8')) as { errorClass: string; outcomes: Array<{ outcome: string }>; result: { attempts: number; tracedRerun?: string } };
       assert.equal(ev.errorClass, 'auth');
+      assert.deepEqual([ev.result.attempts, ev.result.tracedRerun], [1, 'failed'], 'one measured attempt; the traced re-run is not counted as one');
       assert.deepEqual(ev.outcomes.map((o) => o.outcome), ['passed', 'failed', 'not_reached', 'not_reached']);
 
       // the exact body pushed: what the code makes of the run's results, byte for byte, and delivered

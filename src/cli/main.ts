@@ -18,6 +18,7 @@ import { initCommandDefinition } from './commands/init.ts';
 import { EXIT_CODES_HELP, commanderOutput } from './help.ts';
 import { nearestKey } from '../config/schema.ts';
 import { checkNumericFlags } from './flags.ts';
+import { declareWithoutPlaywright } from '../runtime/runner/declarations.ts';
 
 export function buildProgram(): Command {
   const program = new Command('perfpulse-journeys')
@@ -101,6 +102,8 @@ function checkCommandWord(program: Command, argv: string[]): void {
 
 async function main(argv: string[]): Promise<void> {
   tolerateClosedStdout();
+  // this process only reads what journeys declare; the `playwright test` child runs them
+  declareWithoutPlaywright();
   try {
     const program = buildProgram();
     checkCommandWord(program, argv);

@@ -62,8 +62,11 @@ export function exchange(
     deadlineMs: number;
     access?: GatewayAccess;
     signal?: AbortSignal;
+    /** Bytes of the answer kept (default 64 KiB: error answers); more where the whole answer is parsed. */
+    maxBody?: number;
   },
 ): Promise<HttpAnswer> {
+  const maxBody = opts.maxBody ?? MAX_BODY;
   return new Promise((resolve, reject) => {
     const access = opts.access ?? {};
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
@@ -92,11 +95,11 @@ export function exchange(
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (d: Buffer) => {
-        if (size < MAX_BODY) chunks.push(d);
+        if (size < maxBody) chunks.push(d);
         size += d.length;
       });
       res.on('end', () =>
-        finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8').slice(0, MAX_BODY) }),
+        finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8').slice(0, maxBody) }),
       );
       res.on('close', () => finish(new ExchangeError('ECONNRESET', 'ECONNRESET: the gateway closed the connection mid-answer')));
       res.on('error', (e: NodeJS.ErrnoException) => finish(new ExchangeError(e.code ?? 'ERR', describe(e.code ?? 'ERR', e.message, opts.deadlineMs))));

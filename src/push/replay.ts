@@ -20,11 +20,15 @@ interface ApiGroup {
   [metric: string]: unknown;
 }
 
+/** At most this much of the gateway's /api/v1/metrics answer is read (a gateway holding more cannot be replayed to). */
+const MAX_GROUPS_ANSWER = 256 * 1024 * 1024;
+
 /** The gateway's groups by groupKey (labels other than job are its grouping). */
 export async function gatewayGroups(gateway: string, access: GatewayAccess | undefined, deadlineMs: number): Promise<Map<string, ApiGroup>> {
   const base = new URL(gateway);
   const url = new URL(`${base.origin}${base.pathname.replace(/\/+$/, '')}/api/v1/metrics`);
-  const res = await exchange(url, { method: 'GET', deadlineMs, access, headers: { accept: 'application/json' } });
+  // the whole answer: it lists every group the gateway holds, easily beyond the 64 KiB kept of an error answer
+  const res = await exchange(url, { method: 'GET', deadlineMs, access, headers: { accept: 'application/json' }, maxBody: MAX_GROUPS_ANSWER });
   if (res.status !== 200) throw new Error(`${res.status} from /api/v1/metrics`);
   const parsed = JSON.parse(res.text) as { data?: ApiGroup[] };
   const groups = new Map<string, ApiGroup>();

@@ -85,7 +85,9 @@ export function writeEvidence(dir: string, env: string, j: JourneyResult, bodies
       '',
       'steps.log       every declared step with its outcome and time, and the requests behind the failure',
       'evidence.json   the same, and the whole result, for machines',
-      trace ? 'trace.zip       the Playwright trace, redacted (npx playwright show-trace trace.zip)' : 'trace.zip       none: the run kept no trace (--trace off)',
+      trace
+        ? `trace.zip       the Playwright trace, redacted (npx playwright show-trace trace.zip)${j.tracedRerun ? `: of the journey run once more, traced, after the measured attempt failed (that re-run ${j.tracedRerun}; the measured attempt ran untraced)` : ''}`
+        : 'trace.zip       none: the run kept no trace (--trace off)',
       shot ? 'screenshot.png  the page when it failed, credential fields masked' : 'screenshot.png  none: no screenshot could be taken with the credential fields masked',
       `metrics/        the ${bodies.length} bod${bodies.length === 1 ? 'y' : 'ies'} of this journey's groups, and deliveries.txt: pushed, spooled or printed`,
     ]

@@ -82,6 +82,8 @@ export interface JourneyResult {
   maskedScreenshot?: string;
   /** Attempts made (1 = first try; more only with --retries); the steps above are the last attempt's. */
   attempts?: number;
+  /** --trace on-failure: how the traced re-run of this failed journey ended (evidence only, never measured). */
+  tracedRerun?: JourneyStatus;
   /** Which virtual user ran it (1..N, from Playwright's repeatEachIndex); absent in a single-user run. */
   user?: number;
   /**

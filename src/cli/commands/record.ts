@@ -1,7 +1,7 @@
 /** `perfpulse-journeys record <name>`: flags, help and examples. */
 import { Command, Option } from 'commander';
 import { builtinEnvNames } from '../../config/profile.ts';
-import { recordCommand, type RecordFlags } from '../../record/record.ts';
+import type { RecordFlags } from '../../record/record.ts';
 
 const RECORD_HELP = `
 Opens Chromium with the Playwright Inspector on the env's start page. Do what the journey should
@@ -50,6 +50,8 @@ export function recordCommandDefinition(): Command {
     .addOption(new Option('--browser <path>', 'Chromium executable (default: Playwright\'s own if installed, else /usr/bin/chromium)').env('PERFPULSE_BROWSER'))
     .addHelpText('after', RECORD_HELP)
     .action(async (name: string, flags: RecordFlags) => {
+      // loaded when used: the recorder brings Playwright's test runner, which no other command needs in this process
+      const { recordCommand } = await import('../../record/record.ts');
       process.exitCode = await recordCommand(name, flags);
     });
 }

@@ -66,7 +66,7 @@ over 1 (a journey or probe failed) over 0. A signal during --sleep ends the loop
   $ perfpulse-journeys --env local --journeys login --trace on --output traces
       keep every journey's redacted trace in traces/ (open with npx playwright show-trace)
   $ perfpulse-journeys --env local --trace off
-      never trace: no tracing cost in the step times, no trace even of a failed journey
+      never trace: no trace even of a failed journey, and no traced re-run of it
   $ xvfb-run -a perfpulse-journeys --env local --journeys login --headed
       a visible browser window (here on a virtual display: Debian package xvfb)
   $ perfpulse-journeys --env prod --throttle slow-3g --pushgateway http://pushgateway:9091
@@ -110,7 +110,7 @@ export function runCommandDefinition(): Command {
     .option('--json', 'one JSON document per iteration on stdout (JSON Lines) instead of the summary table; not with --dry-run', false)
     // browser options (src/cli/browser-flags.ts): checked before anything starts
     .option('--retries <n>', withRange('--retries', 'retry a failed journey up to n times; passing on a retry is reported as flaky, journey_success 1, exit 0'), '0')
-    .option('--trace <mode>', `${TRACE_MODES.join('|')}: keep the redacted trace of failed journeys, of every journey, or never trace (no tracing cost in step times)`, 'on-failure')
+    .option('--trace <mode>', `${TRACE_MODES.join('|')}: on-failure measures untraced and runs a failed journey once more, traced, for its evidence (not measured); on keeps every journey's redacted trace; off never traces; retain-on-failure traces every attempt and keeps a failed one's (costs step time)`, 'on-failure')
     .option('--headed', 'show the browser window (needs a display; without one use xvfb-run -a)', false)
     .option('--throttle <profile>', `throttle the browser's network (Chromium DevTools protocol): ${throttleNames().join(', ')}; adds the label network="<profile>"`)
     .option('--device <name>', 'emulate a Playwright device in Chromium ("Pixel 7", "iPhone 15", "iPad Mini"...); adds the label device="<slug>"')

@@ -24,7 +24,7 @@ import type { MeasureKey } from '../../metrics/catalog.ts';
 import { MAX_STEPS_PER_JOURNEY, assertSlug } from '../../metrics/labels.ts';
 import { authStatePath, discardAuthState, isLoginUrl, loginAndSave, readAuthState, saveAuthState } from '../browser/auth-state.ts';
 import { withCollectors } from '../collectors/index.ts';
-import { DEFAULT_BROWSER_OPTIONS, THROTTLE_PROFILES, throttleContext } from '../browser/emulation.ts';
+import { DEFAULT_BROWSER_OPTIONS, THROTTLE_PROFILES, evidenceRerun, isEvidenceAttempt, throttleContext } from '../browser/emulation.ts';
 import { loadedDeclaration, registerDeclaration, type StepDeclaration } from '../runner/declarations.ts';
 import type { RunHandoff } from '../runner/handoff.ts';
 import { redactTrace } from '../browser/trace-redact.ts';
@@ -114,9 +114,10 @@ export const test = base.extend<JourneyFixtures, RunFixtures>({
     const state = saved ?? (await loginAndSave(browser, `${run.profile.urls.www}/access/login`, { username: username as string, password: password as string }, file));
     await use(state);
   },
-  // --trace on-failure (default): every journey is traced (screenshots + DOM snapshots) and the
-  // trace is kept for a failed journey only, after its secrets are rewritten out of it
-  // (./trace-redact.ts); `on` keeps every journey's (redacted) trace; `off` never starts tracing.
+  // --trace on-failure (default): measured attempts run untraced; the traced evidence re-run of a
+  // failed journey (../browser/emulation.ts) keeps its trace. retain-on-failure: every attempt is
+  // traced (screenshots + DOM snapshots), a failed one's trace kept; `on` keeps every journey's;
+  // `off` never starts tracing. A kept trace has its secrets rewritten out of it (./trace-redact.ts).
   context: async ({ context, loggedIn, run }, use, testInfo) => {
     const browserOptions = run.browserOptions ?? DEFAULT_BROWSER_OPTIONS;
     const throttleProfile = browserOptions.throttle ? THROTTLE_PROFILES[browserOptions.throttle] : undefined;
@@ -129,10 +130,11 @@ export const test = base.extend<JourneyFixtures, RunFixtures>({
       context.on('page', (p) => watchLoginLanding(p, file));
       for (const p of context.pages()) watchLoginLanding(p, file);
     }
-    if (browserOptions.trace === 'off') return use(context);
+    const evidence = isEvidenceAttempt(browserOptions, testInfo.retry);
+    if (browserOptions.trace === 'off' || (evidenceRerun(browserOptions) && !evidence)) return use(context);
     await context.tracing.start({ screenshots: true, snapshots: true, sources: false, title: testInfo.title });
     await use(context);
-    const keep = browserOptions.trace === 'on' ? testInfo.status !== 'skipped' : testInfo.status !== testInfo.expectedStatus;
+    const keep = browserOptions.trace === 'on' || evidence ? testInfo.status !== 'skipped' : testInfo.status !== testInfo.expectedStatus;
     if (!keep) {
       await context.tracing.stop().catch(() => undefined);
       return;

@@ -5,10 +5,10 @@
  * one usually works but is warned about.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { UserError } from '../../errors.ts';
 
 const require = createRequire(import.meta.url);
@@ -19,10 +19,30 @@ export function resolveBrowserPath(explicit: string | undefined): string {
     if (!existsSync(explicit)) throw new UserError(`browser ${explicit} does not exist (from --browser or PERFPULSE_BROWSER)`);
     return explicit;
   }
-  const own = chromium.executablePath();
+  const own = playwrightBrowsersMayExist() ? (require('playwright-core') as typeof import('playwright-core')).chromium.executablePath() : undefined;
   if (own && existsSync(own)) return own;
   if (existsSync(DEBIAN_CHROMIUM)) return DEBIAN_CHROMIUM;
   throw new UserError(`no Chromium found: run \`npm run setup\` (installs Debian's chromium) or pass --browser <path>`);
+}
+
+/**
+ * Whether Playwright may have downloaded a Chromium of its own: only then is playwright-core (~0.35 s
+ * of CPU to load) asked for its path. Its browsers live in PLAYWRIGHT_BROWSERS_PATH (`0`: inside the
+ * package) or the user's cache folder (`ms-playwright`), one `chromium-<revision>` folder each.
+ */
+export function playwrightBrowsersMayExist(env: NodeJS.ProcessEnv = process.env): boolean {
+  const set = env.PLAYWRIGHT_BROWSERS_PATH;
+  if (set === '0') return true;
+  const dirs = set
+    ? [set]
+    : [join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ms-playwright'), join(homedir(), 'Library', 'Caches', 'ms-playwright'), ...(env.LOCALAPPDATA ? [join(env.LOCALAPPDATA, 'ms-playwright')] : [])];
+  return dirs.some((d) => {
+    try {
+      return readdirSync(d).some((e) => e.startsWith('chromium'));
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** `156.0.8078.79` from `<exe> --version`, or undefined when it cannot be read. */

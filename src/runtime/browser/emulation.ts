@@ -4,16 +4,35 @@
  * The CLI checks the flags (src/cli/browser-flags.ts) and hands them over in the run handoff as one
  * `BrowserOptions` block; playwright.config.ts and the journey fixtures (./journey.ts) apply them.
  */
+import { createRequire } from 'node:module';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
-import { devices } from 'playwright-core';
 
-export const TRACE_MODES = ['on-failure', 'on', 'off'] as const;
+/** playwright-core's device descriptors, loaded when first asked for (the CLI needs them only for --device). */
+const devicesOf = (): typeof import('playwright-core').devices => (createRequire(import.meta.url)('playwright-core') as typeof import('playwright-core')).devices;
+
+export const TRACE_MODES = ['on-failure', 'on', 'off', 'retain-on-failure'] as const;
 export type TraceMode = (typeof TRACE_MODES)[number];
+
+/**
+ * --trace on-failure (the default) measures untraced and, when the journey's last measured attempt
+ * failed, runs it once more traced for the evidence only: Playwright retries it once beyond
+ * --retries, and that extra attempt is never a measurement (results-reporter keeps the measured
+ * attempt's entry and adds only the trace). So tracing costs nothing in the step times of a run.
+ */
+export const evidenceRerun = (o: Pick<BrowserOptions, 'trace'>): boolean => o.trace === 'on-failure';
+/** Playwright's retries for a run: --retries, plus the traced evidence re-run of --trace on-failure. */
+export const playwrightRetries = (o: Pick<BrowserOptions, 'trace' | 'retries'>): number => o.retries + (evidenceRerun(o) ? 1 : 0);
+/** Whether the attempt numbered `retry` (0 = first) is the traced evidence re-run, not a measurement. */
+export const isEvidenceAttempt = (o: Pick<BrowserOptions, 'trace' | 'retries'>, retry: number): boolean => evidenceRerun(o) && retry > o.retries;
 
 export interface BrowserOptions {
   /** Playwright retries of a failed journey (0-5); a journey that then passes is flaky, not an outage. */
   retries: number;
-  /** on-failure: trace every journey, keep the redacted trace of a failed one; on: keep every one; off: never trace. */
+  /**
+   * on-failure: measure untraced, re-run a failed journey once traced for its evidence (not measured);
+   * retain-on-failure: trace every attempt, keep a failed one's (tracing costs step time);
+   * on: trace and keep every one; off: never trace. Kept traces are redacted.
+   */
   trace: TraceMode;
   /** A visible browser window (needs a display). */
   headed: boolean;
@@ -75,7 +94,7 @@ export const THROTTLE_PROFILES: Readonly<Record<string, ThrottleProfile | undefi
 export const throttleNames = (): string[] => Object.keys(THROTTLE_PROFILES);
 
 export function deviceNames(): string[] {
-  return Object.keys(devices);
+  return Object.keys(devicesOf());
 }
 
 /** Device names that contain `name` (case-insensitive), else those that contain one of its words. */
@@ -103,7 +122,7 @@ export function closeDeviceNames(name: string, limit = 8): string[] {
  * and touch. Its `defaultBrowserType` is dropped: journeys always run our Chromium.
  */
 export function deviceUse(name: string): Record<string, unknown> {
-  const d = devices[name];
+  const d = devicesOf()[name];
   if (!d) throw new Error(`unknown device ${name}`);
   const { defaultBrowserType: _engine, ...use } = d;
   return use;

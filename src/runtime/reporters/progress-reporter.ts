@@ -6,6 +6,7 @@
  */
 import type { FullConfig, Reporter, Suite, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
 import { journeyWho, redactMessage, reportedFailure } from '../../results/failure.ts';
+import { DEFAULT_BROWSER_OPTIONS, evidenceRerun, isEvidenceAttempt } from '../browser/emulation.ts';
 import { RunReporter } from '../runner/handoff.ts';
 import { PROJECT_ROOT } from '../runner/journeys.ts';
 import { MultiUserProgress } from './progress-bar.ts';
@@ -19,6 +20,11 @@ export default class ProgressReporter extends RunReporter implements Reporter {
   private readonly multi = this.users > 1 ? new MultiUserProgress(this.handoff.progressTty === true, (t) => process.stderr.write(t)) : undefined;
   /** A test's last failed top-level step: its line is the one the summary prints. */
   private readonly failedSteps = new Map<TestResult, TestStep>();
+  private readonly browserOptions = this.handoff.browserOptions ?? DEFAULT_BROWSER_OPTIONS;
+  /** --trace on-failure: the attempt is the traced re-run of a failed journey (evidence, not measured). */
+  private evidence(result: TestResult): boolean {
+    return isEvidenceAttempt(this.browserOptions, result.retry);
+  }
 
   private who(test: TestCase): string {
     return journeyWho(test.title, this.multi ? test.repeatEachIndex + 1 : undefined);
@@ -28,13 +34,13 @@ export default class ProgressReporter extends RunReporter implements Reporter {
     this.multi?.begin(suite.allTests().length, this.users);
   }
 
-  onTestBegin(test: TestCase): void {
+  onTestBegin(test: TestCase, result: TestResult): void {
     if (this.multi) return this.multi.started();
-    out(`▶ ${test.title}`);
+    out(this.evidence(result) ? `▶ ${test.title} again, traced, for the evidence only (not measured)` : `▶ ${test.title}`);
   }
 
   onStepEnd(test: TestCase, result: TestResult, step: TestStep): void {
-    if (step.category !== 'test.step' || step.parent) return;
+    if (step.category !== 'test.step' || step.parent || this.evidence(result)) return;
     if (step.error) this.failedSteps.set(result, step);
     if (this.multi) return;
     const mark = step.error ? '✗' : '✓';
@@ -50,16 +56,24 @@ export default class ProgressReporter extends RunReporter implements Reporter {
         : reportedFailure(this.who(test), { ...(step ? { step } : {}), ...(result.error ? { error: result.error } : {}) }, { secrets: runSecrets(), root: PROJECT_ROOT })
             ?.failure.line;
     const mark = result.status === 'passed' ? '✓' : '✗';
-    // A failed attempt that Playwright will retry is not a finished journey run yet.
-    const willRetry = result.status !== 'passed' && result.status !== 'skipped' && result.retry < test.retries;
+    if (this.evidence(result)) {
+      const what = `  ${test.title}${this.multi ? ` user ${test.repeatEachIndex + 1}` : ''} traced re-run ${result.status}: its trace is the failure's evidence`;
+      if (this.multi) return this.multi.retrying(what);
+      out(what);
+      return;
+    }
+    const failedForGood = result.status !== 'passed' && result.status !== 'skipped';
+    // A failed attempt that Playwright will retry is not a finished journey run yet (the evidence re-run does not count).
+    const willRetry = failedForGood && result.retry < test.retries - (evidenceRerun(this.browserOptions) ? 1 : 0);
+    const rerun = failedForGood && !willRetry && evidenceRerun(this.browserOptions) ? ' (running it once more, traced, for the evidence)' : '';
     if (this.multi) {
       if (willRetry) return this.multi.retrying(`↻ ${test.title} user ${test.repeatEachIndex + 1} ${result.status}, retrying`);
-      const what = `${mark} ${test.title} user ${test.repeatEachIndex + 1} ${result.status} ${(result.duration / 1000).toFixed(1)} s${why ? `: ${why}` : ''}`;
+      const what = `${mark} ${test.title} user ${test.repeatEachIndex + 1} ${result.status} ${(result.duration / 1000).toFixed(1)} s${why ? `: ${why}` : ''}${rerun}`;
       return this.multi.ended(result.status === 'passed', what);
     }
-    const retrying = willRetry ? ` (attempt ${result.retry + 1} of ${test.retries + 1}, retrying)` : '';
+    const retrying = willRetry ? ` (attempt ${result.retry + 1} of ${this.browserOptions.retries + 1}, retrying)` : '';
     const flaky = result.status === 'passed' && result.retry > 0 ? ` on attempt ${result.retry + 1}: flaky` : '';
-    out(`${mark} ${test.title} ${result.status}${flaky}${retrying}${why ? `: ${why}` : ''}`);
+    out(`${mark} ${test.title} ${result.status}${flaky}${retrying}${why ? `: ${why}` : ''}${rerun}`);
   }
 
   onStdErr(chunk: string | Buffer): void {

@@ -10,7 +10,7 @@ import type { FullResult, Reporter, TestCase, TestResult, TestStep } from '@play
 import type { MeasureKey } from '../../metrics/catalog.ts';
 import { journeyWho, redactMessage, reportedFailure, stripAnsi, type Failure } from '../../results/failure.ts';
 import { authStatePath, discardAuthState } from '../browser/auth-state.ts';
-import { conditionLabels } from '../browser/emulation.ts';
+import { DEFAULT_BROWSER_OPTIONS, conditionLabels, isEvidenceAttempt } from '../browser/emulation.ts';
 import { RunReporter, type RunReporterOptions } from '../runner/handoff.ts';
 import { HUNG_REQUEST_MS } from '../../results/error-class.ts';
 import type { JourneyMeasurements, JourneyResult, JourneyStatus, RequestEvidence, RunResults, StepNetwork, StepResult } from '../../results/results.ts';
@@ -76,6 +76,20 @@ export default class ResultsReporter extends RunReporter implements Reporter {
     const steps = this.steps.get(result) ?? [];
     this.steps.delete(result);
     const journey = test.annotations.find((a) => a.type === 'perfpulse.journey')?.description ?? test.title;
+    // --trace on-failure: the traced re-run of a failed journey is evidence, never a measurement:
+    // the measured attempt's entry stays, with this attempt's trace and outcome added
+    if (isEvidenceAttempt(this.handoff.browserOptions ?? DEFAULT_BROWSER_OPTIONS, result.retry)) {
+      this.failedSteps.delete(result);
+      redactErrorContext(result);
+      const user = (this.handoff.users ?? 1) > 1 ? test.repeatEachIndex + 1 : undefined;
+      const measured = this.run.journeys.find((j) => j.journey === journey && j.user === user);
+      if (!measured) return;
+      const trace = result.attachments.find((a) => a.name === 'trace' && a.path)?.path;
+      if (trace) measured.artifacts = [...(measured.artifacts ?? []), trace];
+      measured.tracedRerun = result.status as JourneyStatus;
+      this.write();
+      return;
+    }
     const skipReason = test.annotations.find((a) => a.type === 'skip')?.description;
     const last = steps.at(-1);
     const first = steps[0];

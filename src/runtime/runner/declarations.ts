@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import { formatPath, nearestKey, unknownKeyMessage } from '../../config/schema.ts';
 import { UserError } from '../../errors.ts';
-import { COMPILED } from '../../package.ts';
+import { CODE_EXT, COMPILED } from '../../package.ts';
 import { journeyFile, journeyFiles, type JourneyFile } from './journeys.ts';
 
 /** A declared step: its name, or its name and the boolean option that must be on for it to run. */
@@ -59,6 +59,22 @@ export function loadedDeclaration(name: string): JourneyDeclaration | undefined 
 }
 
 let sourcesEntry = false;
+let standIn = false;
+
+/**
+ * The CLI's process (src/cli/main.ts) reads declarations only: from then on a journey file's
+ * `@playwright/test` is ./playwright-stand-in.ts while it is read from here, so the CLI does not
+ * load Playwright's test runner just to read what a journey declares. Never inside the runner.
+ */
+export function declareWithoutPlaywright(): void {
+  if (standIn) return;
+  standIn = true;
+  const url = new URL(`./playwright-stand-in${CODE_EXT}`, import.meta.url).href;
+  registerHooks({
+    resolve: (specifier, context, next) =>
+      specifier === '@playwright/test' && state.collecting > 0 ? { url, format: COMPILED ? 'module' : 'module-typescript', shortCircuit: true } : next(specifier, context),
+  });
+}
 
 /**
  * Run from the sources (this checkout), a user's journey that imports 'perfpulse-journeys' must get
