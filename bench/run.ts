@@ -11,7 +11,7 @@
  * 600); loopback only. Writes bench/results.md. Not part of `npm test`.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { METRICS } from '../src/metrics/catalog.ts';
@@ -20,6 +20,7 @@ import { faultTable } from '../src/replica/faults.ts';
 import { startReplica } from '../src/replica/server.ts';
 import { DEMO_USER } from '../src/replica/users.ts';
 import { PROJECT_ROOT } from '../src/runtime/runner/journeys.ts';
+import { treeRssKiB } from './lib/proc.ts';
 
 const DELAYS = [0, 200, 1000];
 const RUNS = Math.min(20, Math.max(1, Number(process.env.BENCH_RUNS ?? 5)));
@@ -34,33 +35,6 @@ interface Sample {
   overhead: number;
   peakRssMiB: number;
   loadPerCpu: number;
-}
-
-/** Sum of VmRSS (KiB) of pid and all its descendants. */
-function treeRssKiB(root: number): number {
-  const children = new Map<number, number[]>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  let total = 0;
-  const stack = [root];
-  while (stack.length) {
-    const pid = stack.pop() as number;
-    try {
-      total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      // gone meanwhile
-    }
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return total;
 }
 
 async function oneRun(D: number): Promise<Sample> {
