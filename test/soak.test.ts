@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FAULTS, schedule } from '../bench/soak.ts';
@@ -89,8 +89,9 @@ describe('npm run soak', () => {
     }
   });
 
-  it('a tiny soak: 3 journeys with an outage and a failing journey, every push counted, nothing left', async () => {
+  it('a tiny soak: 3 journeys with an outage and a failing journey, every push counted, nothing left', async (t) => {
     const out = tmpDir('perfpulse-soak-test-');
+    t.after(() => rmSync(out, { recursive: true, force: true }));
     // seed 24 at rate 1 with login only: clean, gateway outage, token login 500 (see the schedule test)
     assert.deepEqual(schedule(3, ['login'], 24, 1).map((p) => p.fault?.id), [undefined, 'gateway_outage', 'token_login_500']);
     const r = await runSoak(['--run-journeys', 'login', '--journeys', '3', '--fault-rate', '1', '--seed', '24', '--out-dir', out]);
