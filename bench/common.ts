@@ -9,37 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/runtime/runner/journeys.ts';
 import { parseOurs, parsePlaywrightJson, type PeerRun } from './peers/parse.ts';
+import { treeRssKiB } from './lib/proc.ts';
 
 export const ROOT = PROJECT_ROOT;
 export const BIN = join(ROOT, 'bin', 'perfpulse-journeys.js');
 export const CHROMIUM = process.env.PERFPULSE_BROWSER ?? '/usr/bin/chromium';
 
-/** Sum of VmRSS (KiB) of pid and all its descendants. */
-export function treeRssKiB(root: number): number {
-  const children = new Map<number, number[]>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  let total = 0;
-  const stack = [root];
-  while (stack.length) {
-    const pid = stack.pop() as number;
-    try {
-      total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      // gone meanwhile
-    }
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return total;
-}
+/** Sum of VmRSS (KiB) of pid and all its descendants (bench/lib/proc.ts, shared with the soak). */
+export { treeRssKiB };
 
 export interface Measured {
   code: number | null;
