@@ -73,7 +73,9 @@ export default class ProgressReporter extends RunReporter implements Reporter {
     }
     const retrying = willRetry ? ` (attempt ${result.retry + 1} of ${this.browserOptions.retries + 1}, retrying)` : '';
     const flaky = result.status === 'passed' && result.retry > 0 ? ` on attempt ${result.retry + 1}: flaky` : '';
-    out(`${mark} ${test.title} ${result.status}${flaky}${retrying}${why ? `: ${why}` : ''}${rerun}`);
+    // the failure line stays the same whatever the trace mode; the re-run is said on a line of its own
+    out(`${mark} ${test.title} ${result.status}${flaky}${retrying}${why ? `: ${why}` : ''}`);
+    if (rerun) out(`  ${test.title}: running it once more, traced, for its evidence only (not measured)`);
   }
 
   onStdErr(chunk: string | Buffer): void {
