@@ -99,7 +99,7 @@ describe('bad input: exit 2, one or two lines, nothing started, pushed or spoole
     { what: 'flag: --timeout 0', args: () => ['probe', 'k8s', '--timeout', '0', ...gateway()], says: /--timeout must be a number of seconds from 0\.1 to 600 \(got "0"\)$/ },
     { what: 'flag: --retries above its range', args: () => run('--env', 'local', '--retries', '9', ...gateway()), says: /--retries must be a whole number from 0 to 5 \(got "9"\)$/ },
     { what: 'flag: --users 0', args: () => run('--env', 'local', '--users', '0', ...gateway()), says: /--users must be a whole number from 1 to 32 \(got "0"\)$/ },
-    { what: 'flag: an unknown --trace mode', args: () => run('--env', 'local', '--trace', 'always', ...gateway()), says: /--trace must be one of on-failure, on, off \(got "always"\)$/ },
+    { what: 'flag: an unknown --trace mode', args: () => run('--env', 'local', '--trace', 'always', ...gateway()), says: /--trace must be one of on-failure, on, off, retain-on-failure \(got "always"\)$/ },
     { what: 'flag: an unknown --only', args: () => run('--env', 'local', '--only', 'everything', ...gateway()), says: /argument 'everything' is invalid\. Allowed choices are journeys, probes\./ },
     { what: 'flag: an unknown --throttle', args: () => run('--env', 'local', '--throttle', '5g', ...gateway()), says: /unknown --throttle profile "5g": use one of none, slow-3g, fast-3g, fast-4g, dsl$/ },
     { what: 'flag: an unknown --device', args: () => run('--env', 'local', '--device', 'Nokia 3310', ...gateway()), says: /unknown --device "Nokia 3310": /  },
