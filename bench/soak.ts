@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { METRICS } from '../src/metrics/catalog.ts';
 import { parseExposition, samplesOf } from '../src/metrics/parse.ts';
 import { pushgatewayBinary, startLocalPushgateway } from '../src/push/local-gateway.ts';
+import { prng } from '../src/replica/data.ts';
 import { parseFaultSpec } from '../src/replica/faults.ts';
 import { PROJECT_ROOT, availableJourneys } from '../src/runtime/runner/journeys.ts';
 import { descendants, openFds, procStat, processTable, rssKiB, type ProcStat } from './lib/proc.ts';
@@ -121,18 +122,6 @@ interface Planned {
   /** journey → passed/failed */
   expect: Record<string, 'passed' | 'failed'>;
   exitCode: number;
-}
-
-/** mulberry32: a small seeded PRNG, so the schedule is the same for the same seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
