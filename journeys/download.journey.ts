@@ -31,10 +31,11 @@ function md5Base64(path: string): Promise<string> {
   });
 }
 
-function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
+/** `p`, or a failure `<missing> within N s` when it takes longer than `ms`. */
+function within<T>(ms: number, missing: string, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms);
+    timer = setTimeout(() => reject(new Error(`${missing} within ${ms / 1000} s`)), ms);
   });
   return Promise.race([p, limit]).finally(() => clearTimeout(timer));
 }
@@ -83,7 +84,7 @@ journey(
       );
       const first = await within(
         deadline,
-        `download of ${file}`,
+        `download of ${file}: no answer`,
         Promise.race([event.then((d) => ({ d })), navigation.then((res) => (res ? { res } : new Promise<never>(() => undefined)))]),
       ).catch(async (err: Error) => {
         // A hung navigation would also hang the failure screenshot: close the file's tab.
@@ -98,7 +99,8 @@ journey(
 
     await step('receive_file', async () => {
       const d = download as Download;
-      const path = await within(deadline, `download of ${file}`, d.path());
+      // the headers came (request_file ended): what is missing now is the rest of the body
+      const path = await within(deadline, `download of ${file}: not received in full`, d.path());
       const failure = await d.failure();
       if (failure) throw new Error(`download of ${file} failed: ${failure}`);
       const doneAt = performance.now();

@@ -17,7 +17,8 @@
  *                    type the session name last, click Launch; ends when the session's card is listed, or
  *                    fails with the reason the launch dialog shows
  *   wait_running     (launch only) until that card shows "Running". The page refreshes only at its polling
- *                    tick (10 s while Pending), so this includes up to one tick of lag
+ *                    tick (10 s while Pending), so this includes up to one tick of lag; a card still listed
+ *                    at the deadline fails as "listed but not Running within N s" (skaha was slow)
  *   delete_session   (launch only) the card's "Delete session", then "Delete" in the confirmation; ends when
  *                    the card is gone (the page polls every 5 s while Terminating, so up to one tick of lag)
  * A session this journey launched is deleted through the API if the journey fails after launching it.
@@ -162,7 +163,14 @@ journey(
       });
 
       await step('wait_running', async () => {
-        await expect(card.getByText('Running', { exact: true }), 'the session card shows Running').toBeVisible({ timeout: deadline });
+        try {
+          await expect(card.getByText('Running', { exact: true }), 'the session card shows Running').toBeVisible({ timeout: deadline });
+        } catch (err) {
+          // Still listed, never Running: skaha did not start it in time (a wait for the service, so
+          // `timeout`), not an element the page lacks. A card that vanished keeps Playwright's words.
+          if (await card.isVisible().catch(() => false)) throw new Error(`the session is listed but not Running within ${deadline / 1000} s`);
+          throw err;
+        }
       });
 
       await step('delete_session', async () => {
