@@ -197,9 +197,11 @@ function versions(): Record<string, string> {
     playwright: pw,
     chromium: existsSync('/usr/bin/chromium') ? firstLine('/usr/bin/chromium', ['--version']) : 'not found',
     pushgateway: gw,
-    commit: firstLine('git', ['-C', PROJECT_ROOT, 'rev-parse', '--short', 'HEAD']),
+    commit: headCommit(),
   };
 }
+
+const headCommit = () => firstLine('git', ['-C', PROJECT_ROOT, 'rev-parse', '--short', 'HEAD']);
 
 /** Pushes still waiting in the spool: its entry files (src/push/spool.ts; state.json holds only counters). */
 function spoolEntries(dir: string): number {
@@ -209,6 +211,8 @@ function spoolEntries(dir: string): number {
 
 export async function soak(opts: SoakOptions, log: (line: string) => void): Promise<number> {
   const started = Date.now();
+  // the runner loads journeys and src/ anew each iteration: a commit during the soak is said, not hidden
+  const startCommit = headCommit();
   const iterations = Math.ceil(opts.journeys / opts.runJourneys.length);
   const plan = schedule(iterations, opts.runJourneys, opts.seed, opts.faultRate);
   const maxMs = opts.maxMinutes * 60_000;
@@ -473,7 +477,7 @@ Command: \`npm run soak -- --journeys ${opts.journeys} --max-minutes ${opts.maxM
 
 ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB memory (${machine.freeMemoryGiBAtStart} GiB free at the start).
 Load average at the start ${machine.loadAtStart.join(' / ')} (1/5/15 min); load per CPU at the iteration ends median ${median(loads).toFixed(2)}, max ${Math.max(...loads, 0).toFixed(2)}; at the end ${loadavg().map((l) => l.toFixed(2)).join(' / ')}.
-Node ${ver.node}, Playwright ${ver.playwright}, ${ver.chromium}, ${ver.pushgateway}; commit ${ver.commit}.
+Node ${ver.node}, Playwright ${ver.playwright}, ${ver.chromium}, ${ver.pushgateway}; commit ${ver.commit === startCommit ? ver.commit : `${startCommit} at the start, ${ver.commit} at the end (each iteration's runner loads the tree anew: see what the commits between changed)`}.
 
 ## How it runs
 
@@ -523,7 +527,7 @@ ${Array.from({ length: 10 }, (_, k) => {
     date,
     options: opts,
     machine,
-    versions: ver,
+    versions: { ...ver, startCommit },
     requested: { journeys: opts.journeys, iterations },
     ran: { journeys: ran, iterations: completed.length, minutes: Number(elapsedMin.toFixed(2)), why },
     cliExit,
